@@ -1,0 +1,149 @@
+/**
+ * The identity model, field for field as Kratos serialises it (`identity/identity.go`): `JSON.stringify(identity)`
+ * is what Kratos's admin API returns.
+ */
+
+/** `active` (default) or `inactive`; an inactive identity cannot log in. */
+export type IdentityState = "active" | "inactive";
+export const IDENTITY_STATES: readonly IdentityState[] = Object.freeze(["active", "inactive"]);
+
+/** Address channel. */
+export type AddressVia = "email" | "sms";
+
+/** Verification status of a verifiable address. */
+export type VerifiableAddressStatus = "pending" | "sent" | "completed";
+
+/** A JSON value as stored in traits and metadata. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface VerifiableAddress {
+  id: string;
+  value: string;
+  verified: boolean;
+  via: AddressVia;
+  status: VerifiableAddressStatus | (string & {});
+  verified_at?: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RecoveryAddress {
+  id: string;
+  value: string;
+  via: AddressVia;
+  break_glass_for_organization?: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Credential types Kratos knows (`identity/credentials.go`). */
+export type CredentialsType =
+  | "password"
+  | "oidc"
+  | "saml"
+  | "totp"
+  | "lookup_secret"
+  | "webauthn"
+  | "passkey"
+  | "code"
+  | "deviceauthn"
+  | "profile";
+
+export const CREDENTIALS_TYPES: readonly CredentialsType[] = Object.freeze([
+  "password",
+  "oidc",
+  "saml",
+  "totp",
+  "lookup_secret",
+  "webauthn",
+  "passkey",
+  "code",
+  "deviceauthn",
+  "profile",
+]);
+
+/** Config of a `password` credential. */
+export interface PasswordCredentialConfig {
+  hashed_password?: string;
+  use_password_migration_hook?: boolean;
+}
+
+/** One linked OIDC provider account. */
+export interface OidcProvider {
+  subject: string;
+  provider: string;
+  initial_id_token?: string;
+  initial_access_token?: string;
+  initial_refresh_token?: string;
+  organization?: string;
+  use_auto_link?: boolean;
+}
+
+export interface OidcCredentialConfig {
+  providers: OidcProvider[];
+}
+
+export interface CodeAddress {
+  channel: AddressVia;
+  address: string;
+}
+
+export interface CodeCredentialConfig {
+  addresses: CodeAddress[];
+}
+
+/** Kratos's credential envelope. `config` is absent when stripped from a response. */
+export interface Credential<C = Record<string, unknown>> {
+  type: CredentialsType;
+  identifiers: string[];
+  config?: C;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type CredentialsMap = Partial<Record<CredentialsType, Credential>>;
+
+/**
+ * An identity in Kratos's wire JSON. Generic over the traits type: `Identity<{ email: string }>`.
+ * Optional fields are omitted when empty, exactly as Kratos omits them.
+ */
+export interface Identity<Traits = JsonObject> {
+  id: string;
+  schema_id: string;
+  schema_url: string;
+  state: IdentityState;
+  state_changed_at?: string;
+  traits: Traits;
+  verifiable_addresses?: VerifiableAddress[];
+  recovery_addresses?: RecoveryAddress[];
+  metadata_public: JsonValue | null;
+  metadata_admin?: JsonValue | null;
+  credentials?: CredentialsMap;
+  external_id?: string;
+  organization_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * What the storage adapter persists: the identity with its full credentials, minus computed fields
+ * (`schema_url`). Adapters receive and return this shape.
+ */
+export interface StoredIdentity {
+  id: string;
+  schema_id: string;
+  state: IdentityState;
+  state_changed_at: string;
+  traits: JsonValue;
+  verifiable_addresses: VerifiableAddress[];
+  recovery_addresses: RecoveryAddress[];
+  metadata_public: JsonValue | null;
+  metadata_admin: JsonValue | null;
+  credentials: CredentialsMap;
+  external_id: string | null;
+  organization_id: string | null;
+  created_at: string;
+  updated_at: string;
+}

@@ -1,0 +1,13 @@
+// Loads the built package the way a CommonJS user does, and checks the error brand works across both copies.
+const assert = require("node:assert/strict");
+const idkit = require("idkit");
+
+assert.equal(typeof idkit.IdentityError, "function");
+const e = new idkit.IdentityError("identity_conflict");
+assert.equal(e.status, 409);
+assert.deepEqual(Object.keys(e.toJSON().error).sort(), ["code", "id", "message", "status"]);
+import("idkit").then((esm) => {
+  assert.notEqual(esm.IdentityError, idkit.IdentityError, "ESM and CJS copies are distinct");
+  assert.equal(esm.isIdentityError(e, "identity_conflict"), true, "brand works across copies");
+  console.log("smoke (require): ok,", Object.keys(idkit).length, "exports");
+});

@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    setupFiles: ["test/setup/fail-on-console.ts"],
+    testTimeout: 30_000,
+    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"] },
+  },
+});

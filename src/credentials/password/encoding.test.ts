@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { constantTimeEqual, decodeBase64Padded, decodeBase64RawStrict, decodeBase64Strict } from "./encoding.js";
+import {
+  constantTimeEqual,
+  decodeBase64Padded,
+  decodeBase64RawStrict,
+  decodeBase64Strict,
+} from "./encoding.js";
 
 describe("strict base64", () => {
   it("decodes canonical padded input", () => {

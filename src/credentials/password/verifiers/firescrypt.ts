@@ -1,0 +1,75 @@
+import { createCipheriv } from "node:crypto";
+import { constantTimeEqual, decodeBase64Strict } from "../encoding.js";
+import type { HashVerifier } from "../hash-verifier.js";
+import {
+  checkKeyLength,
+  checkRange,
+  decodeField,
+  malformed,
+  parseParams,
+  splitHash,
+  tryParse,
+} from "./hash-params.js";
+import { type ScryptParams, scryptAsync } from "./scrypt.js";
+
+/** Bounds on Firebase scrypt parameters (Kratos `hash/hash_limits.go`); `ln` is log2 N. */
+export const FIRESCRYPT_BOUNDS = Object.freeze({
+  ln: { min: 1, max: 17 },
+  r: { min: 1, max: 8 },
+  p: { min: 1, max: 10 },
+});
+
+const FORMAT = "firebasescrypt";
+const ZERO_IV = Buffer.alloc(16);
+
+/** A parsed Kratos Firebase-scrypt hash. */
+export interface FirescryptHash extends ScryptParams {
+  salt: Buffer;
+  hash: Buffer;
+  saltSeparator: Buffer;
+  signerKey: Buffer;
+}
+
+/**
+ * Parses `$firescrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<hash>$<salt separator>$<signer key>` (padded strict base64).
+ * ln=0 (N=1, which scrypt rejects) is `unsupported_hash`. The hash must be as long as the signer key, the only way
+ * it can ever match (Kratos accepts other lengths on import; they fail every login).
+ *
+ * @throws IdentityError `unsupported_hash` when malformed, `hash_parameters_out_of_bounds` when over the bounds.
+ */
+export function parseFirescryptHash(hash: string): FirescryptHash {
+  const parts = splitHash(FORMAT, hash, 7);
+  const { ln, r, p } = parseParams(FORMAT, parts[2] ?? "", ["ln", "r", "p"] as const);
+  if (ln === 0) throw malformed(FORMAT, "ln must be at least 1");
+  checkRange(FORMAT, "ln", ln, FIRESCRYPT_BOUNDS.ln.min, FIRESCRYPT_BOUNDS.ln.max);
+  checkRange(FORMAT, "r", r, FIRESCRYPT_BOUNDS.r.min, FIRESCRYPT_BOUNDS.r.max);
+  checkRange(FORMAT, "p", p, FIRESCRYPT_BOUNDS.p.min, FIRESCRYPT_BOUNDS.p.max);
+  const salt = decodeField(FORMAT, "salt", parts[3] ?? "", decodeBase64Strict);
+  const key = decodeField(FORMAT, "hash", parts[4] ?? "", decodeBase64Strict);
+  const saltSeparator = decodeField(FORMAT, "salt separator", parts[5] ?? "", decodeBase64Strict);
+  const signerKey = decodeField(FORMAT, "signer key", parts[6] ?? "", decodeBase64Strict);
+  checkKeyLength(FORMAT, key);
+  if (key.length !== signerKey.length)
+    throw malformed(FORMAT, "the hash and the signer key differ in length");
+  return { N: 2 ** ln, r, p, salt, hash: key, saltSeparator, signerKey };
+}
+
+/**
+ * `$firescrypt$` hashes (Kratos `CompareFirebaseScrypt`): key = scrypt(password, salt ‖ separator, N, r, p, 32),
+ * then AES-256-CTR with a zero IV over the signer key must give the stored hash.
+ */
+export const firescryptVerifier: HashVerifier = Object.freeze({
+  id: FORMAT,
+  matches: (hash: string) => hash.startsWith("$firescrypt$"),
+  validate(hash: string): void {
+    parseFirescryptHash(hash);
+  },
+  async verify(password: string, hash: string): Promise<boolean> {
+    const parsed = tryParse(parseFirescryptHash, hash);
+    if (parsed === undefined) return false;
+    const key = await scryptAsync(password, Buffer.concat([parsed.salt, parsed.saltSeparator]), 32, parsed);
+    const cipher = createCipheriv("aes-256-ctr", key, ZERO_IV);
+    const signed = Buffer.concat([cipher.update(parsed.signerKey), cipher.final()]);
+    return constantTimeEqual(signed, parsed.hash);
+  },
+});

@@ -1,0 +1,50 @@
+import { createHmac } from "node:crypto";
+import { constantTimeEqual, decodeBase64Strict } from "../../encoding.js";
+import { defineLegacyVerifier, malformed } from "./legacy-verifier.js";
+import { hmacMd4 } from "./md4.js";
+
+/** Digest length in bytes per Kratos HMAC algorithm; sha224/sha384 are the SHA-2 ones here (unlike pbkdf2). */
+const DIGEST_LENGTH: Readonly<Record<string, number>> = {
+  md4: 16,
+  md5: 16,
+  sha1: 20,
+  sha224: 28,
+  sha256: 32,
+  sha384: 48,
+  sha512: 64,
+};
+
+type ParsedHmac = { algorithm: string; hexDigest: Buffer; key: Buffer };
+
+function parseHmac(hash: string): ParsedHmac {
+  const parts = hash.split("$");
+  if (parts.length !== 4) throw malformed("hmac hash must be $hmac-<alg>$<B64 hex digest>$<B64 key>");
+  const algorithm = parts[1]!.slice("hmac-".length);
+  const length = DIGEST_LENGTH[algorithm];
+  if (length === undefined) throw malformed(`unknown hmac algorithm ${algorithm}`);
+  const hexDigest = decodeBase64Strict(parts[2]!);
+  if (hexDigest === undefined) throw malformed("hmac digest is not strict padded base64");
+  // The field holds the lowercase hex text of the MAC; anything else can never match.
+  if (!new RegExp(`^[0-9a-f]{${length * 2}}$`).test(hexDigest.toString("latin1"))) {
+    throw malformed(`hmac digest must be the base64 of ${length * 2} lowercase hex characters`);
+  }
+  const key = decodeBase64Strict(parts[3]!);
+  if (key === undefined) throw malformed("hmac key is not strict padded base64");
+  return { algorithm, hexDigest, key };
+}
+
+function mac(algorithm: string, key: Buffer, password: Buffer): Buffer {
+  return algorithm === "md4" ? hmacMd4(key, password) : createHmac(algorithm, key).update(password).digest();
+}
+
+/**
+ * Kratos's `hmac` comparator: `$hmac-<md4|md5|sha1|sha224|sha256|sha384|sha512>$<B64 of the LOWERCASE HEX of
+ * HMAC(key, password)>$<B64 key>`; the hex text is what is compared. An empty key is allowed.
+ */
+export const hmacVerifier = defineLegacyVerifier<ParsedHmac>({
+  id: "hmac",
+  pattern: /^\$hmac-(md4|md5|sha1|sha224|sha256|sha384|sha512)\$/,
+  parse: parseHmac,
+  check: (password, { algorithm, hexDigest, key }) =>
+    constantTimeEqual(Buffer.from(mac(algorithm, key, password).toString("hex"), "latin1"), hexDigest),
+});

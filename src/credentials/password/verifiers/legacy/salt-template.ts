@@ -1,0 +1,75 @@
+import { decodeBase64Strict } from "../../encoding.js";
+import { malformed } from "./legacy-verifier.js";
+
+const SALT = Buffer.from("{SALT}");
+const PASSWORD = Buffer.from("{PASSWORD}");
+
+/**
+ * Substitutes `{SALT}` and `{PASSWORD}` in a Kratos `pf=` template, byte-wise, in ONE left-to-right pass: text that
+ * was substituted in is never scanned again (Go `strings.NewReplacer`), and every other byte is copied literally.
+ *
+ * @example applySaltTemplate(Buffer.from("{PASSWORD}{SALT}"), Buffer.from("s"), Buffer.from("{SALT}")) // "{SALT}s"
+ */
+export function applySaltTemplate(template: Uint8Array, salt: Uint8Array, password: Uint8Array): Buffer {
+  const tpl = Buffer.from(template.buffer, template.byteOffset, template.byteLength);
+  const out: Uint8Array[] = [];
+  let literalStart = 0;
+  let i = 0;
+  while (i < tpl.length) {
+    const token =
+      tpl[i] !== 0x7b
+        ? undefined
+        : startsAt(tpl, i, SALT)
+          ? SALT
+          : startsAt(tpl, i, PASSWORD)
+            ? PASSWORD
+            : undefined;
+    if (token === undefined) {
+      i++;
+      continue;
+    }
+    out.push(tpl.subarray(literalStart, i), token === SALT ? salt : password);
+    i += token.length;
+    literalStart = i;
+  }
+  out.push(tpl.subarray(literalStart));
+  return Buffer.concat(out);
+}
+
+function startsAt(haystack: Buffer, at: number, needle: Buffer): boolean {
+  return (
+    haystack.length - at >= needle.length &&
+    haystack.compare(needle, 0, needle.length, at, at + needle.length) === 0
+  );
+}
+
+/** The decoded fields of `…$pf=<B64 template>$<B64 salt>$<B64 digest>`. */
+export interface SaltTemplateFields {
+  template: Buffer;
+  salt: Buffer;
+  digest: Buffer;
+}
+
+/**
+ * Parses the three fields after the algorithm of a templated `$sha…$` / `$md5$` hash (strict padded base64, as
+ * Kratos's `StdEncoding.Strict()`); the template must be present and non-empty. `digestLength` is the only length
+ * that can ever match, so any other is reported as malformed.
+ *
+ * @throws IdentityError `unsupported_hash` naming the bad field.
+ */
+export function parseSaltTemplateFields(
+  pf: string,
+  salt: string,
+  digest: string,
+  digestLength: number,
+): SaltTemplateFields {
+  if (!pf.startsWith("pf=") || pf.length === 3) throw malformed("missing or empty pf= salt template");
+  const template = decodeBase64Strict(pf.slice(3));
+  if (template === undefined) throw malformed("pf= template is not strict padded base64");
+  const saltBytes = decodeBase64Strict(salt);
+  if (saltBytes === undefined) throw malformed("salt is not strict padded base64");
+  const digestBytes = decodeBase64Strict(digest);
+  if (digestBytes === undefined) throw malformed("digest is not strict padded base64");
+  if (digestBytes.length !== digestLength) throw malformed(`digest must be ${digestLength} bytes`);
+  return { template, salt: saltBytes, digest: digestBytes };
+}

@@ -1,0 +1,96 @@
+import { type ScryptOptions, scrypt } from "node:crypto";
+import { constantTimeEqual, decodeBase64Strict } from "../encoding.js";
+import type { HashVerifier } from "../hash-verifier.js";
+import {
+  checkKeyLength,
+  checkRange,
+  decodeField,
+  malformed,
+  parseParams,
+  splitHash,
+  tryParse,
+} from "./hash-params.js";
+
+/** Bounds on scrypt parameters in a stored hash (Kratos `hash/hash_limits.go`): at most 128 MiB per compare. */
+export const SCRYPT_BOUNDS = Object.freeze({
+  N: { min: 1, max: 1 << 17 },
+  r: { min: 1, max: 8 },
+  p: { min: 1, max: 10 },
+});
+
+const FORMAT = "scrypt";
+
+/** scrypt cost parameters. */
+export interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/** A parsed Kratos scrypt hash. */
+export interface ScryptHash extends ScryptParams {
+  salt: Buffer;
+  hash: Buffer;
+}
+
+/** Throws `unsupported_hash` unless N is a power of two greater than 1 (what scrypt itself requires). */
+export function checkScryptN(format: string, N: number): void {
+  if (N < 2 || (N & (N - 1)) !== 0) throw malformed(format, "N must be a power of two greater than 1");
+}
+
+/**
+ * Runs `node:crypto.scrypt` asynchronously (libuv thread pool) with `maxmem` sized from the parameters, so the
+ * bounded parameters always fit and nothing larger can be allocated.
+ */
+export function scryptAsync(
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  params: ScryptParams,
+): Promise<Buffer> {
+  // OpenSSL needs 128 * r * (N + p + 2) bytes; 1 MiB of slack.
+  const options: ScryptOptions = {
+    ...params,
+    maxmem: 128 * params.r * (params.N + params.p + 2) + (1 << 20),
+  };
+  return new Promise((resolve, reject) => {
+    scrypt(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)));
+  });
+}
+
+/**
+ * Parses `$scrypt$ln=<N>,r=<r>,p=<p>$<salt>$<hash>` with padded strict base64. Beware: `ln` is N itself, not its
+ * log2 (Kratos's format, unlike passlib's). Bounds are checked first; N must then be a power of two above 1, which
+ * Kratos only finds out when comparing (we refuse it on import too).
+ *
+ * @throws IdentityError `unsupported_hash` when malformed, `hash_parameters_out_of_bounds` when over the bounds.
+ */
+export function parseScryptHash(hash: string): ScryptHash {
+  const parts = splitHash(FORMAT, hash, 5);
+  const { ln: N, r, p } = parseParams(FORMAT, parts[2] ?? "", ["ln", "r", "p"] as const);
+  checkRange(FORMAT, "N", N, SCRYPT_BOUNDS.N.min, SCRYPT_BOUNDS.N.max);
+  checkRange(FORMAT, "r", r, SCRYPT_BOUNDS.r.min, SCRYPT_BOUNDS.r.max);
+  checkRange(FORMAT, "p", p, SCRYPT_BOUNDS.p.min, SCRYPT_BOUNDS.p.max);
+  const salt = decodeField(FORMAT, "salt", parts[3] ?? "", decodeBase64Strict);
+  const key = decodeField(FORMAT, "hash", parts[4] ?? "", decodeBase64Strict);
+  checkKeyLength(FORMAT, key);
+  checkScryptN(FORMAT, N);
+  return { N, r, p, salt, hash: key };
+}
+
+/** `$scrypt$` hashes (Kratos `CompareScrypt`); the key length is the decoded hash length. */
+export const scryptVerifier: HashVerifier = Object.freeze({
+  id: FORMAT,
+  matches: (hash: string) => hash.startsWith("$scrypt$"),
+  validate(hash: string): void {
+    parseScryptHash(hash);
+  },
+  async verify(password: string, hash: string): Promise<boolean> {
+    const parsed = tryParse(parseScryptHash, hash);
+    if (parsed === undefined) return false;
+    return constantTimeEqual(
+      await scryptAsync(password, parsed.salt, parsed.hash.length, parsed),
+      parsed.hash,
+    );
+  },
+});

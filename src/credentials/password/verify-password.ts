@@ -1,0 +1,64 @@
+import { IdentityError } from "../../errors/index.js";
+import type { HashVerifier } from "./hash-verifier.js";
+import { argon2dVerifier, argon2idVerifier, argon2iVerifier } from "./verifiers/argon2.js";
+import { bcryptVerifier } from "./verifiers/bcrypt.js";
+import { firescryptVerifier } from "./verifiers/firescrypt.js";
+import { LEGACY_VERIFIERS } from "./verifiers/legacy/index.js";
+import { pbkdf2Verifier } from "./verifiers/pbkdf2.js";
+import { scryptVerifier } from "./verifiers/scrypt.js";
+
+/**
+ * Every stored-hash format idkit verifies, in dispatch order: the first whose `matches` accepts a hash handles it.
+ * The modern formats come in Kratos's order (`hash/hash_comparator.go`), then the legacy ones. Their prefixes do not
+ * overlap, so the order decides nothing today.
+ */
+export const VERIFIERS: readonly HashVerifier[] = Object.freeze([
+  bcryptVerifier,
+  argon2idVerifier,
+  argon2iVerifier,
+  argon2dVerifier,
+  pbkdf2Verifier,
+  scryptVerifier,
+  firescryptVerifier,
+  ...LEGACY_VERIFIERS,
+]);
+
+/** The verifier that handles `hash` by its prefix, or `undefined` when no format matches. */
+export function findVerifier(hash: string): HashVerifier | undefined {
+  if (typeof hash !== "string") return undefined;
+  return VERIFIERS.find((v) => v.matches(hash));
+}
+
+/**
+ * Checks a password against a stored hash of any supported format (bcrypt, argon2id/i/d, PBKDF2, scrypt, Firebase
+ * scrypt and the legacy formats). The work runs off the event loop and secrets are compared in constant time.
+ *
+ * Resolves `false` for a wrong password **and** for an unknown, malformed or out-of-bounds hash; it never rejects
+ * for those (hostile parameters are refused before any hashing work).
+ *
+ * @example
+ * ```ts
+ * await verifyPassword("123456", "$2a$10$ZsCsoVQ3xfBG/K2z2XpBf.tm90GZmtOqtqWcB5.pYd5Eq8y7RlDyq"); // true
+ * ```
+ */
+export async function verifyPassword(password: string, hash: string): Promise<boolean> {
+  if (typeof password !== "string") return false;
+  const verifier = findVerifier(hash);
+  if (verifier === undefined) return false;
+  return verifier.verify(password, hash);
+}
+
+/**
+ * Checks a hash about to be imported (Kratos `hash.ValidateImportedHash`): it must belong to a known format, parse
+ * strictly and keep its cost parameters within the bounds. Runs no hashing. Stricter than Kratos, which only checks
+ * the prefix of md5, sha, ssha, hmac and crypt hashes and only the cost of bcrypt ones.
+ *
+ * @throws IdentityError `unsupported_hash` for an unknown format or a hash that does not parse;
+ *   `hash_parameters_out_of_bounds` for cost parameters over the bounds.
+ */
+export function validateImportedHash(hash: string): void {
+  const verifier = findVerifier(hash);
+  if (verifier === undefined)
+    throw new IdentityError("unsupported_hash", { reason: "unknown hash algorithm" });
+  verifier.validate(hash);
+}

@@ -6,7 +6,10 @@ export const ERROR_CODES = Object.freeze({
   validation_failed: { status: 400, message: "The request was malformed or contained invalid parameters" },
   schema_not_found: { status: 400, message: "Unable to find JSON Schema ID" },
   invalid_patch: { status: 400, message: "The JSON Patch could not be applied" },
-  invalid_page_token: { status: 400, message: "The page token is invalid, do not craft your own page tokens" },
+  invalid_page_token: {
+    status: 400,
+    message: "The page token is invalid, do not craft your own page tokens",
+  },
   unsupported_hash: { status: 400, message: "The imported password does not match any known hash format." },
   hash_parameters_out_of_bounds: {
     status: 400,
@@ -28,6 +31,7 @@ export const ERROR_CODES = Object.freeze({
   identity_disabled: { status: 401, message: "This account was disabled." },
   identity_not_found: { status: 404, message: "The requested identity could not be found." },
   credential_not_found: { status: 404, message: "The identity has no credential of this type." },
+  address_not_found: { status: 404, message: "The identity has no such verifiable address." },
   identity_conflict: {
     status: 409,
     message: "This identity conflicts with another identity that already exists.",

@@ -59,7 +59,10 @@ export class IdentityError extends Error {
   readonly [BRAND] = true;
 
   constructor(code: IdentityErrorCode, options: IdentityErrorOptions = {}) {
-    super(options.message ?? ERROR_CODES[code].message, options.cause === undefined ? {} : { cause: options.cause });
+    super(
+      options.message ?? ERROR_CODES[code].message,
+      options.cause === undefined ? {} : { cause: options.cause },
+    );
     this.code = code;
     this.status = ERROR_CODES[code].status;
     this.reason = options.reason;
@@ -73,13 +76,13 @@ export class IdentityError extends Error {
 
   /** Kratos's error envelope: `{ error: { id, code, status, reason, message, details } }`. */
   toJSON(): KratosErrorEnvelope {
-    const error: KratosErrorEnvelope["error"] = {
+    const error = {
       id: this.code,
       code: this.status,
       status: HTTP_STATUS_TEXT[this.status] ?? String(this.status),
-      message: this.message,
-    };
+    } as KratosErrorEnvelope["error"];
     if (this.reason !== undefined) error.reason = this.reason;
+    error.message = this.message;
     if (this.details !== undefined) error.details = this.details;
     return { error };
   }
@@ -91,7 +94,9 @@ export class ValidationError extends IdentityError {
   constructor(issues: ValidationIssue[], options: Omit<IdentityErrorOptions, "details"> = {}) {
     super("validation_failed", {
       ...options,
-      reason: options.reason ?? issues.map((i) => (i.pointer ? `${i.pointer}: ${i.message}` : i.message)).join("; "),
+      reason:
+        options.reason ??
+        issues.map((i) => (i.pointer ? `${i.pointer}: ${i.message}` : i.message)).join("; "),
       details: { issues },
     });
   }

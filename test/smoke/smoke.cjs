@@ -6,7 +6,7 @@ assert.equal(typeof idkit.IdentityError, "function");
 const e = new idkit.IdentityError("identity_conflict");
 assert.equal(e.status, 409);
 assert.deepEqual(Object.keys(e.toJSON().error).sort(), ["code", "id", "message", "status"]);
-import("idkit").then((esm) => {
+void import("idkit").then((esm) => {
   assert.notEqual(esm.IdentityError, idkit.IdentityError, "ESM and CJS copies are distinct");
   assert.equal(esm.isIdentityError(e, "identity_conflict"), true, "brand works across copies");
   console.log("smoke (require): ok,", Object.keys(idkit).length, "exports");

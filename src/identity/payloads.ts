@@ -1,0 +1,148 @@
+import { z } from "zod";
+import { escapePointerToken, ValidationError, type ValidationIssue } from "../errors/index.js";
+
+const json = z.json();
+const state = z.enum(["active", "inactive"], { error: "identity state is not valid" });
+const uuid = z.uuid({ error: "must be a UUID" });
+
+const passwordConfig = z.strictObject({
+  password: z.string().optional(),
+  hashed_password: z.string().optional(),
+  use_password_migration_hook: z.boolean().optional(),
+});
+
+const oidcProvider = z.strictObject({
+  provider: z.string().min(1),
+  subject: z.string().min(1),
+  use_auto_link: z.boolean().optional(),
+  organization: uuid.nullish(),
+  // Present in GET responses with include_credential; accepted so a fetched identity can be sent back, ignored.
+  initial_id_token: z.string().optional(),
+  initial_access_token: z.string().optional(),
+  initial_refresh_token: z.string().optional(),
+});
+
+/** `credentials` of create and update bodies (Kratos `IdentityWithCredentials`). */
+export const ImportCredentials = z.strictObject({
+  password: z.strictObject({ config: passwordConfig }).optional(),
+  oidc: z.strictObject({ config: z.strictObject({ providers: z.array(oidcProvider) }) }).optional(),
+  saml: z
+    .strictObject({
+      config: z.strictObject({ providers: z.array(oidcProvider.omit({ use_auto_link: true })) }),
+    })
+    .optional(),
+  totp: z.strictObject({ config: z.strictObject({ totp_url: z.string().min(1) }) }).optional(),
+  lookup_secret: z
+    .strictObject({
+      config: z.strictObject({
+        codes: z.array(
+          z.strictObject({ code: z.string().min(1), used_at: z.iso.datetime({ offset: true }).nullish() }),
+        ),
+      }),
+    })
+    .optional(),
+});
+export type ImportCredentials = z.infer<typeof ImportCredentials>;
+
+const importedVerifiable = z.strictObject({
+  id: z.string().optional(),
+  value: z.string(),
+  verified: z.boolean().default(false),
+  via: z.enum(["email", "sms", ""]).optional(),
+  status: z.string().max(16).optional(),
+  verified_at: z.iso.datetime({ offset: true }).nullish(),
+  created_at: z.string().optional(),
+  updated_at: z.string().optional(),
+});
+
+const importedRecovery = z.strictObject({
+  id: z.string().optional(),
+  value: z.string(),
+  via: z.enum(["email", "sms", ""]).optional(),
+  created_at: z.string().optional(),
+  updated_at: z.string().optional(),
+});
+
+/** Body of `createIdentity` (Kratos `CreateIdentityBody`, decoded strictly: unknown fields are rejected). */
+export const CreateIdentityBody = z.strictObject({
+  schema_id: z.string().optional(),
+  traits: json.optional(),
+  credentials: ImportCredentials.optional(),
+  verifiable_addresses: z.array(importedVerifiable).optional(),
+  recovery_addresses: z.array(importedRecovery).optional(),
+  metadata_public: json.optional(),
+  metadata_admin: json.optional(),
+  state: state.optional(),
+  organization_id: uuid.nullish(),
+  external_id: z.string().optional(),
+});
+export type CreateIdentityBody = z.input<typeof CreateIdentityBody>;
+
+/** Body of `updateIdentity` (Kratos `UpdateIdentityBody`, PUT semantics). */
+export const UpdateIdentityBody = z.strictObject({
+  schema_id: z.string().optional(),
+  traits: json.optional(),
+  credentials: ImportCredentials.optional(),
+  metadata_public: json.optional(),
+  metadata_admin: json.optional(),
+  state: z.union([state, z.literal("")]).optional(),
+  external_id: z.string().optional(),
+});
+export type UpdateIdentityBody = z.input<typeof UpdateIdentityBody>;
+
+/** Body of `batchPatchIdentities` (Kratos `PATCH /admin/identities`). */
+export const BatchPatchBody = z.strictObject({
+  identities: z.array(
+    z.strictObject({
+      create: z.unknown().optional(),
+      patch_id: uuid.optional(),
+    }),
+  ),
+});
+export type BatchPatchBody = {
+  identities: Array<{ create?: CreateIdentityBody | null; patch_id?: string }>;
+};
+
+/** One RFC 6902 operation. */
+export const JsonPatchOperation = z.strictObject({
+  op: z.string(),
+  path: z.string(),
+  value: json.optional(),
+  from: z.string().optional(),
+});
+export type JsonPatchOperation = {
+  op: "add" | "remove" | "replace" | (string & {});
+  path: string;
+  value?: unknown;
+  from?: string;
+};
+
+/** Converts zod issues to ours, with RFC 6901 pointers and Kratos's unknown-field wording. */
+export function issuesFromZod(error: z.ZodError, root = ""): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const i of error.issues) {
+    const base = root + i.path.map((p) => `/${escapePointerToken(String(p))}`).join("");
+    if (i.code === "unrecognized_keys") {
+      for (const key of i.keys) {
+        issues.push({
+          pointer: `${base}/${escapePointerToken(key)}`,
+          code: "unknown_field",
+          message: `json: unknown field "${key}"`,
+        });
+      }
+      continue;
+    }
+    issues.push({ pointer: base, code: i.code, message: i.message });
+  }
+  return issues;
+}
+
+/**
+ * Parses a payload with a zod schema.
+ * @throws ValidationError (`validation_failed`, 400) with one issue per problem.
+ */
+export function parsePayload<T extends z.ZodType>(schema: T, input: unknown, root = ""): z.output<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new ValidationError(issuesFromZod(result.error, root));
+  return result.data;
+}

@@ -1,0 +1,55 @@
+import { type ExistingAddresses, type Extraction, extractFromHits } from "../addresses/extract.js";
+import { toE164IfValidPhone } from "../addresses/normalize.js";
+import { ValidationError, type ValidationIssue } from "../errors/index.js";
+import { isPhoneChannel } from "../schema/kratos-extension.js";
+import type { RegisteredSchema } from "../schema/schema-registry.js";
+import { cloneJson } from "./clone.js";
+import type { JsonValue } from "./identity.js";
+import { setAtPointer } from "./pointer.js";
+
+/** The traits as they will be stored (phones in E.164) and what the extension derived from them. */
+export interface ValidatedTraits {
+  traits: JsonValue;
+  extraction: Extraction;
+}
+
+/**
+ * Validates traits against an identity schema the way Kratos's `identity/validator.go` does: phone traits routed
+ * to an sms channel are first rewritten to E.164 (when they parse), then the schema is checked while the
+ * `ory.sh/kratos` extension collects identifiers and addresses; existing addresses are reused when they match.
+ * @throws ValidationError with every schema and extension issue, pointers rooted at the identity (`/traits/...`).
+ */
+export function validateTraits(
+  schema: RegisteredSchema,
+  traits: JsonValue,
+  existing: ExistingAddresses,
+): ValidatedTraits {
+  const document = { traits: cloneJson(traits) };
+  let result = schema.validate(document);
+  if (schema.hasPhoneChannels) {
+    let rewritten = false;
+    for (const hit of result.hits) {
+      if (typeof hit.value !== "string" || !isPhoneChannel(hit.extension)) continue;
+      const e164 = toE164IfValidPhone(hit.value);
+      if (e164 !== undefined && e164 !== hit.value) {
+        setAtPointer(document, hit.pointer, e164);
+        rewritten = true;
+      }
+    }
+    if (rewritten) result = schema.validate(document);
+  }
+  const extraction = extractFromHits(result.hits, existing);
+  const issues = dedupeIssues([...result.issues, ...extraction.issues]);
+  if (issues.length > 0) throw new ValidationError(issues);
+  return { traits: document.traits as JsonValue, extraction };
+}
+
+function dedupeIssues(issues: ValidationIssue[]): ValidationIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.pointer}\0${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

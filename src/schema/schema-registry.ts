@@ -1,0 +1,221 @@
+import { IdentityError, type ValidationIssue } from "../errors/index.js";
+import { Ajv2020, AjvDraft07, type AjvInstance, type ValidateFunction } from "./ajv.js";
+import { addIdentityFormats } from "./formats.js";
+import {
+  AJV_EXTENSION_KEYWORD,
+  type ExtensionHit,
+  isPhoneChannel,
+  KRATOS_EXTENSION_KEYWORD,
+  KRATOS_EXTENSION_META_SCHEMA,
+  type KratosExtension,
+  renameExtensionKeyword,
+} from "./kratos-extension.js";
+import { checkIdentityMetaRules } from "./meta-rules.js";
+import { EMAIL_PRESET_ID, EMAIL_PRESET_SCHEMA } from "./presets.js";
+import { issuesFromAjvErrors } from "./validation-issues.js";
+
+/** A JSON Schema document (an object). */
+export type JsonSchema = Record<string, unknown>;
+
+/** What one validation of `{ traits }` found. */
+export interface SchemaValidationResult {
+  issues: ValidationIssue[];
+  /** Every value whose subschema carries `ory.sh/kratos`, in visiting order. */
+  hits: ExtensionHit[];
+}
+
+/** A schema compiled at registration. */
+export interface RegisteredSchema {
+  readonly id: string;
+  /** `publicUrl + "/schemas/" + base64url(id)`. */
+  readonly url: string;
+  /** A frozen deep copy of the registered document. */
+  readonly schema: Readonly<JsonSchema>;
+  /** True when some trait is routed to an sms channel, so its value is rewritten to E.164 before validation. */
+  readonly hasPhoneChannels: boolean;
+  /** Validates `{ traits }` and reports extension hits; never throws for invalid data. */
+  validate(document: { traits: unknown }): SchemaValidationResult;
+}
+
+export interface SchemaRegistryOptions {
+  /** Base of `schema_url`. @default "http://127.0.0.1:4433" */
+  publicUrl?: string;
+  /** Schemas to register, by id. `preset://email` is always registered. */
+  schemas?: Record<string, JsonSchema>;
+}
+
+const MAX_SCHEMA_BYTES = 1024 * 1024;
+const DRAFT_2020 = /json-schema\.org\/draft\/(2019-09|2020-12)\/schema/;
+
+/** base64url without padding, as Kratos's `schema.IDToURL`. */
+export function schemaIdToBase64(id: string): string {
+  return Buffer.from(id, "utf8").toString("base64url");
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === "object") {
+    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+/**
+ * Identity schemas are often written for Go's RE2, which accepts escapes that JavaScript's Unicode mode refuses
+ * (`\=`, `\-` outside classes...). Compile with the `u` flag when possible, else without it.
+ */
+const lenientUnicodeRegExp = Object.assign(
+  (pattern: string, flags: string): RegExp => {
+    try {
+      return new RegExp(pattern, flags);
+    } catch (e) {
+      if (!flags.includes("u")) throw e;
+      return new RegExp(pattern, flags.replace("u", ""));
+    }
+  },
+  { code: "new RegExp" },
+);
+
+interface HitContext {
+  hits: ExtensionHit[];
+}
+
+function createAjv(schema: JsonSchema): AjvInstance {
+  const Ctor = typeof schema.$schema === "string" && DRAFT_2020.test(schema.$schema) ? Ajv2020 : AjvDraft07;
+  const ajv = new Ctor({
+    allErrors: true,
+    verbose: true,
+    strict: false,
+    passContext: true,
+    logger: false,
+    validateSchema: true,
+    code: { regExp: lenientUnicodeRegExp },
+  });
+  addIdentityFormats(ajv);
+  ajv.addKeyword({
+    keyword: AJV_EXTENSION_KEYWORD,
+    metaSchema: KRATOS_EXTENSION_META_SCHEMA,
+    errors: false,
+    validate(
+      this: HitContext | undefined,
+      ext: KratosExtension,
+      data: unknown,
+      parent: unknown,
+      cxt: unknown,
+    ) {
+      const c = cxt as { instancePath: string } | undefined;
+      const format = (parent as { format?: unknown } | undefined)?.format;
+      this?.hits.push({
+        pointer: c?.instancePath ?? "",
+        value: data,
+        extension: ext,
+        format: typeof format === "string" ? format : undefined,
+      });
+      return true;
+    },
+  });
+  return ajv;
+}
+
+/**
+ * Identity schemas by id: compiled once at registration (each with its own ajv instance, never a global one),
+ * looked up by id or by its base64url form.
+ *
+ * @example
+ * ```ts
+ * const registry = new SchemaRegistry({ schemas: { default: mySchema } });
+ * registry.get("default")?.url; // "http://127.0.0.1:4433/schemas/ZGVmYXVsdA"
+ * ```
+ */
+export class SchemaRegistry {
+  readonly #publicUrl: string;
+  readonly #byId = new Map<string, RegisteredSchema>();
+  readonly #byBase64 = new Map<string, RegisteredSchema>();
+
+  constructor(options: SchemaRegistryOptions = {}) {
+    this.#publicUrl = (options.publicUrl ?? "http://127.0.0.1:4433").replace(/\/+$/, "");
+    this.register(EMAIL_PRESET_ID, EMAIL_PRESET_SCHEMA as JsonSchema);
+    for (const [id, schema] of Object.entries(options.schemas ?? {})) {
+      if (id === EMAIL_PRESET_ID) continue;
+      this.register(id, schema);
+    }
+  }
+
+  /** The `schema_url` of an id (whether or not it is registered). */
+  urlFor(id: string): string {
+    return `${this.#publicUrl}/schemas/${schemaIdToBase64(id)}`;
+  }
+
+  /**
+   * Compiles and registers a schema.
+   * @throws IdentityError `invalid_configuration` when the id is taken, the schema is over 1 MiB, does not compile
+   *   or breaks the identity meta-rules (spec 2.1).
+   */
+  register(id: string, schema: JsonSchema): RegisteredSchema {
+    const fail = (reason: string, cause?: unknown): never => {
+      throw new IdentityError("invalid_configuration", {
+        reason: `Identity schema "${id}": ${reason}`,
+        ...(cause === undefined ? {} : { cause }),
+      });
+    };
+    if (id === "") fail("the schema id must not be empty");
+    if (this.#byId.has(id)) fail("a schema with this id is already registered");
+    if (!schema || typeof schema !== "object" || Array.isArray(schema))
+      fail("the schema must be a JSON object");
+    const text = JSON.stringify(schema);
+    if (Buffer.byteLength(text) > MAX_SCHEMA_BYTES) fail("the schema is larger than 1 MiB");
+    const copy = deepFreeze(JSON.parse(text) as JsonSchema);
+    const metaProblem = checkIdentityMetaRules(copy);
+    if (metaProblem) fail(metaProblem);
+    let validateFn: ValidateFunction;
+    try {
+      validateFn = createAjv(copy).compile(renameExtensionKeyword(copy) as JsonSchema);
+    } catch (e) {
+      return fail(`it does not compile: ${(e as Error).message}`, e);
+    }
+    const hasPhoneChannels = text.includes('"sms"') && scanForPhoneChannel(copy);
+    const registered: RegisteredSchema = Object.freeze({
+      id,
+      url: this.urlFor(id),
+      schema: copy,
+      hasPhoneChannels,
+      validate(document: { traits: unknown }): SchemaValidationResult {
+        const ctx: HitContext = { hits: [] };
+        const valid = validateFn.call(ctx, document);
+        return { issues: valid ? [] : issuesFromAjvErrors(validateFn.errors), hits: ctx.hits };
+      },
+    });
+    this.#byId.set(id, registered);
+    this.#byBase64.set(schemaIdToBase64(id), registered);
+    return registered;
+  }
+
+  /** Looks a schema up by id or by the base64url of its id (as in a `schema_url`). */
+  get(idOrBase64: string): RegisteredSchema | undefined {
+    return this.#byId.get(idOrBase64) ?? this.#byBase64.get(idOrBase64);
+  }
+
+  /**
+   * Like {@link get}, but throws.
+   * @throws IdentityError `schema_not_found` (400)
+   */
+  require(id: string): RegisteredSchema {
+    const found = this.get(id);
+    if (!found)
+      throw new IdentityError("schema_not_found", { reason: `Unable to find JSON Schema ID: ${id}` });
+    return found;
+  }
+
+  /** Every registered schema, `preset://email` first. */
+  list(): RegisteredSchema[] {
+    return [...this.#byId.values()];
+  }
+}
+
+function scanForPhoneChannel(node: unknown): boolean {
+  if (!node || typeof node !== "object") return false;
+  if (Array.isArray(node)) return node.some(scanForPhoneChannel);
+  const ext = (node as Record<string, unknown>)[KRATOS_EXTENSION_KEYWORD];
+  if (ext && typeof ext === "object" && isPhoneChannel(ext as KratosExtension)) return true;
+  return Object.values(node).some(scanForPhoneChannel);
+}

@@ -1,0 +1,239 @@
+import { ConflictError } from "../../errors/index.js";
+import { cloneJson } from "../../identity/clone.js";
+import type { CredentialsType, StoredIdentity } from "../../identity/identity.js";
+import type {
+  CodeSubmission,
+  FlowTokenKind,
+  InsertOutcome,
+  ListIdentitiesQuery,
+  StorageAdapter,
+  StoredFlowToken,
+} from "../storage-adapter.js";
+
+type Key = string;
+
+/** The uniqueness keys an identity occupies (storage contract). */
+function uniqueKeys(identity: StoredIdentity): Key[] {
+  const keys: Key[] = [];
+  for (const [type, cred] of Object.entries(identity.credentials)) {
+    for (const identifier of cred?.identifiers ?? []) keys.push(`c\0${type}\0${identifier}`);
+  }
+  for (const a of identity.verifiable_addresses) keys.push(`v\0${a.via}\0${a.value}`);
+  for (const a of identity.recovery_addresses) keys.push(`r\0${a.via}\0${a.value}`);
+  if (identity.external_id) keys.push(`x\0${identity.external_id}`);
+  return keys;
+}
+
+function lowerBound(sorted: readonly string[], id: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as string) < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The embedded default store: everything in memory, every uniqueness rule enforced atomically (each operation
+ * runs to completion without yielding), deep copies in and out so callers can never mutate stored state.
+ * Listing is a binary search into a sorted id index, so a page costs O(page size).
+ */
+export class MemoryStorage implements StorageAdapter {
+  readonly #identities = new Map<string, StoredIdentity>();
+  readonly #owners = new Map<Key, string>();
+  readonly #sortedIds: string[] = [];
+  /** Flow tokens by id, and the id of each by `kind + digest`. */
+  readonly #tokens = new Map<string, StoredFlowToken>();
+  readonly #tokenByDigest = new Map<string, string>();
+
+  async insertIdentities(identities: readonly StoredIdentity[]): Promise<InsertOutcome[]> {
+    return identities.map((identity) => {
+      if (this.#identities.has(identity.id))
+        return new ConflictError({ reason: "An identity with this id exists." });
+      const keys = uniqueKeys(identity);
+      const clash = keys.find((k, i) => this.#owners.has(k) || keys.indexOf(k) !== i);
+      if (clash !== undefined) return conflict(clash);
+      this.#put(cloneJson(identity), keys);
+      const at =
+        this.#sortedIds.length === 0 || (this.#sortedIds.at(-1) as string) < identity.id
+          ? this.#sortedIds.length
+          : lowerBound(this.#sortedIds, identity.id);
+      this.#sortedIds.splice(at, 0, identity.id);
+      return null;
+    });
+  }
+
+  async getIdentity(id: string): Promise<StoredIdentity | undefined> {
+    const found = this.#identities.get(id);
+    return found && cloneJson(found);
+  }
+
+  async findIdentityByCredentialIdentifier(type: CredentialsType, identifier: string) {
+    return this.#byKey(`c\0${type}\0${identifier}`);
+  }
+
+  async findIdentityByExternalId(externalId: string) {
+    return this.#byKey(`x\0${externalId}`);
+  }
+
+  async listIdentities(query: ListIdentitiesQuery): Promise<StoredIdentity[]> {
+    let candidates: readonly string[];
+    let start = 0;
+    if (query.ids || query.credentialsIdentifiers) {
+      // Index-backed: the candidate set comes from the filters, never from a scan of all identities.
+      let set: Set<string> | undefined = query.ids ? new Set(query.ids) : undefined;
+      if (query.credentialsIdentifiers)
+        set = this.#intersect(set, this.#idsByIdentifier(query.credentialsIdentifiers));
+      candidates = [...(set ?? [])].filter((id) => this.#identities.has(id)).sort();
+    } else {
+      candidates = this.#sortedIds;
+      start = query.after === undefined ? 0 : upperBound(candidates, query.after);
+    }
+    const page: StoredIdentity[] = [];
+    for (let i = start; i < candidates.length && page.length < query.limit; i++) {
+      const id = candidates[i] as string;
+      if (query.after !== undefined && id <= query.after) continue;
+      const identity = this.#identities.get(id) as StoredIdentity;
+      if (query.organizationId !== undefined && identity.organization_id !== query.organizationId) continue;
+      page.push(cloneJson(identity));
+    }
+    return page;
+  }
+
+  async updateIdentity(identity: StoredIdentity, expectedUpdatedAt?: string) {
+    const current = this.#identities.get(identity.id);
+    if (!current) return "not_found" as const;
+    if (expectedUpdatedAt !== undefined && current.updated_at !== expectedUpdatedAt) return "stale" as const;
+    const keys = uniqueKeys(identity);
+    const clash = keys.find((k, i) => {
+      const owner = this.#owners.get(k);
+      return (owner !== undefined && owner !== identity.id) || keys.indexOf(k) !== i;
+    });
+    if (clash !== undefined) throw conflict(clash);
+    this.#drop(current);
+    this.#put(cloneJson(identity), keys);
+    return "ok" as const;
+  }
+
+  async deleteIdentity(id: string): Promise<boolean> {
+    const current = this.#identities.get(id);
+    if (!current) return false;
+    this.#drop(current);
+    this.#identities.delete(id);
+    this.#sortedIds.splice(lowerBound(this.#sortedIds, id), 1);
+    for (const token of [...this.#tokens.values()]) if (token.identity_id === id) this.#dropToken(token);
+    return true;
+  }
+
+  async insertFlowToken(token: StoredFlowToken): Promise<void> {
+    const key = `${token.kind}\0${token.digest}`;
+    if (this.#tokens.has(token.id) || this.#tokenByDigest.has(key))
+      throw new Error("flow token already exists");
+    this.#tokens.set(token.id, cloneJson(token));
+    this.#tokenByDigest.set(key, token.id);
+  }
+
+  async consumeFlowToken(
+    kind: FlowTokenKind,
+    digests: readonly string[],
+  ): Promise<StoredFlowToken | undefined> {
+    for (const digest of digests) {
+      const id = this.#tokenByDigest.get(`${kind}\0${digest}`);
+      const token = id === undefined ? undefined : this.#tokens.get(id);
+      if (token) {
+        this.#dropToken(token);
+        return cloneJson(token);
+      }
+    }
+    return undefined;
+  }
+
+  async submitFlowCode(
+    flowId: string,
+    kind: FlowTokenKind,
+    digests: readonly string[],
+    maxAttempts: number,
+  ): Promise<CodeSubmission> {
+    const token = this.#tokens.get(flowId);
+    if (!token || token.kind !== kind) return { status: "not_found" };
+    if (token.attempts >= maxAttempts) return { status: "exhausted" };
+    if (digests.includes(token.digest)) {
+      this.#dropToken(token);
+      return { status: "ok", token: cloneJson(token) };
+    }
+    token.attempts++;
+    return { status: "mismatch" };
+  }
+
+  /** Every stored flow token, as stored (for tests that inspect what is at rest). */
+  dumpFlowTokens(): StoredFlowToken[] {
+    return [...this.#tokens.values()].map((t) => cloneJson(t));
+  }
+
+  #dropToken(token: StoredFlowToken): void {
+    this.#tokens.delete(token.id);
+    this.#tokenByDigest.delete(`${token.kind}\0${token.digest}`);
+  }
+
+  /** Number of stored identities (handy in tests). */
+  get size(): number {
+    return this.#identities.size;
+  }
+
+  #put(identity: StoredIdentity, keys: Key[]): void {
+    this.#identities.set(identity.id, identity);
+    for (const k of keys) this.#owners.set(k, identity.id);
+  }
+
+  #drop(identity: StoredIdentity): void {
+    for (const k of uniqueKeys(identity)) if (this.#owners.get(k) === identity.id) this.#owners.delete(k);
+  }
+
+  #byKey(key: Key): StoredIdentity | undefined {
+    const id = this.#owners.get(key);
+    const found = id === undefined ? undefined : this.#identities.get(id);
+    return found && cloneJson(found);
+  }
+
+  #idsByIdentifier(pairs: NonNullable<ListIdentitiesQuery["credentialsIdentifiers"]>): Set<string> {
+    const ids = new Set<string>();
+    for (const { type, identifier } of pairs) {
+      const id = this.#owners.get(`c\0${type}\0${identifier}`);
+      if (id !== undefined) ids.add(id);
+    }
+    return ids;
+  }
+
+  #intersect(a: Set<string> | undefined, b: Set<string>): Set<string> {
+    return a === undefined ? b : new Set([...a].filter((x) => b.has(x)));
+  }
+}
+
+function upperBound(sorted: readonly string[], id: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as string) <= id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function conflict(key: Key): ConflictError {
+  const [kind, a, b] = key.split("\0");
+  const what =
+    kind === "c"
+      ? `the ${a} identifier ${JSON.stringify(b)}`
+      : kind === "v"
+        ? `the verifiable address ${JSON.stringify(b)} (${a})`
+        : kind === "r"
+          ? `the recovery address ${JSON.stringify(b)} (${a})`
+          : `the external_id ${JSON.stringify(a)}`;
+  return new ConflictError({
+    message: "Unable to insert or update resource because a resource with that value exists already",
+    reason: `This identity conflicts with another identity that already exists: ${what} is taken.`,
+  });
+}

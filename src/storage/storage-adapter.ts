@@ -1,0 +1,123 @@
+import type { CredentialsType, StoredIdentity } from "../identity/identity.js";
+
+/**
+ * A query for one page of identities, ordered by `id` ascending (keyset pagination).
+ * Filters combine (AND), unlike Kratos where they are exclusive.
+ */
+export interface ListIdentitiesQuery {
+  /** Only ids strictly greater than this one. */
+  after?: string;
+  /** How many identities at most (the manager asks for one more than a page to detect a next page). */
+  limit: number;
+  /** Only these ids. */
+  ids?: readonly string[];
+  /**
+   * Only identities holding at least one of these exact `(credential type, identifier)` pairs. The manager has
+   * already expanded the user's value into the spellings to match (raw, and normalised for password-like types).
+   */
+  credentialsIdentifiers?: ReadonlyArray<{ type: CredentialsType; identifier: string }>;
+  /** Only identities of this organization. */
+  organizationId?: string;
+}
+
+/** What a flow token is for. */
+export type FlowTokenKind = "recovery_link" | "recovery_code" | "verification_link" | "verification_code";
+
+/**
+ * A recovery or verification token at rest. Only a keyed digest of the token or code is stored, never the
+ * token itself.
+ */
+export interface StoredFlowToken {
+  /** The flow id (a UUID); codes are submitted against it. */
+  id: string;
+  kind: FlowTokenKind;
+  /** `hex(HMAC(secret, token))` under the signing secret. */
+  digest: string;
+  identity_id: string;
+  /** The address a verification token is for. */
+  address: { via: string; value: string } | null;
+  issued_at: string;
+  expires_at: string;
+  /** Wrong codes submitted so far (codes only). */
+  attempts: number;
+}
+
+/** Result of submitting a code for a flow. */
+export type CodeSubmission =
+  | { status: "ok"; token: StoredFlowToken }
+  | { status: "mismatch" }
+  | { status: "exhausted" }
+  | { status: "not_found" };
+
+/** Outcome of one identity of a batch insert: `null` on success, or the error that made it fail. */
+export type InsertOutcome = null | Error;
+
+/**
+ * The persistence port. Host apps implement it to bring their own database; `MemoryStorage` is the default.
+ * The manager never calls an adapter directly: it goes through `RuntimeStorage`, which calls `init` once, copies
+ * what the adapter returns, and wraps driver failures as `storage_error`.
+ *
+ * Uniqueness keys, which an adapter MUST enforce atomically (unique index or equivalent), never by
+ * read-then-write: `(credential type, identifier)` for every identifier of every credential;
+ * `(via, value)` among verifiable addresses; `(via, value)` among recovery addresses; `external_id` when set.
+ * A violation MUST be reported as an `IdentityError` with code `identity_conflict` (see `ConflictError`).
+ */
+export interface StorageAdapter {
+  /** Called once before the first operation (create tables, connect). */
+  init?(): Promise<void>;
+  /** Releases resources. */
+  close?(): Promise<void>;
+
+  /**
+   * Inserts identities. Each identity MUST be written atomically (identity, credentials, identifiers and
+   * addresses together or nothing), independently of the others: one that conflicts (with stored data or with
+   * an earlier identity of the same batch) fails alone. Returns one outcome per input, in order.
+   */
+  insertIdentities(identities: readonly StoredIdentity[]): Promise<InsertOutcome[]>;
+
+  /** The identity with this id, or undefined. */
+  getIdentity(id: string): Promise<StoredIdentity | undefined>;
+
+  /** The identity holding `identifier` for credential `type` (exact match), or undefined. */
+  findIdentityByCredentialIdentifier(
+    type: CredentialsType,
+    identifier: string,
+  ): Promise<StoredIdentity | undefined>;
+
+  /** The identity with this `external_id`, or undefined. */
+  findIdentityByExternalId(externalId: string): Promise<StoredIdentity | undefined>;
+
+  /** One page of identities ordered by id ascending. MUST cost O(limit), not O(all identities). */
+  listIdentities(query: ListIdentitiesQuery): Promise<StoredIdentity[]>;
+
+  /**
+   * Replaces a stored identity atomically, enforcing the uniqueness keys against every other identity.
+   * When `expectedUpdatedAt` is given, the write MUST happen only if the stored `updated_at` still equals it
+   * (compare-and-set), else resolve `"stale"`. Resolves `"not_found"` when the identity is gone.
+   */
+  updateIdentity(identity: StoredIdentity, expectedUpdatedAt?: string): Promise<"ok" | "stale" | "not_found">;
+
+  /** Deletes an identity with everything it owns (its flow tokens too). Resolves false when it did not exist. */
+  deleteIdentity(id: string): Promise<boolean>;
+
+  /** Stores a flow token. */
+  insertFlowToken(token: StoredFlowToken): Promise<void>;
+
+  /**
+   * Deletes and returns, in one atomic step, the token of this kind whose digest is one of `digests` (links).
+   * Two concurrent calls for the same token MUST NOT both get it.
+   */
+  consumeFlowToken(kind: FlowTokenKind, digests: readonly string[]): Promise<StoredFlowToken | undefined>;
+
+  /**
+   * Submits a code for a flow, atomically: `not_found` when there is no such flow of this kind; `exhausted`
+   * when `attempts >= maxAttempts` (the flow is dead, even for the right code); `ok` with the token, deleted,
+   * when its digest is one of `digests`; otherwise `attempts` is incremented and the result is `mismatch`.
+   */
+  submitFlowCode(
+    flowId: string,
+    kind: FlowTokenKind,
+    digests: readonly string[],
+    maxAttempts: number,
+  ): Promise<CodeSubmission>;
+}

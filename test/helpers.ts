@@ -1,0 +1,31 @@
+import { IdentityManager, type IdentityManagerOptions } from "../src/index.js";
+
+/** Cheap hashing parameters so tests that import clear-text passwords stay fast. */
+export const FAST_HASHING = {
+  algorithm: "argon2id",
+  argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
+} as const;
+
+export function manager<T = Record<string, unknown>>(
+  options: IdentityManagerOptions = {},
+): IdentityManager<T> {
+  return new IdentityManager<T>({ hashing: FAST_HASHING, ...options });
+}
+
+/** Wraps a bare traits schema (Kratos's `identity/stub/extension/*` fixtures) as an identity schema. */
+export function identitySchema(traits: Record<string, unknown>): Record<string, unknown> {
+  return { $schema: "http://json-schema.org/draft-07/schema#", type: "object", properties: { traits } };
+}
+
+/** Captures the IdentityError a promise rejects with (fails when it resolves). */
+export async function rejection(p: Promise<unknown>): Promise<import("../src/index.js").IdentityError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as import("../src/index.js").IdentityError;
+  }
+  throw new Error("expected a rejection");
+}
+
+export const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -266,7 +266,7 @@ function isV4MappedIPv6(s: string): boolean {
   return V4_MAPPED.test(new URL(`http://[${s}]/`).hostname);
 }
 
-/** Go's %q rendering is close enough to JSON for the rare characters that reach an error message. */
+/** Go's %q of a rune: single-quoted (Go's escaping of unprintable runes is not reproduced). */
 function quote(ch: string): string {
   return `'${ch}'`;
 }

@@ -270,6 +270,17 @@ describe("gracefulNormalization: spec 2.8 case 2 invisible runes", () => {
   it("spec 2.3: FOO@ory.sh becomes foo@ory.sh", () => {
     expect(gracefulNormalization("FOO@ory.sh")).toBe("foo@ory.sh");
   });
+
+  it("spec 2.8 case 4: a no-validate code address FOO.@docomo.ne.jp is stored as foo.@docomo.ne.jp", () => {
+    expect(gracefulNormalization("FOO.@docomo.ne.jp")).toBe("foo.@docomo.ne.jp");
+    // The strict path would refuse it: net/mail rejects a trailing dot in the local part.
+    expect(() => normalizeEmailStrict("FOO.@docomo.ne.jp")).toThrow(NormalizationError);
+  });
+
+  it("spec 2.8 case 10: recovery values are lower-cased (UPPER...@ory.sh)", () => {
+    const id = "UPPER2B4F7A1C-0D3E-4A5B-8C9D-0E1F2A3B4C5D@ory.sh";
+    expect(normalizeEmailIdentifier(id)).toBe(id.toLowerCase());
+  });
 });
 
 // Spec 2.8 cases 3, 6 and 7 (identity/extension_*_test.go in ory/kratos) and the numbers of the brief.

@@ -31,11 +31,6 @@ export const TOO_SHORT_AFTER_IDD =
 /** Kratos x.NormalizeIdentifier(v, "sms") when the number parses but is not valid. */
 export const NOT_VALID = "the provided number is not a valid phone number";
 
-/** Go's VALID_PHONE_NUMBER_PATTERN source (RE2 syntax happens to be valid here), for the equivalence test. */
-export const GO_VALID_PHONE_NUMBER_SOURCE = () =>
-  `^(?:${DIGIT}{2}|[${PLUS_CHARS}]*(?:[${VALID_PUNCTUATION}*]*${DIGIT}){3,}` +
-  `[${VALID_PUNCTUATION}*${VALID_ALPHA}${DIGIT}]*(?:${EXTN_PATTERNS_FOR_PARSING})?)$`;
-
 const MAX_INPUT_STRING_LENGTH = 250;
 const DIGIT = "\\p{Nd}";
 const PLUS_CHARS = "+\\uFF0B";
@@ -55,7 +50,9 @@ const EXTN_PATTERNS_FOR_PARSING = [
   `${SEPARATORS_BEFORE_LABEL}${AMBIGUOUS_LABELS}${CHARS_AFTER_LABEL}(${DIGIT}{1,9})#?`,
   `[\\- ]+(${DIGIT}{1,6})#`,
   `[ \\u00A0\\t]*(?:,{2}|;)${CHARS_AFTER_LABEL}(${DIGIT}{1,15})#?`,
-  `[ \\u00A0\\t]*(?:,)+${CHARS_AFTER_LABEL}(${DIGIT}{1,9})#?`,
+  // Go: `[ \u00A0\t]*(?:,)+[:\.\uFF0E]?[ \u00A0\t,\-]*(\d{1,9})#?`. Same strings, written so that the comma run
+  // cannot be split two ways (which costs quadratic time in a backtracking engine).
+  `[ \\u00A0\\t]*,(?:,*[:\\.\\uFF0E])?[ \\u00A0\\t,\\-]*(${DIGIT}{1,9})#?`,
 ].join("|");
 
 // VALID_PHONE_NUMBER_PATTERN is `(?i)^(\d{2}|[+]*(?:[punct*]*\d){3,}[punct*alpha\d]*(?:EXTN)?)$` in Go, whose RE2
@@ -67,7 +64,6 @@ const DIGIT_ONLY = /^\p{Nd}$/u;
 const THREE_DIGITS = new RegExp(`^[${PLUS_CHARS}]*(?:[${VALID_PUNCTUATION}*]*${DIGIT}){3}`, "iu");
 const NUMBER_RUN = new RegExp(`[${VALID_PUNCTUATION}*${VALID_ALPHA}${DIGIT}]*`, "iuy");
 const EXTN_FULL = new RegExp(`^(?:${EXTN_PATTERNS_FOR_PARSING})$`, "iu");
-const EXTN_PATTERN = new RegExp(`(?:${EXTN_PATTERNS_FOR_PARSING})$`, "iu");
 const VALID_START_CHAR = new RegExp(`[${PLUS_CHARS}${DIGIT}]`, "u");
 const SECOND_NUMBER_START = /[\\/] *x/;
 const PLUS_ANYWHERE = /[+\uFF0B]/;
@@ -140,12 +136,11 @@ export function isViable(s: string): boolean {
   const runEnd = NUMBER_RUN.lastIndex;
   if (runEnd === s.length) return true;
   for (let start = runEnd; start >= third; start--) {
-    // An extension starting with a space, NBSP or hyphen also matches one character later (those only occur in
-    // leading separator runs), unless a digit follows (the `[- ]+\d{1,6}#` form). Skipping such starts keeps
-    // this loop linear on long separator runs.
-    const c = s.charCodeAt(start);
+    // A space, NBSP or hyphen can only be consumed by an extension's leading `*`/`+` separator class, so a match
+    // from such a start implies a match one character later, unless a digit follows (the `[- ]+\d{1,6}#` form).
+    // Skipping those starts keeps this loop linear on long separator runs.
     if (
-      (c === 0x20 || c === 0xa0 || c === 0x2d) &&
+      isRunSeparator(s.charCodeAt(start)) &&
       !DIGIT_ONLY.test(String.fromCodePoint(s.codePointAt(start + 1) ?? 0))
     ) {
       continue;
@@ -155,10 +150,42 @@ export function isViable(s: string): boolean {
   return false;
 }
 
-/** maybeStripExtension: drop a trailing extension when what precedes it is viable on its own. */
+/** Space, NBSP and hyphen: separators that an extension can only begin with as part of a leading run. */
+function isRunSeparator(c: number): boolean {
+  return c === 0x20 || c === 0xa0 || c === 0x2d;
+}
+
+/**
+ * maybeStripExtension: find the leftmost position from which EXTN_PATTERN matches up to the end and, when what
+ * precedes it is viable on its own, drop the extension. Within a run of spaces/NBSPs/hyphens a match implies a
+ * match one position later (see isViable), so the matching starts of a run form a suffix of it and are found by
+ * bisection: linear where trying every start would be quadratic.
+ */
 function stripExtension(s: string): string {
-  const at = s.search(EXTN_PATTERN);
-  return at >= 0 && isViable(s.slice(0, at)) ? s.slice(0, at) : s;
+  let k = 0;
+  while (k < s.length) {
+    let at = -1;
+    if (isRunSeparator(s.charCodeAt(k))) {
+      let end = k;
+      while (end + 1 < s.length && isRunSeparator(s.charCodeAt(end + 1))) end++;
+      if (EXTN_FULL.test(s.slice(end))) {
+        let lo = k;
+        let hi = end;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (EXTN_FULL.test(s.slice(mid))) hi = mid;
+          else lo = mid + 1;
+        }
+        at = lo;
+      }
+      k = end + 1;
+    } else {
+      if (EXTN_FULL.test(s.slice(k))) at = k;
+      k++;
+    }
+    if (at >= 0) return isViable(s.slice(0, at)) ? s.slice(0, at) : s;
+  }
+  return s;
 }
 
 /**
@@ -207,6 +234,13 @@ function fail(error: string): PhoneFailure {
  * failure with Go's error text. Never throws.
  */
 export function parseE164(value: string): string | PhoneFailure {
+  return parse(value, true);
+}
+
+/** A valid number has at most 3 + 17 digits once national prefixes are stripped; this bound leaves ample room. */
+const MAX_PLAUSIBLE_DIGITS = 40;
+
+function parse(value: string, exactError: boolean): string | PhoneFailure {
   if (value.length === 0) return fail(NOT_A_NUMBER);
   if (byteLength(value) > MAX_INPUT_STRING_LENGTH) return fail(TOO_LONG);
   const national = buildNationalNumber(value);
@@ -220,9 +254,15 @@ export function parseE164(value: string): string | PhoneFailure {
   // A plus that is not leading leaves the country code unknown: Parse succeeds, IsValidNumber says no.
   if (plus === null) return fail(NOT_VALID);
   const digits = normalizeDigits(number.slice(plus[0].length));
+  if (digits.length > 0 && !ASCII_DIGITS.test(digits)) {
+    // Digits of other scripts survive normalize() in Go (as 3-byte runes, so the length check passes) and then
+    // fail integer parsing: of the country code when they come first, else of the national number.
+    return fail(/^[0-9]/.test(digits) ? NOT_VALID : INVALID_COUNTRY_CODE);
+  }
   if (digits.length <= 2) return fail(TOO_SHORT_AFTER_IDD);
-  // Digits of other scripts survive normalize() in Go and then make the number unparseable as an integer.
-  if (!ASCII_DIGITS.test(digits)) return fail(NOT_VALID);
+  // libphonenumber-js needs ~0.1 ms for a few hundred digits; when only validity matters, skip it. (Go reports
+  // "too long" or "invalid country code" here depending on the first digits, hence exactError.)
+  if (!exactError && digits.length > MAX_PLAUSIBLE_DIGITS) return fail(TOO_LONG);
   try {
     const parsed = parsePhoneNumberWithError(`+${digits}`, { extract: false });
     return parsed.isValid() ? parsed.number : fail(NOT_VALID);
@@ -245,6 +285,6 @@ export function parseE164(value: string): string | PhoneFailure {
 export function e164IfValid(value: string): string | undefined {
   // Cheap rejection of the common case (no plus at all) before any extraction work.
   if (!PLUS_ANYWHERE.test(value)) return undefined;
-  const r = parseE164(value);
+  const r = parse(value, false);
   return typeof r === "string" ? r : undefined;
 }

@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { IdentityError } from "../../errors/index.js";
+
+/** Options of {@link createPasswordPolicy}; Kratos's `selfservice.methods.password.config` in library form. */
+export interface PasswordPolicyOptions {
+  /** Minimum length in UTF-8 bytes, as Kratos's `min_password_length`; at least 6. @default 8 */
+  minLength?: number;
+  /** Maximum length in UTF-8 bytes; the identity manager passes the hasher's limit (bcrypt: 72). @default undefined (no limit) */
+  maxBytes?: number;
+  /** Kratos's identifier-similarity check (`identifier_similarity_check_enabled`). @default true */
+  identifierSimilarityCheck?: boolean;
+  /** Reject passwords on the offline common/breached-password list from `@zxcvbn-ts/language-common`. @default true */
+  commonPasswordCheck?: boolean;
+  /**
+   * Asynchronous breach check, e.g. {@link createPwnedPasswordsChecker}; resolves the number of breaches the password
+   * was seen in (0 = never).
+   * @default undefined (no online check)
+   */
+  breachedPasswordChecker?: (password: string) => Promise<number>;
+  /** Breach count the checker may report before the password is rejected, 0..100 (Kratos's `max_breaches`). @default 0 */
+  maxBreaches?: number;
+  /**
+   * What to do when the checker throws or resolves something other than a count: allow the password (`true`, as
+   * Kratos's `ignore_network_errors`) or reject it with a `breach_check_failed` issue.
+   * @default true
+   */
+  ignoreCheckerErrors?: boolean;
+}
+
+/** {@link PasswordPolicyOptions} with every default applied. */
+export interface ResolvedPasswordPolicyOptions {
+  readonly minLength: number;
+  readonly maxBytes: number | undefined;
+  readonly identifierSimilarityCheck: boolean;
+  readonly commonPasswordCheck: boolean;
+  readonly breachedPasswordChecker: ((password: string) => Promise<number>) | undefined;
+  readonly maxBreaches: number;
+  readonly ignoreCheckerErrors: boolean;
+}
+
+/** Kratos's default `min_password_length`, in bytes. */
+export const DEFAULT_MIN_PASSWORD_LENGTH = 8;
+/** Kratos's schema minimum for `min_password_length`. */
+export const MIN_PASSWORD_LENGTH_FLOOR = 6;
+/** Kratos's schema maximum for `max_breaches`. */
+export const MAX_BREACHES_CEILING = 100;
+
+const schema = z
+  .strictObject({
+    minLength: z.number().int().min(MIN_PASSWORD_LENGTH_FLOOR).optional(),
+    maxBytes: z.number().int().min(1).optional(),
+    identifierSimilarityCheck: z.boolean().optional(),
+    commonPasswordCheck: z.boolean().optional(),
+    breachedPasswordChecker: z
+      .custom<(password: string) => Promise<number>>((v) => typeof v === "function", "must be a function")
+      .optional(),
+    maxBreaches: z.number().int().min(0).max(MAX_BREACHES_CEILING).optional(),
+    ignoreCheckerErrors: z.boolean().optional(),
+  })
+  .refine((o) => o.maxBytes === undefined || o.maxBytes >= (o.minLength ?? DEFAULT_MIN_PASSWORD_LENGTH), {
+    path: ["maxBytes"],
+    message: "must not be smaller than minLength",
+  });
+
+/**
+ * Validates password-policy options and applies the defaults.
+ *
+ * @throws IdentityError `invalid_configuration` naming the offending option.
+ */
+export function resolvePasswordPolicyOptions(
+  options: PasswordPolicyOptions = {},
+): ResolvedPasswordPolicyOptions {
+  const parsed = schema.safeParse(options);
+  if (!parsed.success) {
+    const reason = parsed.error.issues
+      .map((i) => `passwordPolicy.${i.path.join(".")}: ${i.message}`)
+      .join("; ");
+    throw new IdentityError("invalid_configuration", { reason });
+  }
+  const o = parsed.data;
+  return Object.freeze({
+    minLength: o.minLength ?? DEFAULT_MIN_PASSWORD_LENGTH,
+    maxBytes: o.maxBytes,
+    identifierSimilarityCheck: o.identifierSimilarityCheck ?? true,
+    commonPasswordCheck: o.commonPasswordCheck ?? true,
+    breachedPasswordChecker: o.breachedPasswordChecker,
+    maxBreaches: o.maxBreaches ?? 0,
+    ignoreCheckerErrors: o.ignoreCheckerErrors ?? true,
+  });
+}

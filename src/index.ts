@@ -1,7 +1,45 @@
 /**
- * idkit: embeddable identity management for Node, faithful to Ory Kratos's identity model.
+ * idkit: embeddable identity management for Node, faithful to Ory Kratos's identity model and admin API.
  *
  * @module
  */
+
+export type { PasswordMigrationHook } from "./credentials/authenticate-password.js";
+export * from "./credentials/password/index.js";
+export {
+  createPasswordPolicy,
+  createPwnedPasswordsChecker,
+  type PasswordPolicy,
+  type PasswordPolicyOptions,
+  preloadCommonPasswords,
+} from "./credentials/password-policy/index.js";
 export * from "./errors/index.js";
 export type * from "./identity/identity.js";
+export { CREDENTIALS_TYPES, IDENTITY_STATES } from "./identity/identity.js";
+export type {
+  BatchPatchBody,
+  CreateIdentityBody,
+  ImportCredentials,
+  JsonPatchOperation,
+  UpdateIdentityBody,
+} from "./identity/payloads.js";
+export {
+  type BatchPatchResultItem,
+  type GetIdentityOptions,
+  IdentityManager,
+  type IdentityManagerOptions,
+  type ListIdentitiesOptions,
+  type ListIdentitiesResult,
+} from "./identity-manager.js";
+export type { LinkBuilders } from "./recovery/flows.js";
+export type { KratosExtension } from "./schema/kratos-extension.js";
+export { EMAIL_PRESET_ID, EMAIL_PRESET_SCHEMA } from "./schema/presets.js";
+export {
+  type JsonSchema,
+  type RegisteredSchema,
+  SchemaRegistry,
+  type SchemaRegistryOptions,
+  schemaIdToBase64,
+} from "./schema/schema-registry.js";
+export type { InsertOutcome, ListIdentitiesQuery, StorageAdapter } from "./storage/index.js";
+export { MemoryStorage, RuntimeStorage } from "./storage/index.js";

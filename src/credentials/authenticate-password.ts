@@ -1,0 +1,87 @@
+import { gracefulNormalization } from "../addresses/normalize.js";
+import { IdentityError } from "../errors/index.js";
+import { cloneJson } from "../identity/clone.js";
+import type { StoredIdentity } from "../identity/identity.js";
+import type { PasswordHasher } from "./password/password-hasher.js";
+
+/** Host callback for `use_password_migration_hook` identities (Kratos's password migration web hook). */
+export type PasswordMigrationHook = (input: {
+  identifier: string;
+  password: string;
+  identity: StoredIdentity;
+}) => boolean | Promise<boolean>;
+
+export interface AuthenticateDeps {
+  hasher: PasswordHasher;
+  findByIdentifier(identifier: string): Promise<StoredIdentity | undefined>;
+  /** A hash of the configured kind to verify against when the identifier is unknown (same cost, no enumeration). */
+  dummyHash(): Promise<string>;
+  migrationHook: PasswordMigrationHook | undefined;
+  /** Stores a new hash for the identity (rehash or migration). */
+  storeHash(identity: StoredIdentity, hash: string): Promise<void>;
+  onRehashError: ((error: unknown, identityId: string) => void) | undefined;
+}
+
+function invalid(): IdentityError {
+  return new IdentityError("invalid_credentials");
+}
+
+/**
+ * Password login (Kratos `selfservice/strategy/password/login.go`, spec 5.5): find the identity by its
+ * normalised identifier, verify the password, refuse inactive identities (only once the password is right), and
+ * rehash when the stored hash is another algorithm or weaker than configured. A failed rehash never fails the
+ * login. An unknown identifier costs one verification of the configured kind, like a known one.
+ */
+export async function authenticatePassword(
+  deps: AuthenticateDeps,
+  identifier: string,
+  password: string,
+): Promise<StoredIdentity> {
+  const normalised = gracefulNormalization(identifier);
+  const identity =
+    (await deps.findByIdentifier(normalised)) ??
+    (normalised === identifier ? undefined : await deps.findByIdentifier(identifier));
+  const config = identity?.credentials.password?.config as
+    | { hashed_password?: string; use_password_migration_hook?: boolean }
+    | undefined;
+  const stored = config?.hashed_password;
+
+  if (!identity || (!stored && config?.use_password_migration_hook !== true)) {
+    await deps.hasher.verify(password, await deps.dummyHash());
+    throw invalid();
+  }
+
+  if (!stored) {
+    if (!deps.migrationHook) {
+      throw new IdentityError("invalid_configuration", {
+        reason:
+          "The identity uses the password migration hook, but hooks.passwordMigration is not configured.",
+      });
+    }
+    let accepted: boolean;
+    try {
+      accepted = (await deps.migrationHook({ identifier, password, identity: cloneJson(identity) })) === true;
+    } catch (e) {
+      throw new IdentityError("password_migration_failed", { cause: e });
+    }
+    if (!accepted) throw invalid();
+    if (identity.state !== "active") throw disabled(identity);
+    await deps.storeHash(identity, await deps.hasher.hash(password));
+    return identity;
+  }
+
+  if (!(await deps.hasher.verify(password, stored))) throw invalid();
+  if (identity.state !== "active") throw disabled(identity);
+  if (deps.hasher.needsRehash(stored)) {
+    try {
+      await deps.storeHash(identity, await deps.hasher.hash(password));
+    } catch (e) {
+      deps.onRehashError?.(e, identity.id);
+    }
+  }
+  return identity;
+}
+
+function disabled(identity: StoredIdentity): IdentityError {
+  return new IdentityError("identity_disabled", { details: { identity_id: identity.id } });
+}

@@ -1,0 +1,965 @@
+import { randomBytes } from "node:crypto";
+import { v7 as uuidv7 } from "uuid";
+import { z } from "zod";
+import type { ExistingAddresses } from "./addresses/extract.js";
+import { gracefulNormalization } from "./addresses/normalize.js";
+import { authenticatePassword, type PasswordMigrationHook } from "./credentials/authenticate-password.js";
+import { deleteCredentialFrom } from "./credentials/delete-credential.js";
+import { importCredentials, precheckCredentials } from "./credentials/import-credentials.js";
+import {
+  createPasswordHasher,
+  type HashingOptions,
+  type PasswordHasher,
+} from "./credentials/password/password-hasher.js";
+import { validateImportedHash } from "./credentials/password/verify-password.js";
+import {
+  createPasswordPolicy,
+  type PasswordPolicy,
+  type PasswordPolicyOptions,
+} from "./credentials/password-policy/index.js";
+import { IdentityError, isIdentityError, NotFoundError, ValidationError } from "./errors/index.js";
+import {
+  applyIdentifiers,
+  finalizeRecovery,
+  finalizeVerifiable,
+  type WriteContext,
+} from "./identity/apply-extraction.js";
+import { cloneJson } from "./identity/clone.js";
+import {
+  CREDENTIALS_TYPES,
+  type CredentialsMap,
+  type CredentialsType,
+  type Identity,
+  type JsonObject,
+  type JsonValue,
+  type StoredIdentity,
+} from "./identity/identity.js";
+import { applyJsonPatch } from "./identity/json-patch.js";
+import { checkPatchedDocument, jsonOrNull } from "./identity/patched-document.js";
+import {
+  BatchPatchBody,
+  CreateIdentityBody,
+  type ImportCredentials,
+  JsonPatchOperation,
+  parsePayload,
+  UpdateIdentityBody,
+} from "./identity/payloads.js";
+import { type CredentialsView, toIdentityJson } from "./identity/serialize.js";
+import { validateTraits } from "./identity/validate-traits.js";
+import {
+  expiryFrom,
+  type FlowDeps,
+  issueCode,
+  issueLinkToken,
+  type LinkBuilders,
+  pickVerifiableAddress,
+  redeemCode,
+  redeemLinkToken,
+} from "./recovery/flows.js";
+import { createTokenDigester } from "./recovery/token-secrets.js";
+import { type JsonSchema, SchemaRegistry } from "./schema/schema-registry.js";
+import { MemoryStorage } from "./storage/memory/memory-storage.js";
+import { RuntimeStorage } from "./storage/runtime-storage.js";
+import type { ListIdentitiesQuery, StorageAdapter } from "./storage/storage-adapter.js";
+
+/** Options of {@link IdentityManager}. */
+export interface IdentityManagerOptions {
+  /** Where identities live. @default new MemoryStorage() */
+  storage?: StorageAdapter;
+  /** Identity schemas by id. `preset://email` is always registered. */
+  schemas?: Record<string, JsonSchema>;
+  /** Schema of identities created without `schema_id`. @default "default" when registered, else "preset://email" */
+  defaultSchemaId?: string;
+  /** Base of `schema_url` and of recovery links. @default "http://127.0.0.1:4433" */
+  publicUrl?: string;
+  /** Password hashing. @default { algorithm: "argon2id" } with OWASP parameters */
+  hashing?: HashingOptions;
+  /** Generates identity and address ids. @default uuid v7 (time-ordered) */
+  generateId?: () => string;
+  /** The clock. @default () => new Date() */
+  now?: () => Date;
+  /** Most entries with a clear-text password in one batch (Kratos: 200). @default 200 */
+  maxClearTextPasswordsPerBatch?: number;
+  /**
+   * Keys for HMAC-ing recovery and verification tokens at rest (each at least 16 characters): the first signs,
+   * all verify, so keys rotate by prepending. @default one random key per instance (tokens die with the process)
+   */
+  secrets?: readonly string[];
+  /** Builders of the links handed out with tokens. @default Kratos's URLs under `publicUrl` */
+  links?: LinkBuilders;
+  /** Policy `setPassword` applies (the import paths never do, as in Kratos). */
+  passwordPolicy?: PasswordPolicyOptions;
+  /** Host callbacks. */
+  hooks?: {
+    /**
+     * Called on the first login of an identity imported with `use_password_migration_hook: true`: resolve true
+     * when the password is right (it is then hashed and stored), false when it is wrong. A throw becomes
+     * `password_migration_failed` (502).
+     */
+    passwordMigration?: PasswordMigrationHook;
+    /** Told when rehashing a password after a successful login failed (the login still succeeds). */
+    onRehashError?: (error: unknown, identityId: string) => void;
+  };
+}
+
+/** Options of {@link IdentityManager.getIdentity}. */
+export interface GetIdentityOptions {
+  /** Credential types whose config is returned (Kratos `include_credential`). */
+  includeCredentials?: readonly CredentialsType[];
+}
+
+/** Options of {@link IdentityManager.listIdentities}. Filters combine (AND). */
+export interface ListIdentitiesOptions extends GetIdentityOptions {
+  /** Page size, 1..500. @default 250 */
+  pageSize?: number;
+  /** `nextPageToken` of the previous page. */
+  pageToken?: string;
+  /** Only these ids (at most 500 UUIDs). */
+  ids?: readonly string[];
+  /** Only the identity holding this credential identifier (password/webauthn/code ones compared normalised). */
+  credentialsIdentifier?: string;
+  /** Only identities of this organization. */
+  organizationId?: string;
+}
+
+export interface ListIdentitiesResult<T> {
+  identities: Identity<T>[];
+  /** Present when there is a next page. */
+  nextPageToken?: string;
+}
+
+/** One entry of a batch response (Kratos's `PATCH /admin/identities`). */
+export type BatchPatchResultItem =
+  | { action: "create"; identity: string; patch_id?: string }
+  | { action: "error"; patch_id?: string; error: ReturnType<IdentityError["toJSON"]>["error"] }
+  | null;
+
+const RecoveryBody = z.strictObject({ identity_id: z.string(), expires_in: z.string().optional() });
+const VerificationBody = RecoveryBody.extend({ address: z.string().optional() });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NORMALISED_TYPES: readonly CredentialsType[] = ["password", "webauthn", "code"];
+const MAX_BATCH = 1000;
+const MAX_PAGE = 500;
+const DEFAULT_PAGE = 250;
+const MAX_CAS_RETRIES = 8;
+const READ_ONLY_KEYS = [
+  "id",
+  "schema_url",
+  "created_at",
+  "updated_at",
+  "state_changed_at",
+  "verifiable_addresses",
+  "recovery_addresses",
+  "organization_id",
+];
+
+/**
+ * Identity management with Kratos's admin semantics, as a library: identities validated against JSON Schema,
+ * identifiers and addresses derived through the `ory.sh/kratos` extension, credentials imported and hashed,
+ * everything persisted through a {@link StorageAdapter}.
+ *
+ * @example
+ * ```ts
+ * const idm = new IdentityManager();
+ * const identity = await idm.createIdentity({ schema_id: "preset://email", traits: { email: "docs@example.org" } });
+ * ```
+ */
+export class IdentityManager<Traits = JsonObject> {
+  readonly #storage: RuntimeStorage;
+  readonly #schemas: SchemaRegistry;
+  readonly #defaultSchemaId: string;
+  readonly #hasher: PasswordHasher;
+  readonly #newId: () => string;
+  readonly #now: () => Date;
+  readonly #maxClearText: number;
+  readonly #hooks: NonNullable<IdentityManagerOptions["hooks"]>;
+  readonly #flows: FlowDeps;
+  readonly #links: Required<LinkBuilders>;
+  readonly #policy: PasswordPolicy;
+  #dummyHash: Promise<string> | undefined;
+  readonly #locks = new Map<string, Promise<void>>();
+
+  constructor(options: IdentityManagerOptions = {}) {
+    this.#storage = new RuntimeStorage(options.storage ?? new MemoryStorage());
+    this.#schemas = new SchemaRegistry({
+      ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+      ...(options.schemas === undefined ? {} : { schemas: options.schemas }),
+    });
+    this.#defaultSchemaId =
+      options.defaultSchemaId ?? (this.#schemas.get("default") ? "default" : "preset://email");
+    if (!this.#schemas.get(this.#defaultSchemaId)) {
+      throw new IdentityError("invalid_configuration", {
+        reason: `defaultSchemaId "${this.#defaultSchemaId}" is not a registered schema`,
+      });
+    }
+    this.#hasher = createPasswordHasher(options.hashing);
+    this.#newId = options.generateId ?? (() => uuidv7());
+    this.#now = options.now ?? (() => new Date());
+    this.#maxClearText = options.maxClearTextPasswordsPerBatch ?? 200;
+    this.#hooks = { ...options.hooks };
+    this.#flows = {
+      storage: this.#storage,
+      digester: createTokenDigester(options.secrets),
+      newId: this.#newId,
+      now: this.#now,
+    };
+    const base = (options.publicUrl ?? "http://127.0.0.1:4433").replace(/\/+$/, "");
+    const q = encodeURIComponent;
+    this.#links = {
+      recoveryLink: ({ flowId, token }) =>
+        `${base}/self-service/recovery?flow=${q(flowId)}&token=${q(token)}`,
+      recoveryCode: ({ flowId }) => `${base}/self-service/recovery?flow=${q(flowId)}`,
+      verificationLink: ({ flowId, token }) =>
+        `${base}/self-service/verification?flow=${q(flowId)}&token=${q(token)}`,
+      verificationCode: ({ flowId }) => `${base}/self-service/verification?flow=${q(flowId)}`,
+      ...options.links,
+    };
+    this.#policy = createPasswordPolicy({
+      ...(this.#hasher.algorithm === "bcrypt" ? { maxBytes: 72 } : {}),
+      ...options.passwordPolicy,
+    });
+  }
+
+  /** The schema registry (register more schemas at run time, look up `schema_url`s). */
+  get schemas(): SchemaRegistry {
+    return this.#schemas;
+  }
+
+  /** The configured password hasher. */
+  get passwordHasher(): PasswordHasher {
+    return this.#hasher;
+  }
+
+  /**
+   * Creates an identity (Kratos `POST /admin/identities`): validates the traits against the schema, derives
+   * identifiers and addresses, imports credentials (clear-text passwords are hashed, hashes validated) and writes
+   * everything atomically.
+   * @throws ValidationError `validation_failed` | IdentityError `schema_not_found`, `unsupported_hash`,
+   *   `hash_parameters_out_of_bounds` | ConflictError `identity_conflict`
+   */
+  async createIdentity(body: CreateIdentityBody): Promise<Identity<Traits>> {
+    const stored = await this.#prepareCreate(body);
+    const [outcome] = await this.#storage.insertIdentities([stored]);
+    if (outcome) throw outcome;
+    return this.#serialize(stored, { mode: "no_config" });
+  }
+
+  /**
+   * Creates many identities (Kratos `PATCH /admin/identities`, at most 1000). Each entry succeeds or fails on
+   * its own; failures are reported per entry, by `patch_id`, with Kratos's error body. Clear-text passwords are
+   * hashed in parallel within the hasher's concurrency bound.
+   * @throws ValidationError when the batch itself is malformed or too large.
+   */
+  async batchPatchIdentities(body: BatchPatchBody): Promise<{ identities: BatchPatchResultItem[] }> {
+    const parsed = parsePayload(BatchPatchBody, body);
+    if (parsed.identities.length > MAX_BATCH) {
+      throw new ValidationError([
+        {
+          pointer: "/identities",
+          code: "too_big",
+          message: `The maximum number of identities per request that can be created or deleted at once is ${MAX_BATCH}.`,
+        },
+      ]);
+    }
+    const clearText = parsed.identities.filter((i) => {
+      const c = i.create as
+        | { credentials?: { password?: { config?: { password?: unknown } } } }
+        | null
+        | undefined;
+      return (
+        typeof c?.credentials?.password?.config?.password === "string" &&
+        c.credentials.password.config.password !== ""
+      );
+    }).length;
+    if (clearText > this.#maxClearText) {
+      throw new ValidationError([
+        {
+          pointer: "/identities",
+          code: "too_big",
+          message: `The maximum number of identities per request that can be created with a plaintext password is ${this.#maxClearText}.`,
+        },
+      ]);
+    }
+    const prepared = await Promise.all(
+      parsed.identities.map(async (item) => {
+        if (item.create === undefined || item.create === null) return null;
+        try {
+          return await this.#prepareCreate(item.create);
+        } catch (e) {
+          if (isIdentityError(e)) return e;
+          throw e;
+        }
+      }),
+    );
+    const toInsert = prepared.filter((p): p is StoredIdentity => p !== null && !isIdentityError(p));
+    const outcomes = await this.#storage.insertIdentities(toInsert);
+    const outcomeById = new Map(toInsert.map((s, i) => [s.id, outcomes[i] ?? null]));
+    const identities = prepared.map((p, i): BatchPatchResultItem => {
+      const patchId = parsed.identities[i]?.patch_id;
+      const withPatch = patchId === undefined ? {} : { patch_id: patchId };
+      if (p === null) return null;
+      const error = isIdentityError(p) ? p : outcomeById.get(p.id);
+      if (error) {
+        const e = isIdentityError(error) ? error : new IdentityError("storage_error", { cause: error });
+        return { action: "error", ...withPatch, error: e.toJSON().error };
+      }
+      return { action: "create", identity: (p as StoredIdentity).id, ...withPatch };
+    });
+    return { identities };
+  }
+
+  /**
+   * Reads one identity (Kratos `GET /admin/identities/{id}`), with credentials (config only for the types named
+   * in `includeCredentials`) and `metadata_admin`.
+   * @throws NotFoundError `identity_not_found`
+   */
+  async getIdentity(id: string, options: GetIdentityOptions = {}): Promise<Identity<Traits>> {
+    const include = checkCredentialTypes(options.includeCredentials);
+    const stored = await this.#load(id);
+    return this.#serialize(stored, { mode: "declassified", include });
+  }
+
+  /** The identity with this `external_id` (Kratos `GET /admin/identities/by/external/{id}`). */
+  async getIdentityByExternalId(
+    externalId: string,
+    options: GetIdentityOptions = {},
+  ): Promise<Identity<Traits>> {
+    const include = checkCredentialTypes(options.includeCredentials);
+    if (externalId === "") {
+      throw new ValidationError([
+        { pointer: "/external_id", code: "too_small", message: "The external ID must not be empty." },
+      ]);
+    }
+    const stored = await this.#storage.findIdentityByExternalId(externalId);
+    if (!stored) throw notFound();
+    return this.#serialize(stored, { mode: "declassified", include });
+  }
+
+  /**
+   * Lists identities ordered by id, keyset-paginated (Kratos `GET /admin/identities`). Unlike Kratos, filters
+   * combine. Credentials are included only with `includeCredentials` or `credentialsIdentifier`.
+   * @throws ValidationError for a bad page size, id or filter | IdentityError `invalid_page_token`
+   */
+  async listIdentities(options: ListIdentitiesOptions = {}): Promise<ListIdentitiesResult<Traits>> {
+    const include = checkCredentialTypes(options.includeCredentials);
+    const pageSize = pageSizeOf(options.pageSize);
+    if (options.pageToken !== undefined && !UUID.test(options.pageToken)) {
+      throw new IdentityError("invalid_page_token");
+    }
+    const query: ListIdentitiesQuery = { limit: pageSize + 1 };
+    if (options.pageToken !== undefined) query.after = options.pageToken.toLowerCase();
+    if (options.ids !== undefined) {
+      if (options.ids.length > MAX_PAGE) {
+        throw new ValidationError([
+          { pointer: "/ids", code: "too_big", message: "The number of ids to filter must not exceed 500." },
+        ]);
+      }
+      const bad = options.ids.find((x) => !UUID.test(x));
+      if (bad !== undefined) {
+        throw new ValidationError([
+          {
+            pointer: "/ids",
+            code: "invalid_uuid",
+            message: `Invalid UUID value \`${bad}\` for parameter \`ids\`.`,
+          },
+        ]);
+      }
+      query.ids = options.ids.map((x) => x.toLowerCase());
+    }
+    if (options.organizationId !== undefined) query.organizationId = options.organizationId;
+    if (options.credentialsIdentifier !== undefined) {
+      const raw = options.credentialsIdentifier;
+      const normalised = gracefulNormalization(raw);
+      query.credentialsIdentifiers = CREDENTIALS_TYPES.flatMap((type) =>
+        NORMALISED_TYPES.includes(type) && normalised !== raw
+          ? [
+              { type, identifier: normalised },
+              { type, identifier: raw },
+            ]
+          : [{ type, identifier: raw }],
+      );
+    }
+    const rows = await this.#storage.listIdentities(query);
+    const page = rows.slice(0, pageSize);
+    const view: CredentialsView =
+      options.includeCredentials !== undefined || options.credentialsIdentifier !== undefined
+        ? { mode: "declassified", include }
+        : { mode: "none" };
+    const result: ListIdentitiesResult<Traits> = { identities: page.map((s) => this.#serialize(s, view)) };
+    if (rows.length > pageSize) result.nextPageToken = (page.at(-1) as StoredIdentity).id;
+    return result;
+  }
+
+  /**
+   * Replaces an identity (Kratos `PUT /admin/identities/{id}`): `traits`, metadata and `external_id` are
+   * overwritten (omitted means cleared), `schema_id` and `state` change when given, credentials given are
+   * imported onto the stored ones. Addresses are re-derived from the traits. Read-only fields of a GET response
+   * (`id`, `schema_url`, timestamps, addresses) are ignored, so a fetched identity can be sent back.
+   * @throws NotFoundError | ValidationError | ConflictError | IdentityError `schema_not_found`
+   */
+  async updateIdentity(id: string, body: UpdateIdentityBody): Promise<Identity<Traits>> {
+    const parsed = parsePayload(UpdateIdentityBody, stripReadOnly(body));
+    const stored = await this.#mutate(id, async (current, now) => {
+      const next: StoredIdentity = cloneJson(current);
+      if (parsed.schema_id) next.schema_id = parsed.schema_id;
+      if (parsed.state && parsed.state !== current.state) {
+        next.state = parsed.state;
+        next.state_changed_at = now;
+      }
+      next.traits = (parsed.traits ?? {}) as JsonValue;
+      next.metadata_public = jsonOrNull(parsed.metadata_public);
+      next.metadata_admin = jsonOrNull(parsed.metadata_admin);
+      next.external_id = parsed.external_id || null;
+      return this.#revalidate(next, current, parsed.credentials, now);
+    });
+    return this.#serialize(stored, { mode: "no_config" });
+  }
+
+  /**
+   * Applies an RFC 6902 JSON Patch (`add`, `remove`, `replace`) to the identity's full admin JSON (Kratos
+   * `PATCH /admin/identities/{id}`), then revalidates and writes it atomically: either every operation applies
+   * or nothing changes. `id`, `schema_url`, timestamps and `credentials/oidc` / `credentials/saml` are protected.
+   * @throws NotFoundError | IdentityError `invalid_patch` | ValidationError | ConflictError
+   */
+  async patchIdentity(id: string, operations: readonly JsonPatchOperation[]): Promise<Identity<Traits>> {
+    const ops = parsePayload(z.array(JsonPatchOperation), operations) as JsonPatchOperation[];
+    const stored = await this.#mutate(id, async (current, now) => {
+      const document = { ...cloneJson(current), schema_url: this.#schemas.urlFor(current.schema_id) };
+      const patched = checkPatchedDocument(applyJsonPatch(document, ops));
+      const next: StoredIdentity = {
+        ...current,
+        schema_id: patched.schema_id,
+        state: patched.state,
+        traits: (patched.traits ?? {}) as JsonValue,
+        metadata_public: jsonOrNull(patched.metadata_public),
+        metadata_admin: jsonOrNull(patched.metadata_admin),
+        external_id: patched.external_id || null,
+        organization_id: patched.organization_id ?? null,
+        credentials: patched.credentials ?? {},
+      };
+      if (next.state !== current.state) next.state_changed_at = now;
+      const hash = next.credentials.password?.config?.hashed_password;
+      if (typeof hash === "string" && hash !== current.credentials.password?.config?.hashed_password) {
+        validateImportedHash(hash);
+      }
+      const existing: StoredIdentity = {
+        ...current,
+        verifiable_addresses: (patched.verifiable_addresses ?? []) as StoredIdentity["verifiable_addresses"],
+        recovery_addresses: (patched.recovery_addresses ?? []) as StoredIdentity["recovery_addresses"],
+      };
+      return this.#revalidate(next, existing, undefined, now);
+    });
+    return this.#serialize(stored, { mode: "no_config" });
+  }
+
+  /**
+   * Deletes an identity with its credentials and addresses (Kratos `DELETE /admin/identities/{id}`).
+   * @throws NotFoundError `identity_not_found`
+   */
+  async deleteIdentity(id: string): Promise<void> {
+    if (!UUID.test(id) || !(await this.#storage.deleteIdentity(id.toLowerCase()))) throw notFound();
+  }
+
+  /**
+   * Removes one credential (Kratos `DELETE /admin/identities/{id}/credentials/{type}`, spec 3.11): totp and
+   * lookup_secret are removed; a password is reset (its identifiers stay); one oidc/saml link is removed by
+   * `identifier` (`provider:subject`). Password, oidc and saml need another first factor to remain.
+   * @throws NotFoundError `identity_not_found` | `credential_not_found` | IdentityError `last_credential`,
+   *   `credential_not_deletable` | ValidationError (missing identifier)
+   */
+  async deleteCredential(
+    id: string,
+    type: CredentialsType,
+    options: { identifier?: string } = {},
+  ): Promise<Identity<Traits>> {
+    const stored = await this.#mutate(id, async (current, now) => {
+      return {
+        ...current,
+        credentials: deleteCredentialFrom(current.credentials, type, options.identifier, now),
+      };
+    });
+    return this.#serialize(stored, { mode: "no_config" });
+  }
+
+  /**
+   * Password login: looks the identity up by its normalised password identifier and verifies the password.
+   * A stored hash of another algorithm, or weaker than configured, is rehashed with the configured hasher (a
+   * failed rehash never fails the login). An unknown identifier costs one hash verification, like a known one.
+   * @throws IdentityError `invalid_credentials` (401) for an unknown identifier or a wrong password;
+   *   `identity_disabled` (401) for the right password of an inactive identity; `password_migration_failed` (502)
+   */
+  async authenticatePassword(input: { identifier: string; password: string }): Promise<Identity<Traits>> {
+    const { identifier, password } = parsePayload(
+      z.strictObject({ identifier: z.string(), password: z.string() }),
+      input,
+    );
+    const identity = await authenticatePassword(
+      {
+        hasher: this.#hasher,
+        findByIdentifier: (value) => this.#storage.findIdentityByCredentialIdentifier("password", value),
+        dummyHash: () => {
+          this.#dummyHash ??= this.#hasher.hash(randomBytes(18).toString("base64"));
+          return this.#dummyHash;
+        },
+        migrationHook: this.#hooks.passwordMigration,
+        onRehashError: this.#hooks.onRehashError,
+        storeHash: async (found, hash) => {
+          await this.#mutate(found.id, async (current, now) => {
+            const existing = current.credentials.password;
+            const password = existing
+              ? {
+                  ...existing,
+                  config: { hashed_password: hash },
+                  version: Math.max(existing.version, 1),
+                  updated_at: now,
+                }
+              : {
+                  type: "password" as const,
+                  identifiers: [],
+                  config: { hashed_password: hash },
+                  version: 1,
+                  created_at: now,
+                  updated_at: now,
+                };
+            return { ...current, credentials: { ...current.credentials, password } };
+          });
+        },
+      },
+      identifier,
+      password,
+    );
+    return this.#serialize(await this.#load(identity.id), { mode: "no_config" });
+  }
+
+  /**
+   * Creates a recovery ("invite") link for an identity (Kratos `POST /admin/recovery/link`): a 32-character
+   * token, stored only as a keyed HMAC, single use, expiring after `expires_in` (Go duration, default `1h`).
+   * @throws ValidationError for an unparseable or non-future `expires_in`, or an unknown identity (400, as Kratos)
+   */
+  async createRecoveryLink(body: {
+    identity_id: string;
+    expires_in?: string;
+  }): Promise<{ recovery_link: string; expires_at: string }> {
+    const input = parsePayload(RecoveryBody, body);
+    const expiresAt = expiryFrom(input.expires_in, this.#now());
+    const identity = UUID.test(input.identity_id)
+      ? await this.#storage.getIdentity(input.identity_id.toLowerCase())
+      : undefined;
+    if (!identity) {
+      throw new ValidationError([
+        { pointer: "/identity_id", code: "not_found", message: "The requested identity id does not exist." },
+      ]);
+    }
+    const { flowId, token } = await issueLinkToken(
+      this.#flows,
+      "recovery_link",
+      identity.id,
+      null,
+      expiresAt,
+    );
+    return {
+      recovery_link: this.#links.recoveryLink({ flowId, token }),
+      expires_at: expiresAt.toISOString(),
+    };
+  }
+
+  /**
+   * Creates a recovery code (Kratos `POST /admin/recovery/code`): 6 random digits bound to a new flow, stored only
+   * as a keyed HMAC; at most 5 wrong submissions, then the flow is dead.
+   * @throws ValidationError for a bad `expires_in` | NotFoundError `identity_not_found` (404, as Kratos)
+   */
+  async createRecoveryCode(body: {
+    identity_id: string;
+    expires_in?: string;
+  }): Promise<{ recovery_link: string; recovery_code: string; expires_at: string; flow_id: string }> {
+    const input = parsePayload(RecoveryBody, body);
+    const expiresAt = expiryFrom(input.expires_in, this.#now());
+    const identity = await this.#load(input.identity_id);
+    const { flowId, code } = await issueCode(this.#flows, "recovery_code", identity.id, null, expiresAt);
+    return {
+      recovery_link: this.#links.recoveryCode({ flowId }),
+      recovery_code: code,
+      expires_at: expiresAt.toISOString(),
+      flow_id: flowId,
+    };
+  }
+
+  /**
+   * Redeems a recovery link's token (single use) and returns the identity, so the host app can start a session
+   * and let the user choose a password with {@link setPassword}.
+   * @throws IdentityError `token_invalid` | `token_expired` | `identity_disabled`
+   */
+  async redeemRecoveryLink(token: string): Promise<Identity<Traits>> {
+    return this.#identityOfToken(await redeemLinkToken(this.#flows, "recovery_link", token));
+  }
+
+  /**
+   * Redeems a recovery code for its flow and returns the identity.
+   * @throws IdentityError `token_invalid` | `token_expired` | `too_many_attempts` | `identity_disabled`
+   */
+  async redeemRecoveryCode(input: { flow_id: string; code: string }): Promise<Identity<Traits>> {
+    return this.#identityOfToken(await redeemCode(this.#flows, "recovery_code", input?.flow_id, input?.code));
+  }
+
+  /**
+   * Sets an identity's password under the password policy (length, the hasher's maximum, similarity to the
+   * identity's identifiers, common and breached passwords), hashed with the configured hasher.
+   * @throws ValidationError at `/password` for a policy violation | NotFoundError `identity_not_found`
+   */
+  async setPassword(identityId: string, password: string): Promise<Identity<Traits>> {
+    if (typeof password !== "string") {
+      throw new ValidationError([
+        { pointer: "/password", code: "invalid_type", message: "The password must be a string." },
+      ]);
+    }
+    const identity = await this.#load(identityId);
+    const identifiers = new Set([
+      ...(identity.credentials.password?.identifiers ?? []),
+      ...identity.verifiable_addresses.map((a) => a.value),
+      ...identity.recovery_addresses.map((a) => a.value),
+    ]);
+    await this.#policy.check(password, [...identifiers]);
+    const hash = await this.#hasher.hash(password);
+    const stored = await this.#mutate(identity.id, async (current, now) => {
+      const existing = current.credentials.password;
+      const credential = existing
+        ? {
+            ...existing,
+            config: { hashed_password: hash },
+            version: Math.max(existing.version, 1),
+            updated_at: now,
+          }
+        : {
+            type: "password" as const,
+            identifiers: [],
+            config: { hashed_password: hash },
+            version: 1,
+            created_at: now,
+            updated_at: now,
+          };
+      return { ...current, credentials: { ...current.credentials, password: credential } };
+    });
+    return this.#serialize(stored, { mode: "no_config" });
+  }
+
+  /**
+   * Creates a verification link for one of the identity's verifiable addresses (its id or value; optional when
+   * it has exactly one).
+   * @throws ValidationError | NotFoundError `identity_not_found` | `address_not_found`
+   */
+  async createVerificationLink(body: {
+    identity_id: string;
+    address?: string;
+    expires_in?: string;
+  }): Promise<{ verification_link: string; expires_at: string }> {
+    const { identity, address, expiresAt } = await this.#verificationTarget(body);
+    const { flowId, token } = await issueLinkToken(
+      this.#flows,
+      "verification_link",
+      identity.id,
+      address,
+      expiresAt,
+    );
+    return {
+      verification_link: this.#links.verificationLink({ flowId, token }),
+      expires_at: expiresAt.toISOString(),
+    };
+  }
+
+  /**
+   * Creates a 6-digit verification code for one of the identity's verifiable addresses.
+   * @throws ValidationError | NotFoundError `identity_not_found` | `address_not_found`
+   */
+  async createVerificationCode(body: {
+    identity_id: string;
+    address?: string;
+    expires_in?: string;
+  }): Promise<{ verification_link: string; verification_code: string; expires_at: string; flow_id: string }> {
+    const { identity, address, expiresAt } = await this.#verificationTarget(body);
+    const { flowId, code } = await issueCode(
+      this.#flows,
+      "verification_code",
+      identity.id,
+      address,
+      expiresAt,
+    );
+    return {
+      verification_link: this.#links.verificationCode({ flowId }),
+      verification_code: code,
+      expires_at: expiresAt.toISOString(),
+      flow_id: flowId,
+    };
+  }
+
+  /**
+   * Redeems a verification link: the address becomes `verified: true`, `status: "completed"`, `verified_at` now.
+   * @throws IdentityError `token_invalid` | `token_expired`
+   */
+  async redeemVerificationLink(token: string): Promise<Identity<Traits>> {
+    return this.#verifyFromToken(await redeemLinkToken(this.#flows, "verification_link", token));
+  }
+
+  /**
+   * Redeems a verification code for its flow.
+   * @throws IdentityError `token_invalid` | `token_expired` | `too_many_attempts`
+   */
+  async redeemVerificationCode(input: { flow_id: string; code: string }): Promise<Identity<Traits>> {
+    return this.#verifyFromToken(
+      await redeemCode(this.#flows, "verification_code", input?.flow_id, input?.code),
+    );
+  }
+
+  /**
+   * Marks one verifiable address verified, as an admin (by the address's id or value).
+   * @throws NotFoundError `identity_not_found` | `address_not_found`
+   */
+  async markAddressVerified(identityId: string, address: string): Promise<Identity<Traits>> {
+    const identity = await this.#load(identityId);
+    const target = pickVerifiableAddress(identity, address);
+    return this.#setVerified(identity.id, target.via, target.value);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+
+  async #identityOfToken(token: { identity_id: string }): Promise<Identity<Traits>> {
+    const identity = await this.#storage.getIdentity(token.identity_id);
+    if (!identity) throw new IdentityError("token_invalid");
+    if (identity.state !== "active")
+      throw new IdentityError("identity_disabled", { details: { identity_id: identity.id } });
+    return this.#serialize(identity, { mode: "no_config" });
+  }
+
+  async #verificationTarget(body: { identity_id: string; address?: string; expires_in?: string }) {
+    const input = parsePayload(VerificationBody, body);
+    const expiresAt = expiryFrom(input.expires_in, this.#now());
+    const identity = await this.#load(input.identity_id);
+    const target = pickVerifiableAddress(identity, input.address);
+    return { identity, address: { via: target.via, value: target.value }, expiresAt };
+  }
+
+  async #verifyFromToken(token: { identity_id: string; address: { via: string; value: string } | null }) {
+    if (!token.address) throw new IdentityError("token_invalid");
+    try {
+      return await this.#setVerified(token.identity_id, token.address.via, token.address.value);
+    } catch (e) {
+      if (isIdentityError(e, "identity_not_found") || isIdentityError(e, "address_not_found")) {
+        throw new IdentityError("token_invalid", { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  async #setVerified(identityId: string, via: string, value: string): Promise<Identity<Traits>> {
+    const stored = await this.#mutate(identityId, async (current, now) => {
+      const index = current.verifiable_addresses.findIndex((a) => a.via === via && a.value === value);
+      if (index < 0) throw new NotFoundError("address_not_found");
+      const verifiable_addresses = current.verifiable_addresses.map((a, i) =>
+        i === index
+          ? { ...a, verified: true, status: "completed", verified_at: a.verified_at ?? now, updated_at: now }
+          : a,
+      );
+      return { ...current, verifiable_addresses };
+    });
+    return this.#serialize(stored, { mode: "no_config" });
+  }
+
+  #nowIso(): string {
+    return this.#now().toISOString();
+  }
+
+  #writeContext(now: string): WriteContext {
+    return { now, newId: this.#newId };
+  }
+
+  #serialize(stored: StoredIdentity, credentials: CredentialsView): Identity<Traits> {
+    return toIdentityJson<Traits>(stored, this.#schemas.urlFor(stored.schema_id), {
+      credentials,
+      metadataAdmin: true,
+    });
+  }
+
+  async #load(id: string): Promise<StoredIdentity> {
+    const stored = UUID.test(id) ? await this.#storage.getIdentity(id.toLowerCase()) : undefined;
+    if (!stored) throw notFound();
+    return stored;
+  }
+
+  async #prepareCreate(input: unknown): Promise<StoredIdentity> {
+    const body = parsePayload(CreateIdentityBody, input);
+    const now = this.#nowIso();
+    const id = this.#newId();
+    const schema = this.#schemas.require(body.schema_id || this.#defaultSchemaId);
+    precheckCredentials(body.credentials, { validateHash: validateImportedHash });
+    const existing: ExistingAddresses = {
+      verifiable: (body.verifiable_addresses ?? []).map((a) => ({
+        value: a.value.toLowerCase(),
+        verified: a.verified,
+        via: a.via || "email",
+        status: a.status ?? "",
+        ...(a.verified_at ? { verified_at: a.verified_at } : {}),
+      })),
+      recovery: (body.recovery_addresses ?? []).map((a) => ({
+        value: a.value.toLowerCase(),
+        via: a.via || "email",
+      })),
+    };
+    const { traits, extraction } = validateTraits(schema, (body.traits ?? {}) as JsonValue, existing);
+    const ctx = this.#writeContext(now);
+    let credentials = await importCredentials({}, body.credentials, this.#importContext(id, now));
+    credentials = applyIdentifiers(credentials, extraction, now);
+    return {
+      id,
+      schema_id: schema.id,
+      state: body.state ?? "active",
+      state_changed_at: now,
+      traits: traits ?? {},
+      verifiable_addresses: finalizeVerifiable(extraction.verifiableAddresses, ctx),
+      recovery_addresses: finalizeRecovery(extraction.recoveryAddresses, ctx),
+      metadata_public: jsonOrNull(body.metadata_public),
+      metadata_admin: jsonOrNull(body.metadata_admin),
+      credentials,
+      external_id: body.external_id || null,
+      organization_id: body.organization_id ?? null,
+      created_at: now,
+      updated_at: now,
+    };
+  }
+
+  #importContext(identityId: string, now: string) {
+    return {
+      hashPassword: (password: string) => this.#hasher.hash(password),
+      validateHash: validateImportedHash,
+      identityId,
+      now,
+    };
+  }
+
+  /** Revalidates `next` against its schema, imports credentials onto it, re-derives identifiers and addresses. */
+  async #revalidate(
+    next: StoredIdentity,
+    existing: Pick<StoredIdentity, "verifiable_addresses" | "recovery_addresses">,
+    credentials: ImportCredentials | undefined,
+    now: string,
+  ): Promise<StoredIdentity> {
+    const schema = this.#schemas.require(next.schema_id);
+    precheckCredentials(credentials, { validateHash: validateImportedHash });
+    const { traits, extraction } = validateTraits(schema, next.traits, {
+      verifiable: existing.verifiable_addresses,
+      recovery: existing.recovery_addresses,
+    });
+    const ctx = this.#writeContext(now);
+    let creds: CredentialsMap = await importCredentials(
+      next.credentials,
+      credentials,
+      this.#importContext(next.id, now),
+    );
+    creds = applyIdentifiers(creds, extraction, now);
+    return {
+      ...next,
+      traits,
+      credentials: creds,
+      verifiable_addresses: finalizeVerifiable(extraction.verifiableAddresses, ctx),
+      recovery_addresses: finalizeRecovery(extraction.recoveryAddresses, ctx),
+    };
+  }
+
+  /**
+   * Read-modify-write with compare-and-set on `updated_at`: a concurrent writer makes the store answer "stale"
+   * and the whole change is recomputed from the fresh state, so no update is lost and none is half-applied.
+   */
+  async #mutate(
+    id: string,
+    change: (current: StoredIdentity, now: string) => Promise<StoredIdentity>,
+  ): Promise<StoredIdentity> {
+    // Writers of one identity inside this process queue up (no wasted retries); compare-and-set on
+    // `updated_at` still guards against writers in other processes sharing the store.
+    const key = id.toLowerCase();
+    const previous = this.#locks.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const tail = previous.then(() => mine);
+    this.#locks.set(key, tail);
+    await previous;
+    try {
+      for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
+        const current = await this.#load(id);
+        let now = this.#nowIso();
+        if (now <= current.updated_at) now = new Date(Date.parse(current.updated_at) + 1).toISOString();
+        const next = await change(current, now);
+        next.updated_at = now;
+        const outcome = await this.#storage.updateIdentity(next, current.updated_at);
+        if (outcome === "ok") return next;
+        if (outcome === "not_found") throw notFound();
+      }
+      throw new IdentityError("identity_conflict", {
+        reason: "The identity was modified concurrently too many times; try again.",
+      });
+    } finally {
+      release();
+      if (this.#locks.get(key) === tail) this.#locks.delete(key);
+    }
+  }
+}
+
+function notFound(): NotFoundError {
+  return new NotFoundError("identity_not_found", { message: "Unable to locate the resource" });
+}
+
+function pageSizeOf(size: number | undefined): number {
+  if (size === undefined || size <= 0) return DEFAULT_PAGE;
+  if (!Number.isInteger(size)) {
+    throw new ValidationError([
+      { pointer: "/page_size", code: "invalid_type", message: "page_size must be an integer" },
+    ]);
+  }
+  return Math.min(size, MAX_PAGE);
+}
+
+function checkCredentialTypes(types: readonly CredentialsType[] | undefined): readonly CredentialsType[] {
+  for (const t of types ?? []) {
+    if (!CREDENTIALS_TYPES.includes(t)) {
+      throw new ValidationError([
+        {
+          pointer: "/include_credential",
+          code: "invalid_enum_value",
+          message: `Invalid value \`${t}\` for parameter \`include_credential\`.`,
+        },
+      ]);
+    }
+  }
+  return types ?? [];
+}
+
+const CREDENTIAL_ENVELOPE_KEYS = ["type", "identifiers", "version", "created_at", "updated_at"];
+
+/** Drops the read-only fields a GET response carries, so that a fetched identity can be PUT back. */
+function stripReadOnly(body: unknown): unknown {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return body;
+  const out: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  for (const key of READ_ONLY_KEYS) delete out[key];
+  if (out.credentials && typeof out.credentials === "object") {
+    const creds: Record<string, unknown> = {};
+    for (const [type, c] of Object.entries(out.credentials as Record<string, unknown>)) {
+      if (!c || typeof c !== "object") {
+        creds[type] = c;
+        continue;
+      }
+      const copy = { ...(c as Record<string, unknown>) };
+      for (const k of CREDENTIAL_ENVELOPE_KEYS) delete copy[k];
+      // A GET without include_credential has no config, and a password credential without a password has an
+      // empty one: nothing to import for that type.
+      const config = copy.config as Record<string, unknown> | undefined;
+      if (
+        Object.keys(copy).length === 0 ||
+        (Object.keys(copy).length === 1 && config && Object.keys(config).length === 0)
+      ) {
+        continue;
+      }
+      creds[type] = copy;
+    }
+    out.credentials = creds;
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+import { createHmac, randomBytes, randomInt } from "node:crypto";
+import { IdentityError } from "../errors/index.js";
+
+const ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/** A 32-character `[a-zA-Z0-9]` token from the CSPRNG (uniform: `randomInt` rejects biased draws). */
+export function randomToken(length = 32): string {
+  let out = "";
+  for (let i = 0; i < length; i++) out += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];
+  return out;
+}
+
+/** A 6-digit decimal code from the CSPRNG, uniform over 000000–999999. */
+export function randomCode(): string {
+  return String(randomInt(1_000_000)).padStart(6, "0");
+}
+
+/** Keyed digests of tokens: what is stored instead of the token itself. */
+export interface TokenDigester {
+  /** The digest to store: HMAC-SHA512/256 under the first (signing) secret, hex. */
+  sign(token: string): string;
+  /** The digests under every secret, signing one first, to look a presented token up while keys rotate. */
+  candidates(token: string): string[];
+}
+
+/**
+ * Kratos's token-at-rest scheme (`persistence/sql/persister_hmac.go`): `hex(HMAC-SHA512/256(secret, token))`.
+ * The first secret signs, every secret verifies, so secrets rotate by prepending a new one. Without secrets a
+ * random one is made per instance (tokens then die with the process).
+ * @throws IdentityError `invalid_configuration` for an empty secret or one shorter than 16 characters.
+ */
+export function createTokenDigester(secrets: readonly string[] | undefined): TokenDigester {
+  const keys = secrets && secrets.length > 0 ? [...secrets] : [randomBytes(32).toString("base64url")];
+  for (const key of keys) {
+    if (typeof key !== "string" || key.length < 16) {
+      throw new IdentityError("invalid_configuration", {
+        reason: "Each entry of `secrets` must be a string of at least 16 characters.",
+      });
+    }
+  }
+  const digest = (key: string, token: string) =>
+    createHmac("sha512-256", key).update(token, "utf8").digest("hex");
+  return Object.freeze({
+    sign: (token: string) => digest(keys[0] as string, token),
+    candidates: (token: string) => keys.map((k) => digest(k, token)),
+  });
+}

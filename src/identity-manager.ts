@@ -1,51 +1,40 @@
 import { randomBytes } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
-import type { ExistingAddresses } from "./addresses/extract.js";
-import { gracefulNormalization } from "./addresses/normalize.js";
-import { authenticatePassword, type PasswordMigrationHook } from "./credentials/authenticate-password.js";
+import { authenticatePassword } from "./credentials/authenticate-password.js";
 import { deleteCredentialFrom } from "./credentials/delete-credential.js";
-import { importCredentials, precheckCredentials } from "./credentials/import-credentials.js";
-import {
-  createPasswordHasher,
-  type HashingOptions,
-  type PasswordHasher,
-} from "./credentials/password/password-hasher.js";
+import { createPasswordHasher, type PasswordHasher } from "./credentials/password/password-hasher.js";
 import { validateImportedHash } from "./credentials/password/verify-password.js";
-import {
-  createPasswordPolicy,
-  type PasswordPolicy,
-  type PasswordPolicyOptions,
-} from "./credentials/password-policy/index.js";
+import { createPasswordPolicy, type PasswordPolicy } from "./credentials/password-policy/index.js";
 import { IdentityError, isIdentityError, NotFoundError, ValidationError } from "./errors/index.js";
-import {
-  applyIdentifiers,
-  finalizeRecovery,
-  finalizeVerifiable,
-  type WriteContext,
-} from "./identity/apply-extraction.js";
 import { cloneJson } from "./identity/clone.js";
-import {
-  CREDENTIALS_TYPES,
-  type CredentialsMap,
-  type CredentialsType,
-  type Identity,
-  type JsonObject,
-  type JsonValue,
-  type StoredIdentity,
+import type {
+  CredentialsType,
+  Identity,
+  JsonObject,
+  JsonValue,
+  StoredIdentity,
 } from "./identity/identity.js";
+import { IdentityBuilder } from "./identity/identity-builder.js";
 import { applyJsonPatch } from "./identity/json-patch.js";
+import { checkCredentialTypes, toListQuery } from "./identity/list-query.js";
 import { checkPatchedDocument, jsonOrNull } from "./identity/patched-document.js";
 import {
   BatchPatchBody,
-  CreateIdentityBody,
-  type ImportCredentials,
+  type CreateIdentityBody,
   JsonPatchOperation,
   parsePayload,
   UpdateIdentityBody,
 } from "./identity/payloads.js";
 import { type CredentialsView, toIdentityJson } from "./identity/serialize.js";
-import { validateTraits } from "./identity/validate-traits.js";
+import { stripReadOnly } from "./identity/update-body.js";
+import type {
+  BatchPatchResultItem,
+  GetIdentityOptions,
+  IdentityManagerOptions,
+  ListIdentitiesOptions,
+  ListIdentitiesResult,
+} from "./identity-manager-config.js";
 import {
   expiryFrom,
   type FlowDeps,
@@ -57,101 +46,23 @@ import {
   redeemLinkToken,
 } from "./recovery/flows.js";
 import { createTokenDigester } from "./recovery/token-secrets.js";
-import { type JsonSchema, SchemaRegistry } from "./schema/schema-registry.js";
+import { SchemaRegistry } from "./schema/schema-registry.js";
+import { IdentityWriter, isUuid, notFound } from "./storage/identity-writer.js";
 import { MemoryStorage } from "./storage/memory/memory-storage.js";
 import { RuntimeStorage } from "./storage/runtime-storage.js";
-import type { ListIdentitiesQuery, StorageAdapter } from "./storage/storage-adapter.js";
-
-/** Options of {@link IdentityManager}. */
-export interface IdentityManagerOptions {
-  /** Where identities live. @default new MemoryStorage() */
-  storage?: StorageAdapter;
-  /** Identity schemas by id. `preset://email` is always registered. */
-  schemas?: Record<string, JsonSchema>;
-  /** Schema of identities created without `schema_id`. @default "default" when registered, else "preset://email" */
-  defaultSchemaId?: string;
-  /** Base of `schema_url` and of recovery links. @default "http://127.0.0.1:4433" */
-  publicUrl?: string;
-  /** Password hashing. @default { algorithm: "argon2id" } with OWASP parameters */
-  hashing?: HashingOptions;
-  /** Generates identity and address ids. @default uuid v7 (time-ordered) */
-  generateId?: () => string;
-  /** The clock. @default () => new Date() */
-  now?: () => Date;
-  /** Most entries with a clear-text password in one batch (Kratos: 200). @default 200 */
-  maxClearTextPasswordsPerBatch?: number;
-  /**
-   * Keys for HMAC-ing recovery and verification tokens at rest (each at least 16 characters): the first signs,
-   * all verify, so keys rotate by prepending. @default one random key per instance (tokens die with the process)
-   */
-  secrets?: readonly string[];
-  /** Builders of the links handed out with tokens. @default Kratos's URLs under `publicUrl` */
-  links?: LinkBuilders;
-  /** Policy `setPassword` applies (the import paths never do, as in Kratos). */
-  passwordPolicy?: PasswordPolicyOptions;
-  /** Host callbacks. */
-  hooks?: {
-    /**
-     * Called on the first login of an identity imported with `use_password_migration_hook: true`: resolve true
-     * when the password is right (it is then hashed and stored), false when it is wrong. A throw becomes
-     * `password_migration_failed` (502).
-     */
-    passwordMigration?: PasswordMigrationHook;
-    /** Told when rehashing a password after a successful login failed (the login still succeeds). */
-    onRehashError?: (error: unknown, identityId: string) => void;
-  };
-}
-
-/** Options of {@link IdentityManager.getIdentity}. */
-export interface GetIdentityOptions {
-  /** Credential types whose config is returned (Kratos `include_credential`). */
-  includeCredentials?: readonly CredentialsType[];
-}
-
-/** Options of {@link IdentityManager.listIdentities}. Filters combine (AND). */
-export interface ListIdentitiesOptions extends GetIdentityOptions {
-  /** Page size, 1..500. @default 250 */
-  pageSize?: number;
-  /** `nextPageToken` of the previous page. */
-  pageToken?: string;
-  /** Only these ids (at most 500 UUIDs). */
-  ids?: readonly string[];
-  /** Only the identity holding this credential identifier (password/webauthn/code ones compared normalised). */
-  credentialsIdentifier?: string;
-  /** Only identities of this organization. */
-  organizationId?: string;
-}
-
-export interface ListIdentitiesResult<T> {
-  identities: Identity<T>[];
-  /** Present when there is a next page. */
-  nextPageToken?: string;
-}
-
-/** One entry of a batch response (Kratos's `PATCH /admin/identities`). */
-export type BatchPatchResultItem =
-  | { action: "create"; identity: string; patch_id?: string }
-  | { action: "error"; patch_id?: string; error: ReturnType<IdentityError["toJSON"]>["error"] }
-  | null;
+import type { StorageAdapter } from "./storage/storage-adapter.js";
 
 const RecoveryBody = z.strictObject({ identity_id: z.string(), expires_in: z.string().optional() });
 const VerificationBody = RecoveryBody.extend({ address: z.string().optional() });
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const NORMALISED_TYPES: readonly CredentialsType[] = ["password", "webauthn", "code"];
 const MAX_BATCH = 1000;
-const MAX_PAGE = 500;
-const DEFAULT_PAGE = 250;
-const MAX_CAS_RETRIES = 8;
-const READ_ONLY_KEYS = [
-  "id",
-  "schema_url",
-  "created_at",
-  "updated_at",
-  "state_changed_at",
-  "verifiable_addresses",
-  "recovery_addresses",
-  "organization_id",
-];
+
+export type {
+  BatchPatchResultItem,
+  GetIdentityOptions,
+  IdentityManagerOptions,
+  ListIdentitiesOptions,
+  ListIdentitiesResult,
+};
 
 /**
  * Identity management with Kratos's admin semantics, as a library: identities validated against JSON Schema,
@@ -177,10 +88,13 @@ export class IdentityManager<Traits = JsonObject> {
   readonly #links: Required<LinkBuilders>;
   readonly #policy: PasswordPolicy;
   #dummyHash: Promise<string> | undefined;
-  readonly #locks = new Map<string, Promise<void>>();
+  readonly #writer: IdentityWriter;
+  readonly #builder: IdentityBuilder;
 
   constructor(options: IdentityManagerOptions = {}) {
     this.#storage = new RuntimeStorage(options.storage ?? new MemoryStorage());
+    this.#now = options.now ?? (() => new Date());
+    this.#writer = new IdentityWriter(this.#storage, this.#now);
     this.#schemas = new SchemaRegistry({
       ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
       ...(options.schemas === undefined ? {} : { schemas: options.schemas }),
@@ -194,8 +108,14 @@ export class IdentityManager<Traits = JsonObject> {
     }
     this.#hasher = createPasswordHasher(options.hashing);
     this.#newId = options.generateId ?? (() => uuidv7());
-    this.#now = options.now ?? (() => new Date());
     this.#maxClearText = options.maxClearTextPasswordsPerBatch ?? 200;
+    this.#builder = new IdentityBuilder({
+      schemas: this.#schemas,
+      defaultSchemaId: this.#defaultSchemaId,
+      hasher: this.#hasher,
+      newId: this.#newId,
+      now: this.#now,
+    });
     this.#hooks = { ...options.hooks };
     this.#flows = {
       storage: this.#storage,
@@ -238,7 +158,7 @@ export class IdentityManager<Traits = JsonObject> {
    *   `hash_parameters_out_of_bounds` | ConflictError `identity_conflict`
    */
   async createIdentity(body: CreateIdentityBody): Promise<Identity<Traits>> {
-    const stored = await this.#prepareCreate(body);
+    const stored = await this.#builder.prepareCreate(body);
     const [outcome] = await this.#storage.insertIdentities([stored]);
     if (outcome) throw outcome;
     return this.#serialize(stored, { mode: "no_config" });
@@ -284,7 +204,7 @@ export class IdentityManager<Traits = JsonObject> {
       parsed.identities.map(async (item) => {
         if (item.create === undefined || item.create === null) return null;
         try {
-          return await this.#prepareCreate(item.create);
+          return await this.#builder.prepareCreate(item.create);
         } catch (e) {
           if (isIdentityError(e)) return e;
           throw e;
@@ -315,7 +235,7 @@ export class IdentityManager<Traits = JsonObject> {
    */
   async getIdentity(id: string, options: GetIdentityOptions = {}): Promise<Identity<Traits>> {
     const include = checkCredentialTypes(options.includeCredentials);
-    const stored = await this.#load(id);
+    const stored = await this.#writer.load(id);
     return this.#serialize(stored, { mode: "declassified", include });
   }
 
@@ -341,50 +261,9 @@ export class IdentityManager<Traits = JsonObject> {
    * @throws ValidationError for a bad page size, id or filter | IdentityError `invalid_page_token`
    */
   async listIdentities(options: ListIdentitiesOptions = {}): Promise<ListIdentitiesResult<Traits>> {
-    const include = checkCredentialTypes(options.includeCredentials);
-    const pageSize = pageSizeOf(options.pageSize);
-    if (options.pageToken !== undefined && !UUID.test(options.pageToken)) {
-      throw new IdentityError("invalid_page_token");
-    }
-    const query: ListIdentitiesQuery = { limit: pageSize + 1 };
-    if (options.pageToken !== undefined) query.after = options.pageToken.toLowerCase();
-    if (options.ids !== undefined) {
-      if (options.ids.length > MAX_PAGE) {
-        throw new ValidationError([
-          { pointer: "/ids", code: "too_big", message: "The number of ids to filter must not exceed 500." },
-        ]);
-      }
-      const bad = options.ids.find((x) => !UUID.test(x));
-      if (bad !== undefined) {
-        throw new ValidationError([
-          {
-            pointer: "/ids",
-            code: "invalid_uuid",
-            message: `Invalid UUID value \`${bad}\` for parameter \`ids\`.`,
-          },
-        ]);
-      }
-      query.ids = options.ids.map((x) => x.toLowerCase());
-    }
-    if (options.organizationId !== undefined) query.organizationId = options.organizationId;
-    if (options.credentialsIdentifier !== undefined) {
-      const raw = options.credentialsIdentifier;
-      const normalised = gracefulNormalization(raw);
-      query.credentialsIdentifiers = CREDENTIALS_TYPES.flatMap((type) =>
-        NORMALISED_TYPES.includes(type) && normalised !== raw
-          ? [
-              { type, identifier: normalised },
-              { type, identifier: raw },
-            ]
-          : [{ type, identifier: raw }],
-      );
-    }
+    const { query, pageSize, view } = toListQuery(options);
     const rows = await this.#storage.listIdentities(query);
     const page = rows.slice(0, pageSize);
-    const view: CredentialsView =
-      options.includeCredentials !== undefined || options.credentialsIdentifier !== undefined
-        ? { mode: "declassified", include }
-        : { mode: "none" };
     const result: ListIdentitiesResult<Traits> = { identities: page.map((s) => this.#serialize(s, view)) };
     if (rows.length > pageSize) result.nextPageToken = (page.at(-1) as StoredIdentity).id;
     return result;
@@ -399,7 +278,7 @@ export class IdentityManager<Traits = JsonObject> {
    */
   async updateIdentity(id: string, body: UpdateIdentityBody): Promise<Identity<Traits>> {
     const parsed = parsePayload(UpdateIdentityBody, stripReadOnly(body));
-    const stored = await this.#mutate(id, async (current, now) => {
+    const stored = await this.#writer.mutate(id, async (current, now) => {
       const next: StoredIdentity = cloneJson(current);
       if (parsed.schema_id) next.schema_id = parsed.schema_id;
       if (parsed.state && parsed.state !== current.state) {
@@ -410,7 +289,7 @@ export class IdentityManager<Traits = JsonObject> {
       next.metadata_public = jsonOrNull(parsed.metadata_public);
       next.metadata_admin = jsonOrNull(parsed.metadata_admin);
       next.external_id = parsed.external_id || null;
-      return this.#revalidate(next, current, parsed.credentials, now);
+      return this.#builder.revalidate(next, current, parsed.credentials, now);
     });
     return this.#serialize(stored, { mode: "no_config" });
   }
@@ -423,7 +302,7 @@ export class IdentityManager<Traits = JsonObject> {
    */
   async patchIdentity(id: string, operations: readonly JsonPatchOperation[]): Promise<Identity<Traits>> {
     const ops = parsePayload(z.array(JsonPatchOperation), operations) as JsonPatchOperation[];
-    const stored = await this.#mutate(id, async (current, now) => {
+    const stored = await this.#writer.mutate(id, async (current, now) => {
       const document = { ...cloneJson(current), schema_url: this.#schemas.urlFor(current.schema_id) };
       const patched = checkPatchedDocument(applyJsonPatch(document, ops));
       const next: StoredIdentity = {
@@ -447,7 +326,7 @@ export class IdentityManager<Traits = JsonObject> {
         verifiable_addresses: (patched.verifiable_addresses ?? []) as StoredIdentity["verifiable_addresses"],
         recovery_addresses: (patched.recovery_addresses ?? []) as StoredIdentity["recovery_addresses"],
       };
-      return this.#revalidate(next, existing, undefined, now);
+      return this.#builder.revalidate(next, existing, undefined, now);
     });
     return this.#serialize(stored, { mode: "no_config" });
   }
@@ -457,7 +336,7 @@ export class IdentityManager<Traits = JsonObject> {
    * @throws NotFoundError `identity_not_found`
    */
   async deleteIdentity(id: string): Promise<void> {
-    if (!UUID.test(id) || !(await this.#storage.deleteIdentity(id.toLowerCase()))) throw notFound();
+    if (!isUuid(id) || !(await this.#storage.deleteIdentity(id.toLowerCase()))) throw notFound();
   }
 
   /**
@@ -472,7 +351,7 @@ export class IdentityManager<Traits = JsonObject> {
     type: CredentialsType,
     options: { identifier?: string } = {},
   ): Promise<Identity<Traits>> {
-    const stored = await this.#mutate(id, async (current, now) => {
+    const stored = await this.#writer.mutate(id, async (current, now) => {
       return {
         ...current,
         credentials: deleteCredentialFrom(current.credentials, type, options.identifier, now),
@@ -504,7 +383,7 @@ export class IdentityManager<Traits = JsonObject> {
         migrationHook: this.#hooks.passwordMigration,
         onRehashError: this.#hooks.onRehashError,
         storeHash: async (found, hash) => {
-          await this.#mutate(found.id, async (current, now) => {
+          await this.#writer.mutate(found.id, async (current, now) => {
             const existing = current.credentials.password;
             const password = existing
               ? {
@@ -528,7 +407,7 @@ export class IdentityManager<Traits = JsonObject> {
       identifier,
       password,
     );
-    return this.#serialize(await this.#load(identity.id), { mode: "no_config" });
+    return this.#serialize(await this.#writer.load(identity.id), { mode: "no_config" });
   }
 
   /**
@@ -542,7 +421,7 @@ export class IdentityManager<Traits = JsonObject> {
   }): Promise<{ recovery_link: string; expires_at: string }> {
     const input = parsePayload(RecoveryBody, body);
     const expiresAt = expiryFrom(input.expires_in, this.#now());
-    const identity = UUID.test(input.identity_id)
+    const identity = isUuid(input.identity_id)
       ? await this.#storage.getIdentity(input.identity_id.toLowerCase())
       : undefined;
     if (!identity) {
@@ -574,7 +453,7 @@ export class IdentityManager<Traits = JsonObject> {
   }): Promise<{ recovery_link: string; recovery_code: string; expires_at: string; flow_id: string }> {
     const input = parsePayload(RecoveryBody, body);
     const expiresAt = expiryFrom(input.expires_in, this.#now());
-    const identity = await this.#load(input.identity_id);
+    const identity = await this.#writer.load(input.identity_id);
     const { flowId, code } = await issueCode(this.#flows, "recovery_code", identity.id, null, expiresAt);
     return {
       recovery_link: this.#links.recoveryCode({ flowId }),
@@ -612,7 +491,7 @@ export class IdentityManager<Traits = JsonObject> {
         { pointer: "/password", code: "invalid_type", message: "The password must be a string." },
       ]);
     }
-    const identity = await this.#load(identityId);
+    const identity = await this.#writer.load(identityId);
     const identifiers = new Set([
       ...(identity.credentials.password?.identifiers ?? []),
       ...identity.verifiable_addresses.map((a) => a.value),
@@ -620,7 +499,7 @@ export class IdentityManager<Traits = JsonObject> {
     ]);
     await this.#policy.check(password, [...identifiers]);
     const hash = await this.#hasher.hash(password);
-    const stored = await this.#mutate(identity.id, async (current, now) => {
+    const stored = await this.#writer.mutate(identity.id, async (current, now) => {
       const existing = current.credentials.password;
       const credential = existing
         ? {
@@ -714,7 +593,7 @@ export class IdentityManager<Traits = JsonObject> {
    * @throws NotFoundError `identity_not_found` | `address_not_found`
    */
   async markAddressVerified(identityId: string, address: string): Promise<Identity<Traits>> {
-    const identity = await this.#load(identityId);
+    const identity = await this.#writer.load(identityId);
     const target = pickVerifiableAddress(identity, address);
     return this.#setVerified(identity.id, target.via, target.value);
   }
@@ -732,7 +611,7 @@ export class IdentityManager<Traits = JsonObject> {
   async #verificationTarget(body: { identity_id: string; address?: string; expires_in?: string }) {
     const input = parsePayload(VerificationBody, body);
     const expiresAt = expiryFrom(input.expires_in, this.#now());
-    const identity = await this.#load(input.identity_id);
+    const identity = await this.#writer.load(input.identity_id);
     const target = pickVerifiableAddress(identity, input.address);
     return { identity, address: { via: target.via, value: target.value }, expiresAt };
   }
@@ -750,7 +629,7 @@ export class IdentityManager<Traits = JsonObject> {
   }
 
   async #setVerified(identityId: string, via: string, value: string): Promise<Identity<Traits>> {
-    const stored = await this.#mutate(identityId, async (current, now) => {
+    const stored = await this.#writer.mutate(identityId, async (current, now) => {
       const index = current.verifiable_addresses.findIndex((a) => a.via === via && a.value === value);
       if (index < 0) throw new NotFoundError("address_not_found");
       const verifiable_addresses = current.verifiable_addresses.map((a, i) =>
@@ -763,203 +642,10 @@ export class IdentityManager<Traits = JsonObject> {
     return this.#serialize(stored, { mode: "no_config" });
   }
 
-  #nowIso(): string {
-    return this.#now().toISOString();
-  }
-
-  #writeContext(now: string): WriteContext {
-    return { now, newId: this.#newId };
-  }
-
   #serialize(stored: StoredIdentity, credentials: CredentialsView): Identity<Traits> {
     return toIdentityJson<Traits>(stored, this.#schemas.urlFor(stored.schema_id), {
       credentials,
       metadataAdmin: true,
     });
   }
-
-  async #load(id: string): Promise<StoredIdentity> {
-    const stored = UUID.test(id) ? await this.#storage.getIdentity(id.toLowerCase()) : undefined;
-    if (!stored) throw notFound();
-    return stored;
-  }
-
-  async #prepareCreate(input: unknown): Promise<StoredIdentity> {
-    const body = parsePayload(CreateIdentityBody, input);
-    const now = this.#nowIso();
-    const id = this.#newId();
-    const schema = this.#schemas.require(body.schema_id || this.#defaultSchemaId);
-    precheckCredentials(body.credentials, { validateHash: validateImportedHash });
-    const existing: ExistingAddresses = {
-      verifiable: (body.verifiable_addresses ?? []).map((a) => ({
-        value: a.value.toLowerCase(),
-        verified: a.verified,
-        via: a.via || "email",
-        status: a.status ?? "",
-        ...(a.verified_at ? { verified_at: a.verified_at } : {}),
-      })),
-      recovery: (body.recovery_addresses ?? []).map((a) => ({
-        value: a.value.toLowerCase(),
-        via: a.via || "email",
-      })),
-    };
-    const { traits, extraction } = validateTraits(schema, (body.traits ?? {}) as JsonValue, existing);
-    const ctx = this.#writeContext(now);
-    let credentials = await importCredentials({}, body.credentials, this.#importContext(id, now));
-    credentials = applyIdentifiers(credentials, extraction, now);
-    return {
-      id,
-      schema_id: schema.id,
-      state: body.state ?? "active",
-      state_changed_at: now,
-      traits: traits ?? {},
-      verifiable_addresses: finalizeVerifiable(extraction.verifiableAddresses, ctx),
-      recovery_addresses: finalizeRecovery(extraction.recoveryAddresses, ctx),
-      metadata_public: jsonOrNull(body.metadata_public),
-      metadata_admin: jsonOrNull(body.metadata_admin),
-      credentials,
-      external_id: body.external_id || null,
-      organization_id: body.organization_id ?? null,
-      created_at: now,
-      updated_at: now,
-    };
-  }
-
-  #importContext(identityId: string, now: string) {
-    return {
-      hashPassword: (password: string) => this.#hasher.hash(password),
-      validateHash: validateImportedHash,
-      identityId,
-      now,
-    };
-  }
-
-  /** Revalidates `next` against its schema, imports credentials onto it, re-derives identifiers and addresses. */
-  async #revalidate(
-    next: StoredIdentity,
-    existing: Pick<StoredIdentity, "verifiable_addresses" | "recovery_addresses">,
-    credentials: ImportCredentials | undefined,
-    now: string,
-  ): Promise<StoredIdentity> {
-    const schema = this.#schemas.require(next.schema_id);
-    precheckCredentials(credentials, { validateHash: validateImportedHash });
-    const { traits, extraction } = validateTraits(schema, next.traits, {
-      verifiable: existing.verifiable_addresses,
-      recovery: existing.recovery_addresses,
-    });
-    const ctx = this.#writeContext(now);
-    let creds: CredentialsMap = await importCredentials(
-      next.credentials,
-      credentials,
-      this.#importContext(next.id, now),
-    );
-    creds = applyIdentifiers(creds, extraction, now);
-    return {
-      ...next,
-      traits,
-      credentials: creds,
-      verifiable_addresses: finalizeVerifiable(extraction.verifiableAddresses, ctx),
-      recovery_addresses: finalizeRecovery(extraction.recoveryAddresses, ctx),
-    };
-  }
-
-  /**
-   * Read-modify-write with compare-and-set on `updated_at`: a concurrent writer makes the store answer "stale"
-   * and the whole change is recomputed from the fresh state, so no update is lost and none is half-applied.
-   */
-  async #mutate(
-    id: string,
-    change: (current: StoredIdentity, now: string) => Promise<StoredIdentity>,
-  ): Promise<StoredIdentity> {
-    // Writers of one identity inside this process queue up (no wasted retries); compare-and-set on
-    // `updated_at` still guards against writers in other processes sharing the store.
-    const key = id.toLowerCase();
-    const previous = this.#locks.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const tail = previous.then(() => mine);
-    this.#locks.set(key, tail);
-    await previous;
-    try {
-      for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
-        const current = await this.#load(id);
-        let now = this.#nowIso();
-        if (now <= current.updated_at) now = new Date(Date.parse(current.updated_at) + 1).toISOString();
-        const next = await change(current, now);
-        next.updated_at = now;
-        const outcome = await this.#storage.updateIdentity(next, current.updated_at);
-        if (outcome === "ok") return next;
-        if (outcome === "not_found") throw notFound();
-      }
-      throw new IdentityError("identity_conflict", {
-        reason: "The identity was modified concurrently too many times; try again.",
-      });
-    } finally {
-      release();
-      if (this.#locks.get(key) === tail) this.#locks.delete(key);
-    }
-  }
-}
-
-function notFound(): NotFoundError {
-  return new NotFoundError("identity_not_found", { message: "Unable to locate the resource" });
-}
-
-function pageSizeOf(size: number | undefined): number {
-  if (size === undefined || size <= 0) return DEFAULT_PAGE;
-  if (!Number.isInteger(size)) {
-    throw new ValidationError([
-      { pointer: "/page_size", code: "invalid_type", message: "page_size must be an integer" },
-    ]);
-  }
-  return Math.min(size, MAX_PAGE);
-}
-
-function checkCredentialTypes(types: readonly CredentialsType[] | undefined): readonly CredentialsType[] {
-  for (const t of types ?? []) {
-    if (!CREDENTIALS_TYPES.includes(t)) {
-      throw new ValidationError([
-        {
-          pointer: "/include_credential",
-          code: "invalid_enum_value",
-          message: `Invalid value \`${t}\` for parameter \`include_credential\`.`,
-        },
-      ]);
-    }
-  }
-  return types ?? [];
-}
-
-const CREDENTIAL_ENVELOPE_KEYS = ["type", "identifiers", "version", "created_at", "updated_at"];
-
-/** Drops the read-only fields a GET response carries, so that a fetched identity can be PUT back. */
-function stripReadOnly(body: unknown): unknown {
-  if (!body || typeof body !== "object" || Array.isArray(body)) return body;
-  const out: Record<string, unknown> = { ...(body as Record<string, unknown>) };
-  for (const key of READ_ONLY_KEYS) delete out[key];
-  if (out.credentials && typeof out.credentials === "object") {
-    const creds: Record<string, unknown> = {};
-    for (const [type, c] of Object.entries(out.credentials as Record<string, unknown>)) {
-      if (!c || typeof c !== "object") {
-        creds[type] = c;
-        continue;
-      }
-      const copy = { ...(c as Record<string, unknown>) };
-      for (const k of CREDENTIAL_ENVELOPE_KEYS) delete copy[k];
-      // A GET without include_credential has no config, and a password credential without a password has an
-      // empty one: nothing to import for that type.
-      const config = copy.config as Record<string, unknown> | undefined;
-      if (
-        Object.keys(copy).length === 0 ||
-        (Object.keys(copy).length === 1 && config && Object.keys(config).length === 0)
-      ) {
-        continue;
-      }
-      creds[type] = copy;
-    }
-    out.credentials = creds;
-  }
-  return out;
 }

@@ -1,0 +1,80 @@
+import type { PasswordMigrationHook } from "./credentials/authenticate-password.js";
+import type { HashingOptions } from "./credentials/password/password-hasher.js";
+import type { PasswordPolicyOptions } from "./credentials/password-policy/index.js";
+import type { IdentityError } from "./errors/index.js";
+import type { CredentialsType, Identity } from "./identity/identity.js";
+import type { LinkBuilders } from "./recovery/flows.js";
+import type { JsonSchema } from "./schema/schema-registry.js";
+import type { StorageAdapter } from "./storage/storage-adapter.js";
+
+/** Options of {@link IdentityManager}. */
+export interface IdentityManagerOptions {
+  /** Where identities live. @default new MemoryStorage() */
+  storage?: StorageAdapter;
+  /** Identity schemas by id. `preset://email` is always registered. */
+  schemas?: Record<string, JsonSchema>;
+  /** Schema of identities created without `schema_id`. @default "default" when registered, else "preset://email" */
+  defaultSchemaId?: string;
+  /** Base of `schema_url` and of recovery links. @default "http://127.0.0.1:4433" */
+  publicUrl?: string;
+  /** Password hashing. @default { algorithm: "argon2id" } with OWASP parameters */
+  hashing?: HashingOptions;
+  /** Generates identity and address ids. @default uuid v7 (time-ordered) */
+  generateId?: () => string;
+  /** The clock. @default () => new Date() */
+  now?: () => Date;
+  /** Most entries with a clear-text password in one batch (Kratos: 200). @default 200 */
+  maxClearTextPasswordsPerBatch?: number;
+  /**
+   * Keys for HMAC-ing recovery and verification tokens at rest (each at least 16 characters): the first signs,
+   * all verify, so keys rotate by prepending. @default one random key per instance (tokens die with the process)
+   */
+  secrets?: readonly string[];
+  /** Builders of the links handed out with tokens. @default Kratos's URLs under `publicUrl` */
+  links?: LinkBuilders;
+  /** Policy `setPassword` applies (the import paths never do, as in Kratos). */
+  passwordPolicy?: PasswordPolicyOptions;
+  /** Host callbacks. */
+  hooks?: {
+    /**
+     * Called on the first login of an identity imported with `use_password_migration_hook: true`: resolve true
+     * when the password is right (it is then hashed and stored), false when it is wrong. A throw becomes
+     * `password_migration_failed` (502).
+     */
+    passwordMigration?: PasswordMigrationHook;
+    /** Told when rehashing a password after a successful login failed (the login still succeeds). */
+    onRehashError?: (error: unknown, identityId: string) => void;
+  };
+}
+
+/** Options of {@link IdentityManager.getIdentity}. */
+export interface GetIdentityOptions {
+  /** Credential types whose config is returned (Kratos `include_credential`). */
+  includeCredentials?: readonly CredentialsType[];
+}
+
+/** Options of {@link IdentityManager.listIdentities}. Filters combine (AND). */
+export interface ListIdentitiesOptions extends GetIdentityOptions {
+  /** Page size, 1..500. @default 250 */
+  pageSize?: number;
+  /** `nextPageToken` of the previous page. */
+  pageToken?: string;
+  /** Only these ids (at most 500 UUIDs). */
+  ids?: readonly string[];
+  /** Only the identity holding this credential identifier (password/webauthn/code ones compared normalised). */
+  credentialsIdentifier?: string;
+  /** Only identities of this organization. */
+  organizationId?: string;
+}
+
+export interface ListIdentitiesResult<T> {
+  identities: Identity<T>[];
+  /** Present when there is a next page. */
+  nextPageToken?: string;
+}
+
+/** One entry of a batch response (Kratos's `PATCH /admin/identities`). */
+export type BatchPatchResultItem =
+  | { action: "create"; identity: string; patch_id?: string }
+  | { action: "error"; patch_id?: string; error: ReturnType<IdentityError["toJSON"]>["error"] }
+  | null;

@@ -1,0 +1,96 @@
+import { gracefulNormalization } from "../addresses/normalize.js";
+import { IdentityError, ValidationError } from "../errors/index.js";
+import type { ListIdentitiesOptions } from "../identity-manager-config.js";
+import { isUuid } from "../storage/identity-writer.js";
+import type { ListIdentitiesQuery } from "../storage/storage-adapter.js";
+import { CREDENTIALS_TYPES, type CredentialsType } from "./identity.js";
+import type { CredentialsView } from "./serialize.js";
+
+const NORMALISED_TYPES: readonly CredentialsType[] = ["password", "webauthn", "code"];
+const MAX_PAGE = 500;
+const DEFAULT_PAGE = 250;
+
+/**
+ * Checks list options and turns them into a storage query (Kratos's parameter rules, spec 3.6): page size
+ * 1..500 (default 250, larger clamped), a page token that is an id, at most 500 UUIDs in `ids`, and a credentials
+ * identifier expanded to the spellings to match (normalised for password, webauthn and code identifiers, raw for
+ * every type). One more row than a page is asked for, to detect a next page.
+ * @throws ValidationError | IdentityError `invalid_page_token`
+ */
+export function toListQuery(options: ListIdentitiesOptions): {
+  query: ListIdentitiesQuery;
+  pageSize: number;
+  view: CredentialsView;
+} {
+  const include = checkCredentialTypes(options.includeCredentials);
+  const pageSize = pageSizeOf(options.pageSize);
+  if (options.pageToken !== undefined && !isUuid(options.pageToken)) {
+    throw new IdentityError("invalid_page_token");
+  }
+  const query: ListIdentitiesQuery = { limit: pageSize + 1 };
+  if (options.pageToken !== undefined) query.after = options.pageToken.toLowerCase();
+  if (options.ids !== undefined) {
+    if (options.ids.length > MAX_PAGE) {
+      throw new ValidationError([
+        { pointer: "/ids", code: "too_big", message: "The number of ids to filter must not exceed 500." },
+      ]);
+    }
+    const bad = options.ids.find((x) => !isUuid(x));
+    if (bad !== undefined) {
+      throw new ValidationError([
+        {
+          pointer: "/ids",
+          code: "invalid_uuid",
+          message: `Invalid UUID value \`${bad}\` for parameter \`ids\`.`,
+        },
+      ]);
+    }
+    query.ids = options.ids.map((x) => x.toLowerCase());
+  }
+  if (options.organizationId !== undefined) query.organizationId = options.organizationId;
+  if (options.credentialsIdentifier !== undefined) {
+    const raw = options.credentialsIdentifier;
+    const normalised = gracefulNormalization(raw);
+    query.credentialsIdentifiers = CREDENTIALS_TYPES.flatMap((type) =>
+      NORMALISED_TYPES.includes(type) && normalised !== raw
+        ? [
+            { type, identifier: normalised },
+            { type, identifier: raw },
+          ]
+        : [{ type, identifier: raw }],
+    );
+  }
+  const view: CredentialsView =
+    options.includeCredentials !== undefined || options.credentialsIdentifier !== undefined
+      ? { mode: "declassified", include }
+      : { mode: "none" };
+  return { query, pageSize, view };
+}
+
+function pageSizeOf(size: number | undefined): number {
+  if (size === undefined || size <= 0) return DEFAULT_PAGE;
+  if (!Number.isInteger(size)) {
+    throw new ValidationError([
+      { pointer: "/page_size", code: "invalid_type", message: "page_size must be an integer" },
+    ]);
+  }
+  return Math.min(size, MAX_PAGE);
+}
+
+/** Checks `includeCredentials` names. @throws ValidationError */
+export function checkCredentialTypes(
+  types: readonly CredentialsType[] | undefined,
+): readonly CredentialsType[] {
+  for (const t of types ?? []) {
+    if (!CREDENTIALS_TYPES.includes(t)) {
+      throw new ValidationError([
+        {
+          pointer: "/include_credential",
+          code: "invalid_enum_value",
+          message: `Invalid value \`${t}\` for parameter \`include_credential\`.`,
+        },
+      ]);
+    }
+  }
+  return types ?? [];
+}

@@ -256,6 +256,22 @@ export class IdentityManager<Traits = JsonObject> {
   }
 
   /**
+   * Finds the identity linked to an OIDC provider account (identifier `provider:subject`, case-sensitive), or
+   * undefined. Credentials are included, config only for `includeCredentials`.
+   */
+  async findIdentityByOidc(
+    link: { provider: string; subject: string },
+    options: GetIdentityOptions = {},
+  ): Promise<Identity<Traits> | undefined> {
+    const include = checkCredentialTypes(options.includeCredentials);
+    const stored = await this.#storage.findIdentityByCredentialIdentifier(
+      "oidc",
+      `${link.provider}:${link.subject}`,
+    );
+    return stored && this.#serialize(stored, { mode: "declassified", include });
+  }
+
+  /**
    * Lists identities ordered by id, keyset-paginated (Kratos `GET /admin/identities`). Unlike Kratos, filters
    * combine. Credentials are included only with `includeCredentials` or `credentialsIdentifier`.
    * @throws ValidationError for a bad page size, id or filter | IdentityError `invalid_page_token`

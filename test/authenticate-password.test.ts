@@ -245,6 +245,17 @@ describe("OIDC links", () => {
     });
   });
 
+  it("finds the identity by provider and subject, case-sensitively", async () => {
+    const idm = manager();
+    const created = await idm.createIdentity({
+      traits: { email: "find-oidc@example.org" },
+      credentials: { oidc: { config: { providers: [{ provider: "google", subject: "Sub-1" }] } } },
+    });
+    expect((await idm.findIdentityByOidc({ provider: "google", subject: "Sub-1" }))?.id).toBe(created.id);
+    expect(await idm.findIdentityByOidc({ provider: "google", subject: "sub-1" })).toBeUndefined();
+    expect(await idm.findIdentityByOidc({ provider: "github", subject: "Sub-1" })).toBeUndefined();
+  });
+
   it("two identities cannot share a provider subject; case differs means different", async () => {
     const idm = manager();
     const link = (subject: string) => ({

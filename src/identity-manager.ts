@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
-import { authenticatePassword } from "./credentials/authenticate-password.js";
+import { authenticatePassword, MAX_PASSWORD_BYTES } from "./credentials/authenticate-password.js";
 import { deleteCredentialFrom } from "./credentials/delete-credential.js";
 import { createPasswordHasher, type PasswordHasher } from "./credentials/password/password-hasher.js";
 import { validateImportedHash } from "./credentials/password/verify-password.js";
+import { withPasswordHash } from "./credentials/password-credential.js";
 import { createPasswordPolicy, type PasswordPolicy } from "./credentials/password-policy/index.js";
 import { IdentityError, isIdentityError, NotFoundError, ValidationError } from "./errors/index.js";
 import { cloneJson } from "./identity/clone.js";
@@ -52,6 +53,7 @@ import { MemoryStorage } from "./storage/memory/memory-storage.js";
 import { RuntimeStorage } from "./storage/runtime-storage.js";
 import type { StorageAdapter } from "./storage/storage-adapter.js";
 
+const BCRYPT_MAX_BYTES = 72;
 const RecoveryBody = z.strictObject({ identity_id: z.string(), expires_in: z.string().optional() });
 const VerificationBody = RecoveryBody.extend({ address: z.string().optional() });
 const MAX_BATCH = 1000;
@@ -134,8 +136,13 @@ export class IdentityManager<Traits = JsonObject> {
       verificationCode: ({ flowId }) => `${base}/self-service/verification?flow=${q(flowId)}`,
       ...options.links,
     };
+    if (this.#hasher.algorithm === "bcrypt" && (options.passwordPolicy?.minLength ?? 0) > BCRYPT_MAX_BYTES) {
+      throw new IdentityError("invalid_configuration", {
+        reason: `passwordPolicy.minLength cannot exceed bcrypt's maximum of ${BCRYPT_MAX_BYTES} bytes.`,
+      });
+    }
     this.#policy = createPasswordPolicy({
-      ...(this.#hasher.algorithm === "bcrypt" ? { maxBytes: 72 } : {}),
+      maxBytes: this.#hasher.algorithm === "bcrypt" ? BCRYPT_MAX_BYTES : MAX_PASSWORD_BYTES,
       ...options.passwordPolicy,
     });
   }
@@ -393,30 +400,27 @@ export class IdentityManager<Traits = JsonObject> {
         hasher: this.#hasher,
         findByIdentifier: (value) => this.#storage.findIdentityByCredentialIdentifier("password", value),
         dummyHash: () => {
-          this.#dummyHash ??= this.#hasher.hash(randomBytes(18).toString("base64"));
+          if (!this.#dummyHash) {
+            const made = this.#hasher.hash(randomBytes(18).toString("base64"));
+            this.#dummyHash = made;
+            made.catch(() => {
+              if (this.#dummyHash === made) this.#dummyHash = undefined; // retry next time, never cache a failure
+            });
+          }
           return this.#dummyHash;
         },
         migrationHook: this.#hooks.passwordMigration,
         onRehashError: this.#hooks.onRehashError,
-        storeHash: async (found, hash) => {
+        storeHash: async (found, hash, previous) => {
           await this.#writer.mutate(found.id, async (current, now) => {
-            const existing = current.credentials.password;
-            const password = existing
-              ? {
-                  ...existing,
-                  config: { hashed_password: hash },
-                  version: Math.max(existing.version, 1),
-                  updated_at: now,
-                }
-              : {
-                  type: "password" as const,
-                  identifiers: [],
-                  config: { hashed_password: hash },
-                  version: 1,
-                  created_at: now,
-                  updated_at: now,
-                };
-            return { ...current, credentials: { ...current.credentials, password } };
+            // Compare-and-set on the hash itself: a password changed meanwhile (setPassword, PUT) must not be
+            // overwritten by the rehash of the old one.
+            if (current.credentials.password?.config?.hashed_password !== previous) {
+              throw new IdentityError("identity_conflict", {
+                reason: "The password changed while it was rehashed.",
+              });
+            }
+            return withPasswordHash(current, hash, now);
           });
         },
       },
@@ -515,25 +519,9 @@ export class IdentityManager<Traits = JsonObject> {
     ]);
     await this.#policy.check(password, [...identifiers]);
     const hash = await this.#hasher.hash(password);
-    const stored = await this.#writer.mutate(identity.id, async (current, now) => {
-      const existing = current.credentials.password;
-      const credential = existing
-        ? {
-            ...existing,
-            config: { hashed_password: hash },
-            version: Math.max(existing.version, 1),
-            updated_at: now,
-          }
-        : {
-            type: "password" as const,
-            identifiers: [],
-            config: { hashed_password: hash },
-            version: 1,
-            created_at: now,
-            updated_at: now,
-          };
-      return { ...current, credentials: { ...current.credentials, password: credential } };
-    });
+    const stored = await this.#writer.mutate(identity.id, async (current, now) =>
+      withPasswordHash(current, hash, now),
+    );
     return this.#serialize(stored, { mode: "no_config" });
   }
 

@@ -205,6 +205,68 @@ describe("authenticatePassword outcomes", () => {
   });
 });
 
+describe("authenticatePassword robustness", () => {
+  it("a throwing onRehashError callback does not fail the login either", async () => {
+    const storage = new MemoryStorage();
+    const idm = manager({
+      storage,
+      hooks: {
+        onRehashError: () => {
+          throw new Error("logger down");
+        },
+      },
+    });
+    const [password, hash] = DOC_EXAMPLES["md5 plain"];
+    await idm.createIdentity({
+      traits: { email: "cb@example.org" },
+      credentials: { password: { config: { hashed_password: hash } } },
+    });
+    storage.updateIdentity = async () => {
+      throw new Error("disk full");
+    };
+    await expect(idm.authenticatePassword({ identifier: "cb@example.org", password })).resolves.toBeDefined();
+  });
+
+  it("a rehash never overwrites a password changed while the login was verifying", async () => {
+    const idm = manager();
+    const [password, hash] = DOC_EXAMPLES.scrypt;
+    const created = await idm.createIdentity({
+      traits: { email: "race-rehash@example.org" },
+      credentials: { password: { config: { hashed_password: hash } } },
+    });
+    const login = idm.authenticatePassword({ identifier: "race-rehash@example.org", password });
+    // While scrypt runs off the main thread, an admin sets a new password.
+    await idm.updateIdentity(created.id, {
+      traits: { email: "race-rehash@example.org" },
+      credentials: { password: { config: { password: "the new password" } } },
+    });
+    await login;
+    await expect(
+      idm.authenticatePassword({ identifier: "race-rehash@example.org", password: "the new password" }),
+    ).resolves.toBeDefined();
+    expect(
+      (await rejection(idm.authenticatePassword({ identifier: "race-rehash@example.org", password }))).code,
+    ).toBe("invalid_credentials");
+  });
+
+  it("refuses passwords over 4 KiB before any hashing", async () => {
+    const idm = manager();
+    await idm.createIdentity({
+      traits: { email: "huge@example.org" },
+      credentials: { password: { config: { password: "pw-123456" } } },
+    });
+    const started = performance.now();
+    expect(
+      (
+        await rejection(
+          idm.authenticatePassword({ identifier: "huge@example.org", password: "x".repeat(4097) }),
+        )
+      ).code,
+    ).toBe("invalid_credentials");
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+});
+
 describe("OIDC links", () => {
   it("imports providers (Kratos docs 'Social sign-in connections'), appends without duplicates on PUT", async () => {
     const idm = manager();

@@ -17,10 +17,13 @@ export interface AuthenticateDeps {
   /** A hash of the configured kind to verify against when the identifier is unknown (same cost, no enumeration). */
   dummyHash(): Promise<string>;
   migrationHook: PasswordMigrationHook | undefined;
-  /** Stores a new hash for the identity (rehash or migration). */
-  storeHash(identity: StoredIdentity, hash: string): Promise<void>;
-  onRehashError: ((error: unknown, identityId: string) => void) | undefined;
+  /** Stores a new hash for the identity (rehash or migration), only if the stored one is still `previous`. */
+  storeHash(identity: StoredIdentity, hash: string, previous: string | undefined): Promise<void>;
+  onRehashError: ((error: unknown, identityId: string) => void | Promise<void>) | undefined;
 }
+
+/** Longest password (and identifier) a login considers, in bytes (passlib uses 4096 too). */
+export const MAX_PASSWORD_BYTES = 4096;
 
 function invalid(): IdentityError {
   return new IdentityError("invalid_credentials");
@@ -37,6 +40,13 @@ export async function authenticatePassword(
   identifier: string,
   password: string,
 ): Promise<StoredIdentity> {
+  if (
+    Buffer.byteLength(password) > MAX_PASSWORD_BYTES ||
+    Buffer.byteLength(identifier) > MAX_PASSWORD_BYTES
+  ) {
+    // No stored password is this long, and crypt(3)-family verifiers cost O(length²): refuse before any work.
+    throw invalid();
+  }
   const normalised = gracefulNormalization(identifier);
   const identity =
     (await deps.findByIdentifier(normalised)) ??
@@ -66,20 +76,32 @@ export async function authenticatePassword(
     }
     if (!accepted) throw invalid();
     if (identity.state !== "active") throw disabled(identity);
-    await deps.storeHash(identity, await deps.hasher.hash(password));
+    await storeQuietly(deps, identity, password, undefined);
     return identity;
   }
 
   if (!(await deps.hasher.verify(password, stored))) throw invalid();
   if (identity.state !== "active") throw disabled(identity);
-  if (deps.hasher.needsRehash(stored)) {
+  if (deps.hasher.needsRehash(stored)) await storeQuietly(deps, identity, password, stored);
+  return identity;
+}
+
+/** Hashes and stores the password; a failure is reported to `onRehashError` and never fails the login. */
+async function storeQuietly(
+  deps: AuthenticateDeps,
+  identity: StoredIdentity,
+  password: string,
+  previous: string | undefined,
+): Promise<void> {
+  try {
+    await deps.storeHash(identity, await deps.hasher.hash(password), previous);
+  } catch (error) {
     try {
-      await deps.storeHash(identity, await deps.hasher.hash(password));
-    } catch (e) {
-      deps.onRehashError?.(e, identity.id);
+      await deps.onRehashError?.(error, identity.id);
+    } catch {
+      // The host's error callback failing must not fail the login either.
     }
   }
-  return identity;
 }
 
 function disabled(identity: StoredIdentity): IdentityError {

@@ -54,6 +54,9 @@ import { RuntimeStorage } from "./storage/runtime-storage.js";
 import type { StorageAdapter } from "./storage/storage-adapter.js";
 
 const BCRYPT_MAX_BYTES = 72;
+// zod schemas are built once: zod 4 compiles a fast path per schema instance.
+const LoginBody = z.strictObject({ identifier: z.string(), password: z.string() });
+const PatchOperations = z.array(JsonPatchOperation);
 const RecoveryBody = z.strictObject({ identity_id: z.string(), expires_in: z.string().optional() });
 const VerificationBody = RecoveryBody.extend({ address: z.string().optional() });
 const MAX_BATCH = 1000;
@@ -324,7 +327,7 @@ export class IdentityManager<Traits = JsonObject> {
    * @throws NotFoundError | IdentityError `invalid_patch` | ValidationError | ConflictError
    */
   async patchIdentity(id: string, operations: readonly JsonPatchOperation[]): Promise<Identity<Traits>> {
-    const ops = parsePayload(z.array(JsonPatchOperation), operations) as JsonPatchOperation[];
+    const ops = parsePayload(PatchOperations, operations) as JsonPatchOperation[];
     const stored = await this.#writer.mutate(id, async (current, now) => {
       const document = { ...cloneJson(current), schema_url: this.#schemas.urlFor(current.schema_id) };
       const patched = checkPatchedDocument(applyJsonPatch(document, ops));
@@ -391,10 +394,7 @@ export class IdentityManager<Traits = JsonObject> {
    *   `identity_disabled` (401) for the right password of an inactive identity; `password_migration_failed` (502)
    */
   async authenticatePassword(input: { identifier: string; password: string }): Promise<Identity<Traits>> {
-    const { identifier, password } = parsePayload(
-      z.strictObject({ identifier: z.string(), password: z.string() }),
-      input,
-    );
+    const { identifier, password } = parsePayload(LoginBody, input);
     const identity = await authenticatePassword(
       {
         hasher: this.#hasher,

@@ -9,16 +9,27 @@ const STD_RAW = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2,3})?$/;
  */
 export function decodeBase64Strict(s: string): Buffer | undefined {
   if (!STD_PADDED.test(s)) return undefined;
-  const buf = Buffer.from(s, "base64");
-  // Re-encoding gives back the input only when the trailing bits were zero.
-  return buf.toString("base64") === s ? buf : undefined;
+  const pad = s.endsWith("==") ? 2 : s.endsWith("=") ? 1 : 0;
+  if (pad > 0 && !zeroTrailingBits(s.charCodeAt(s.length - pad - 1), pad === 2 ? 0x0f : 0x03))
+    return undefined;
+  return Buffer.from(s, "base64");
+}
+
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const SEXTET = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) SEXTET[ALPHABET.charCodeAt(i)] = i;
+
+/** True when the base64 character's bits that fall beyond the last byte (`mask`) are all zero. */
+function zeroTrailingBits(charCode: number, mask: number): boolean {
+  return ((SEXTET[charCode] ?? -1) & mask) === 0;
 }
 
 /** Strict standard base64 **without** padding (Go `base64.RawStdEncoding.Strict()`). */
 export function decodeBase64RawStrict(s: string): Buffer | undefined {
   if (!STD_RAW.test(s) || s.length % 4 === 1) return undefined;
-  const buf = Buffer.from(s, "base64");
-  return buf.toString("base64").replace(/=+$/, "") === s ? buf : undefined;
+  const rest = s.length % 4;
+  if (rest > 0 && !zeroTrailingBits(s.charCodeAt(s.length - 1), rest === 2 ? 0x0f : 0x03)) return undefined;
+  return Buffer.from(s, "base64");
 }
 
 /**

@@ -23,10 +23,21 @@ export const VERIFIERS: readonly HashVerifier[] = Object.freeze([
   ...LEGACY_VERIFIERS,
 ]);
 
+/** `$<id>$` or `{TAG}`: the part of a hash that decides its format. */
+const HEAD = /^(?:\$[^$]{0,32}\$|\{[A-Z0-9]{1,16}\})/;
+/** Verifiers by head, filled on first sight of a head that some verifier accepts (bounded by the formats). */
+const byHead = new Map<string, HashVerifier>();
+
 /** The verifier that handles `hash` by its prefix, or `undefined` when no format matches. */
 export function findVerifier(hash: string): HashVerifier | undefined {
   if (typeof hash !== "string") return undefined;
-  return VERIFIERS.find((v) => v.matches(hash));
+  const head = HEAD.exec(hash)?.[0];
+  const cached = head === undefined ? undefined : byHead.get(head);
+  if (cached?.matches(hash)) return cached;
+  const found = VERIFIERS.find((v) => v.matches(hash));
+  // Only heads of real formats are remembered, so hostile input cannot grow the map without bound.
+  if (found && head !== undefined && byHead.size < 256) byHead.set(head, found);
+  return found;
 }
 
 /**

@@ -1,0 +1,24 @@
+/**
+ * Runs the benchmarks and prints their figures as JSON. `npm run bench` (set BENCH=import to run one).
+ * Figures are ratios against the raw primitive measured in the same run, never absolute timings alone.
+ */
+import { authBenchmark } from "./auth.bench.js";
+import { clearTextImportBenchmark } from "./clear-text-import.bench.js";
+import { eventLoopBenchmark } from "./event-loop.bench.js";
+import { importBenchmark } from "./import.bench.js";
+import { legacyBenchmark } from "./legacy-verifiers.bench.js";
+
+const only = process.env.BENCH?.split(",");
+const suites: Record<string, () => Promise<Record<string, number>>> = {
+  import: importBenchmark,
+  auth: authBenchmark,
+  event_loop: eventLoopBenchmark,
+  legacy: legacyBenchmark,
+  clear_text_import: clearTextImportBenchmark,
+};
+
+for (const [name, run] of Object.entries(suites)) {
+  if (only && !only.includes(name)) continue;
+  const result = await run();
+  console.log(JSON.stringify({ bench: name, node: process.version, ...result }));
+}

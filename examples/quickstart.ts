@@ -56,7 +56,10 @@ show("invite link", invite);
 const token = new URL(invite.recovery_link).searchParams.get("token") ?? "";
 const redeemed = await idm.redeemRecoveryLink(token);
 await idm.setPassword(redeemed.id, "a sturdy passphrase 2026");
-const session = await idm.authenticatePassword({ identifier: "foo@ory.sh", password: "a sturdy passphrase 2026" });
+const session = await idm.authenticatePassword({
+  identifier: "foo@ory.sh",
+  password: "a sturdy passphrase 2026",
+});
 show("invitee logged in", { id: session.id, email: session.traits.email });
 try {
   await idm.redeemRecoveryLink(token);

@@ -11,9 +11,12 @@ import type { StorageAdapter } from "./storage/storage-adapter.js";
 export interface IdentityManagerOptions {
   /** Where identities live. @default new MemoryStorage() */
   storage?: StorageAdapter;
-  /** Identity schemas by id. `preset://email` is always registered. */
+  /**
+   * Identity schemas by id. `preset://email` is always registered; `default` is Kratos's quickstart
+   * email-password schema (email + name) unless you register your own `default`.
+   */
   schemas?: Record<string, JsonSchema>;
-  /** Schema of identities created without `schema_id`. @default "default" when registered, else "preset://email" */
+  /** Schema of identities created without `schema_id`. @default "default" */
   defaultSchemaId?: string;
   /** Base of `schema_url` and of recovery links. @default "http://127.0.0.1:4433" */
   publicUrl?: string;

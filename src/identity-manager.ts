@@ -47,6 +47,7 @@ import {
   redeemLinkToken,
 } from "./recovery/flows.js";
 import { createTokenDigester } from "./recovery/token-secrets.js";
+import { DEFAULT_SCHEMA_ID } from "./schema/presets.js";
 import { SchemaRegistry } from "./schema/schema-registry.js";
 import { IdentityWriter, isUuid, notFound } from "./storage/identity-writer.js";
 import { MemoryStorage } from "./storage/memory/memory-storage.js";
@@ -104,8 +105,7 @@ export class IdentityManager<Traits = JsonObject> {
       ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
       ...(options.schemas === undefined ? {} : { schemas: options.schemas }),
     });
-    this.#defaultSchemaId =
-      options.defaultSchemaId ?? (this.#schemas.get("default") ? "default" : "preset://email");
+    this.#defaultSchemaId = options.defaultSchemaId ?? DEFAULT_SCHEMA_ID;
     if (!this.#schemas.get(this.#defaultSchemaId)) {
       throw new IdentityError("invalid_configuration", {
         reason: `defaultSchemaId "${this.#defaultSchemaId}" is not a registered schema`,

@@ -33,7 +33,7 @@ export {
 } from "./identity-manager.js";
 export type { LinkBuilders } from "./recovery/flows.js";
 export type { KratosExtension } from "./schema/kratos-extension.js";
-export { EMAIL_PRESET_ID, EMAIL_PRESET_SCHEMA } from "./schema/presets.js";
+export { DEFAULT_SCHEMA, DEFAULT_SCHEMA_ID, EMAIL_PRESET_ID, EMAIL_PRESET_SCHEMA } from "./schema/presets.js";
 export {
   type JsonSchema,
   type RegisteredSchema,

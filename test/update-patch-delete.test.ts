@@ -230,7 +230,10 @@ describe("deleteIdentity and deleteCredential", () => {
 
   it("a type the identity lacks is credential_not_found; code cannot be deleted", async () => {
     const idm = manager();
-    const created = await idm.createIdentity({ traits: { email: "nt@example.org" } });
+    const created = await idm.createIdentity({
+      schema_id: "preset://email",
+      traits: { email: "nt@example.org" },
+    });
     const e = await rejection(idm.deleteCredential(created.id, "totp"));
     expect(e).toMatchObject({
       code: "credential_not_found",

@@ -36,3 +36,44 @@ export const EMAIL_PRESET_SCHEMA = Object.freeze({
 });
 
 export const EMAIL_PRESET_ID = "preset://email";
+
+/**
+ * The schema registered as `"default"` when the host registers none under that id: Kratos's quickstart
+ * email-password identity schema (`contrib/quickstart/kratos/email-password/identity.schema.json`), so the
+ * `"schema_id": "default"` payloads of Kratos's docs work out of the box. Register your own `default` to replace it.
+ */
+export const DEFAULT_SCHEMA = Object.freeze({
+  $id: "https://schemas.ory.sh/presets/kratos/quickstart/email-password/identity.schema.json",
+  $schema: "http://json-schema.org/draft-07/schema#",
+  title: "Person",
+  type: "object",
+  properties: {
+    traits: {
+      type: "object",
+      properties: {
+        email: {
+          type: "string",
+          format: "email",
+          title: "E-Mail",
+          minLength: 3,
+          "ory.sh/kratos": {
+            credentials: { password: { identifier: true } },
+            verification: { via: "email" },
+            recovery: { via: "email" },
+          },
+        },
+        name: {
+          type: "object",
+          properties: {
+            first: { title: "First Name", type: "string" },
+            last: { title: "Last Name", type: "string" },
+          },
+        },
+      },
+      required: ["email"],
+      additionalProperties: false,
+    },
+  },
+});
+
+export const DEFAULT_SCHEMA_ID = "default";

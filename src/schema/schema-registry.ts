@@ -11,7 +11,7 @@ import {
   renameExtensionKeyword,
 } from "./kratos-extension.js";
 import { checkIdentityMetaRules } from "./meta-rules.js";
-import { EMAIL_PRESET_ID, EMAIL_PRESET_SCHEMA } from "./presets.js";
+import { DEFAULT_SCHEMA, DEFAULT_SCHEMA_ID, EMAIL_PRESET_ID, EMAIL_PRESET_SCHEMA } from "./presets.js";
 import { issuesFromAjvErrors } from "./validation-issues.js";
 
 /** A JSON Schema document (an object). */
@@ -40,7 +40,10 @@ export interface RegisteredSchema {
 export interface SchemaRegistryOptions {
   /** Base of `schema_url`. @default "http://127.0.0.1:4433" */
   publicUrl?: string;
-  /** Schemas to register, by id. `preset://email` is always registered. */
+  /**
+   * Schemas to register, by id. `preset://email` is always registered, and `default` is Kratos's quickstart
+   * email-password schema unless given here.
+   */
   schemas?: Record<string, JsonSchema>;
 }
 
@@ -139,6 +142,7 @@ export class SchemaRegistry {
       if (id === EMAIL_PRESET_ID) continue;
       this.register(id, schema);
     }
+    if (!this.#byId.has(DEFAULT_SCHEMA_ID)) this.register(DEFAULT_SCHEMA_ID, DEFAULT_SCHEMA as JsonSchema);
   }
 
   /** The `schema_url` of an id (whether or not it is registered). */

@@ -49,7 +49,7 @@ import {
 import { createTokenDigester } from "./recovery/token-secrets.js";
 import { DEFAULT_SCHEMA_ID } from "./schema/presets.js";
 import { SchemaRegistry } from "./schema/schema-registry.js";
-import { IdentityWriter, isUuid, notFound } from "./storage/identity-writer.js";
+import { IdentityWriter, isUuid, notFound, uuidGenerator } from "./storage/identity-writer.js";
 import { MemoryStorage } from "./storage/memory/memory-storage.js";
 import { RuntimeStorage } from "./storage/runtime-storage.js";
 import type { StorageAdapter } from "./storage/storage-adapter.js";
@@ -112,7 +112,7 @@ export class IdentityManager<Traits = JsonObject> {
       });
     }
     this.#hasher = createPasswordHasher(options.hashing);
-    this.#newId = options.generateId ?? (() => uuidv7());
+    this.#newId = uuidGenerator(options.generateId ?? (() => uuidv7()));
     this.#maxClearText = options.maxClearTextPasswordsPerBatch ?? 200;
     this.#builder = new IdentityBuilder({
       schemas: this.#schemas,
@@ -181,7 +181,8 @@ export class IdentityManager<Traits = JsonObject> {
    * @throws ValidationError when the batch itself is malformed or too large.
    */
   async batchPatchIdentities(body: BatchPatchBody): Promise<{ identities: BatchPatchResultItem[] }> {
-    const parsed = parsePayload(BatchPatchBody, body);
+    // Entries are parsed (and depth-checked) one by one below, so one bad entry fails alone.
+    const parsed = parsePayload(BatchPatchBody, body, "", Number.POSITIVE_INFINITY);
     if (parsed.identities.length > MAX_BATCH) {
       throw new ValidationError([
         {
@@ -472,7 +473,7 @@ export class IdentityManager<Traits = JsonObject> {
     expires_in?: string;
   }): Promise<{ recovery_link: string; recovery_code: string; expires_at: string; flow_id: string }> {
     const input = parsePayload(RecoveryBody, body);
-    const expiresAt = expiryFrom(input.expires_in, this.#now());
+    const expiresAt = expiryFrom(input.expires_in, this.#now(), "code");
     const identity = await this.#writer.load(input.identity_id);
     const { flowId, code } = await issueCode(this.#flows, "recovery_code", identity.id, null, expiresAt);
     return {
@@ -597,6 +598,7 @@ export class IdentityManager<Traits = JsonObject> {
    * @throws NotFoundError `identity_not_found` | `address_not_found`
    */
   async markAddressVerified(identityId: string, address: string): Promise<Identity<Traits>> {
+    if (typeof address !== "string") throw new NotFoundError("address_not_found");
     const identity = await this.#writer.load(identityId);
     const target = pickVerifiableAddress(identity, address);
     return this.#setVerified(identity.id, target.via, target.value);

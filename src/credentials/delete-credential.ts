@@ -41,7 +41,7 @@ export function deleteCredentialFrom(
   identifier: string | undefined,
   now: string,
 ): CredentialsMap {
-  const cred = credentials[type];
+  const cred = Object.hasOwn(credentials, type) ? credentials[type] : undefined;
   if (!cred) {
     throw new NotFoundError("credential_not_found", {
       message: `You tried to remove a ${type} but this user have no ${type} set up.`,

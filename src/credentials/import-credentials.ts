@@ -2,6 +2,7 @@ import { IdentityError, ValidationError } from "../errors/index.js";
 import { cloneJson } from "../identity/clone.js";
 import type { Credential, CredentialsMap, OidcCredentialConfig, OidcProvider } from "../identity/identity.js";
 import type { ImportCredentials } from "../identity/payloads.js";
+import { MAX_PASSWORD_BYTES } from "./authenticate-password.js";
 
 /** What importing credentials needs from the outside. */
 export interface CredentialImportContext {
@@ -97,6 +98,15 @@ export async function importCredentials(
     if (cfg.use_password_migration_hook === true) {
       cred.config = { use_password_migration_hook: true };
     } else if (cfg.password) {
+      if (Buffer.byteLength(cfg.password) > MAX_PASSWORD_BYTES) {
+        throw new ValidationError([
+          {
+            pointer: "/credentials/password/config/password",
+            code: "too_long",
+            message: `The password must be at most ${MAX_PASSWORD_BYTES} bytes long: longer ones could never log in.`,
+          },
+        ]);
+      }
       try {
         cred.config = { hashed_password: await ctx.hashPassword(cfg.password) };
       } catch (e) {

@@ -120,10 +120,35 @@ export class IdentityBuilder {
     creds = applyIdentifiers(creds, extraction, now);
     return {
       ...next,
+      schema_id: schema.id,
       traits,
       credentials: creds,
-      verifiable_addresses: finalizeVerifiable(extraction.verifiableAddresses, ctx),
-      recovery_addresses: finalizeRecovery(extraction.recoveryAddresses, ctx),
+      verifiable_addresses: touchChanged(
+        finalizeVerifiable(extraction.verifiableAddresses, ctx),
+        next.verifiable_addresses,
+        now,
+      ),
+      recovery_addresses: touchChanged(
+        finalizeRecovery(extraction.recoveryAddresses, ctx),
+        next.recovery_addresses,
+        now,
+      ),
     };
   }
+}
+
+/** Stamps `updated_at` on addresses whose content differs from the stored record with the same id. */
+function touchChanged<A extends { id: string; updated_at: string }>(
+  addresses: A[],
+  stored: readonly A[],
+  now: string,
+): A[] {
+  const before = new Map(stored.map((a) => [a.id, a]));
+  return addresses.map((a) => {
+    const old = before.get(a.id);
+    if (!old) return a;
+    const { updated_at: _x, ...rest } = a;
+    const { updated_at: _y, ...oldRest } = old;
+    return JSON.stringify(rest) === JSON.stringify(oldRest) ? a : { ...a, updated_at: now };
+  });
 }

@@ -31,6 +31,14 @@ const deniedRegexes = DENIED_PATCH_PATHS.map(
     ),
 );
 
+/** Most operations one patch may hold (each one copies values; the bound keeps the work proportionate). */
+const MAX_OPERATIONS = 1000;
+
+/** Sets an own, enumerable member (never a setter such as `__proto__`). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function fail(message: string): never {
   throw new IdentityError("invalid_patch", { reason: "failed to apply JSON patch", message });
 }
@@ -62,26 +70,30 @@ function arrayIndex(arr: unknown[], token: string, forAdd: boolean): number {
  * @throws IdentityError `invalid_patch` for a denied path, an unsupported op or a path that cannot be applied.
  */
 export function applyJsonPatch<T>(document: T, operations: readonly JsonPatchOperation[]): T {
+  if (operations.length > MAX_OPERATIONS) fail(`a patch may hold at most ${MAX_OPERATIONS} operations`);
   for (const op of operations) {
-    if (deniedRegexes.some((r) => r.test(op.path))) fail(`patch includes denied path: ${op.path}`);
+    // The root path would replace the whole document, protected members included.
+    if (op.path === "" || deniedRegexes.some((r) => r.test(op.path)))
+      fail(`patch includes denied path: ${op.path}`);
     if (op.op !== "add" && op.op !== "remove" && op.op !== "replace") fail(`unsupported operation: ${op.op}`);
+    if (parsePointer(op.path).some((t) => t === "__proto__")) fail(`patch includes denied path: ${op.path}`);
   }
   const root = { doc: cloneJson(document) as unknown };
   for (const op of operations) {
     const tokens = parsePointer(op.path);
-    if (tokens.length === 0) {
-      if (op.op === "remove") fail("cannot remove the whole document");
-      root.doc = cloneJson(op.value);
-      continue;
-    }
     let parent: unknown = root.doc;
     for (const token of tokens.slice(0, -1)) {
       if (!isContainer(parent)) fail(`path ${op.path} does not exist`);
-      let next = Array.isArray(parent) ? parent[arrayIndex(parent, token, false)] : parent[token];
+      // Only own members are walked: inherited ones (`constructor`, ...) are not part of a JSON document.
+      let next = Array.isArray(parent)
+        ? parent[arrayIndex(parent, token, false)]
+        : Object.hasOwn(parent, token)
+          ? parent[token]
+          : undefined;
       if (next === undefined || next === null) {
         if (op.op === "remove" || Array.isArray(parent)) fail(`path ${op.path} does not exist`);
         next = {};
-        (parent as Record<string, unknown>)[token] = next;
+        setOwn(parent, token, next);
       }
       parent = next;
     }
@@ -97,7 +109,7 @@ export function applyJsonPatch<T>(document: T, operations: readonly JsonPatchOpe
       if (!Object.hasOwn(parent, last)) fail(`path ${op.path} does not exist`);
       delete parent[last];
     } else {
-      parent[last] = cloneJson(op.value);
+      setOwn(parent, last, cloneJson(op.value));
     }
   }
   return root.doc as T;

@@ -1,12 +1,25 @@
+import { z } from "zod";
 import { gracefulNormalization } from "../addresses/normalize.js";
 import { IdentityError, ValidationError } from "../errors/index.js";
 import type { ListIdentitiesOptions } from "../identity-manager-config.js";
 import { isUuid } from "../storage/identity-writer.js";
 import type { ListIdentitiesQuery } from "../storage/storage-adapter.js";
 import { CREDENTIALS_TYPES, type CredentialsType } from "./identity.js";
+import { parsePayload } from "./payloads.js";
 import type { CredentialsView } from "./serialize.js";
 
 const NORMALISED_TYPES: readonly CredentialsType[] = ["password", "webauthn", "code"];
+/** Types the identifier filter looks at (Kratos): the normalised ones, plus oidc and saml verbatim. */
+const IDENTIFIER_FILTER_TYPES: readonly CredentialsType[] = [...NORMALISED_TYPES, "oidc", "saml"];
+
+const ListOptions = z.strictObject({
+  pageSize: z.number().optional(),
+  pageToken: z.string().optional(),
+  ids: z.array(z.string()).optional(),
+  credentialsIdentifier: z.string().optional(),
+  organizationId: z.string().optional(),
+  includeCredentials: z.array(z.string()).optional(),
+});
 const MAX_PAGE = 500;
 const DEFAULT_PAGE = 250;
 
@@ -22,6 +35,7 @@ export function toListQuery(options: ListIdentitiesOptions): {
   pageSize: number;
   view: CredentialsView;
 } {
+  parsePayload(ListOptions, options);
   const include = checkCredentialTypes(options.includeCredentials);
   const pageSize = pageSizeOf(options.pageSize);
   if (options.pageToken !== undefined && !isUuid(options.pageToken)) {
@@ -47,11 +61,22 @@ export function toListQuery(options: ListIdentitiesOptions): {
     }
     query.ids = options.ids.map((x) => x.toLowerCase());
   }
-  if (options.organizationId !== undefined) query.organizationId = options.organizationId;
+  if (options.organizationId !== undefined) {
+    if (!isUuid(options.organizationId)) {
+      throw new ValidationError([
+        {
+          pointer: "/organization_id",
+          code: "invalid_uuid",
+          message: `Invalid UUID value \`${options.organizationId}\` for parameter \`organization_id\`.`,
+        },
+      ]);
+    }
+    query.organizationId = options.organizationId.toLowerCase();
+  }
   if (options.credentialsIdentifier !== undefined) {
     const raw = options.credentialsIdentifier;
     const normalised = gracefulNormalization(raw);
-    query.credentialsIdentifiers = CREDENTIALS_TYPES.flatMap((type) =>
+    query.credentialsIdentifiers = IDENTIFIER_FILTER_TYPES.flatMap((type) =>
       NORMALISED_TYPES.includes(type) && normalised !== raw
         ? [
             { type, identifier: normalised },

@@ -1,14 +1,21 @@
 import { z } from "zod";
 import { IdentityError, ValidationError } from "../errors/index.js";
-import type { CredentialsMap, IdentityState, JsonValue } from "./identity.js";
+import {
+  CREDENTIALS_TYPES,
+  type CredentialsMap,
+  type CredentialsType,
+  type IdentityState,
+  type JsonValue,
+} from "./identity.js";
 import { issuesFromZod } from "./payloads.js";
 
-const address = z.looseObject({
-  id: z.string().optional(),
+const timestamp = z.iso.datetime({ offset: true });
+const address = z.strictObject({
+  id: z.uuid().optional(),
   value: z.string(),
   via: z.enum(["email", "sms", ""]).optional(),
-  created_at: z.string().optional(),
-  updated_at: z.string().optional(),
+  created_at: timestamp.optional(),
+  updated_at: timestamp.optional(),
 });
 
 /** The admin JSON of an identity after a JSON Patch, checked before it is revalidated and written. */
@@ -24,7 +31,7 @@ const PatchedDocument = z.strictObject({
       address.extend({
         verified: z.boolean().default(false),
         status: z.string().max(16).optional(),
-        verified_at: z.string().nullish(),
+        verified_at: timestamp.nullish(),
       }),
     )
     .nullish(),
@@ -32,15 +39,15 @@ const PatchedDocument = z.strictObject({
   metadata_public: z.json().nullish(),
   metadata_admin: z.json().nullish(),
   credentials: z
-    .record(
-      z.string(),
-      z.looseObject({
+    .partialRecord(
+      z.enum(CREDENTIALS_TYPES as [CredentialsType, ...CredentialsType[]]),
+      z.strictObject({
         type: z.string(),
         identifiers: z.array(z.string()).default([]),
-        config: z.record(z.string(), z.unknown()).optional(),
+        config: z.record(z.string(), z.json()).optional(),
         version: z.number().int().default(0),
-        created_at: z.string(),
-        updated_at: z.string(),
+        created_at: timestamp,
+        updated_at: timestamp,
       }),
     )
     .nullish(),
@@ -68,6 +75,16 @@ export function checkPatchedDocument(
         pointer: "/state",
         code: "invalid_state",
         message: `The supplied state ('${out.state}') was not valid. Valid states are ('active', 'inactive').`,
+      },
+    ]);
+  }
+  const hash = (out.credentials?.password?.config as Record<string, unknown> | undefined)?.hashed_password;
+  if (hash !== undefined && typeof hash !== "string") {
+    throw new ValidationError([
+      {
+        pointer: "/credentials/password/config/hashed_password",
+        code: "invalid_type",
+        message: "hashed_password must be a string",
       },
     ]);
   }

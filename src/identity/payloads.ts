@@ -117,6 +117,22 @@ export type JsonPatchOperation = {
   from?: string;
 };
 
+/** Deepest nesting accepted in a payload (recursive validators and copies must never exhaust the stack). */
+export const MAX_JSON_DEPTH = 256;
+
+/** The pointer of the first value nested deeper than `max`, found without recursion; undefined when none is. */
+export function pointerDeeperThan(input: unknown, max: number): string | undefined {
+  const stack: Array<[unknown, number, string]> = [[input, 0, ""]];
+  while (stack.length > 0) {
+    const [value, depth, pointer] = stack.pop() as [unknown, number, string];
+    if (value === null || typeof value !== "object") continue;
+    if (depth >= max) return pointer;
+    for (const [key, child] of Object.entries(value))
+      stack.push([child, depth + 1, `${pointer}/${escapePointerToken(key)}`]);
+  }
+  return undefined;
+}
+
 /** Converts zod issues to ours, with RFC 6901 pointers and Kratos's unknown-field wording. */
 export function issuesFromZod(error: z.ZodError, root = ""): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
@@ -141,7 +157,22 @@ export function issuesFromZod(error: z.ZodError, root = ""): ValidationIssue[] {
  * Parses a payload with a zod schema.
  * @throws ValidationError (`validation_failed`, 400) with one issue per problem.
  */
-export function parsePayload<T extends z.ZodType>(schema: T, input: unknown, root = ""): z.output<T> {
+export function parsePayload<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  root = "",
+  maxDepth = MAX_JSON_DEPTH,
+): z.output<T> {
+  const tooDeep = Number.isFinite(maxDepth) ? pointerDeeperThan(input, maxDepth) : undefined;
+  if (tooDeep !== undefined) {
+    throw new ValidationError([
+      {
+        pointer: root + tooDeep,
+        code: "too_deep",
+        message: `JSON nested deeper than ${maxDepth} levels is not accepted.`,
+      },
+    ]);
+  }
   const result = schema.safeParse(input);
   if (!result.success) throw new ValidationError(issuesFromZod(result.error, root));
   return result.data;

@@ -59,7 +59,10 @@ function declassifiedConfig(c: Credential): Record<string, unknown> | undefined 
 
 function credentialsJson(creds: CredentialsMap, view: CredentialsView): CredentialsMap | undefined {
   const out: CredentialsMap = {};
-  for (const [type, c] of Object.entries(creds) as [CredentialsType, Credential][]) {
+  // Kratos serialises the credentials map with Go's encoding/json, which sorts map keys.
+  for (const [type, c] of (Object.entries(creds) as [CredentialsType, Credential][]).sort(([a], [b]) =>
+    a < b ? -1 : 1,
+  )) {
     const json: Credential = { type: c.type, identifiers: [...c.identifiers].sort() } as Credential;
     if (view.mode === "declassified" && view.include.includes(type)) {
       const config = declassifiedConfig(c);

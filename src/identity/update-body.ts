@@ -11,6 +11,19 @@ const READ_ONLY_KEYS = [
 
 const CREDENTIAL_ENVELOPE_KEYS = ["type", "identifiers", "version", "created_at", "updated_at"];
 
+/**
+ * Whether a credential taken from a GET response carries nothing to import: no config (not included), an empty
+ * one (a password credential without a password), a type derived from traits or not importable, or lookup codes
+ * that are already stored (importing appends them).
+ */
+function skipWhenSentBack(type: string, config: unknown): boolean {
+  if (!IMPORTABLE_FROM_RESPONSE.has(type)) return true;
+  if (!config || typeof config !== "object" || Object.keys(config).length === 0) return true;
+  return type === "lookup_secret";
+}
+
+const IMPORTABLE_FROM_RESPONSE = new Set(["password", "oidc", "saml", "totp", "lookup_secret"]);
+
 /** Drops the read-only fields a GET response carries, so that a fetched identity can be PUT back. */
 export function stripReadOnly(body: unknown): unknown {
   if (!body || typeof body !== "object" || Array.isArray(body)) return body;
@@ -23,17 +36,10 @@ export function stripReadOnly(body: unknown): unknown {
         creds[type] = c;
         continue;
       }
+      const fromResponse = CREDENTIAL_ENVELOPE_KEYS.some((k) => k in (c as Record<string, unknown>));
       const copy = { ...(c as Record<string, unknown>) };
       for (const k of CREDENTIAL_ENVELOPE_KEYS) delete copy[k];
-      // A GET without include_credential has no config, and a password credential without a password has an
-      // empty one: nothing to import for that type.
-      const config = copy.config as Record<string, unknown> | undefined;
-      if (
-        Object.keys(copy).length === 0 ||
-        (Object.keys(copy).length === 1 && config && Object.keys(config).length === 0)
-      ) {
-        continue;
-      }
+      if (fromResponse && skipWhenSentBack(type, copy.config)) continue;
       creds[type] = copy;
     }
     out.credentials = creds;

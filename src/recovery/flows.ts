@@ -2,7 +2,7 @@ import { IdentityError, NotFoundError, ValidationError } from "../errors/index.j
 import type { StoredIdentity, VerifiableAddress } from "../identity/identity.js";
 import type { RuntimeStorage } from "../storage/runtime-storage.js";
 import type { FlowTokenKind, StoredFlowToken } from "../storage/storage-adapter.js";
-import { parseGoDuration } from "./duration.js";
+import { formatGoDuration, parseGoDuration } from "./duration.js";
 import { randomCode, randomToken, type TokenDigester } from "./token-secrets.js";
 
 /** Builds the URLs handed out with tokens. */
@@ -33,7 +33,7 @@ export interface FlowDeps {
  * Parses `expires_in` (Go duration syntax) into an absolute expiry, with Kratos's messages.
  * @throws ValidationError at `/expires_in`
  */
-export function expiryFrom(expiresIn: string | undefined, now: Date): Date {
+export function expiryFrom(expiresIn: string | undefined, now: Date, kind: "link" | "code" = "link"): Date {
   const raw = expiresIn ?? DEFAULT_LIFESPAN;
   const ms = parseGoDuration(raw);
   if (ms === undefined) {
@@ -50,7 +50,11 @@ export function expiryFrom(expiresIn: string | undefined, now: Date): Date {
       {
         pointer: "/expires_in",
         code: "not_future",
-        message: `Value from "expires_in" must result to a future time: ${raw}`,
+        // Kratos's wording, typo included: the link endpoint echoes the input, the code endpoint the duration.
+        message:
+          kind === "link"
+            ? `Value from "expires_in" must be result to a future time: ${raw}`
+            : `Value from "expires_in" must result to a future time: ${formatGoDuration(ms)}`,
       },
     ]);
   }

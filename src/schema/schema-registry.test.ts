@@ -120,6 +120,20 @@ describe("SchemaRegistry", () => {
     expect(Object.isFrozen(registry.require("s").schema)).toBe(true);
   });
 
+  it("patterns run on RE2: a catastrophic-backtracking pattern stays linear; look-around is refused", () => {
+    const registry = new SchemaRegistry({
+      schemas: { s: traitsSchema({ x: { type: "string", pattern: "^(a+)+$" } }) },
+    });
+    const started = performance.now();
+    expect(registry.require("s").validate({ traits: { x: `${"a".repeat(5000)}!` } }).issues[0]?.code).toBe(
+      "pattern",
+    );
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(
+      configError(() => registry.register("t", traitsSchema({ x: { type: "string", pattern: "^(?=a)a$" } }))),
+    ).toMatch(/does not compile/);
+  });
+
   it("accepts RE2-style patterns JavaScript's unicode mode refuses (Kratos's docomo fixture)", () => {
     const registry = new SchemaRegistry({
       schemas: { s: traitsSchema({ x: { type: "string", pattern: "^[a-z\\=]+$" } }) },

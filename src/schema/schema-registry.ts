@@ -1,3 +1,4 @@
+import { RE2JS } from "re2js";
 import { IdentityError, type ValidationIssue } from "../errors/index.js";
 import { Ajv2020, AjvDraft07, type AjvInstance, type ValidateFunction } from "./ajv.js";
 import { addIdentityFormats } from "./formats.js";
@@ -64,19 +65,17 @@ function deepFreeze<T>(v: T): T {
 }
 
 /**
- * Identity schemas are often written for Go's RE2, which accepts escapes that JavaScript's Unicode mode refuses
- * (`\=`, `\-` outside classes...). Compile with the `u` flag when possible, else without it.
+ * Schema `pattern`s run on RE2 (re2js), like Kratos's Go regexp: matching is linear in the input, so a trait
+ * value cannot freeze the event loop through a catastrophically backtracking pattern (`^(a+)+$`), and the
+ * escapes Go accepts (`\=`) work. Patterns RE2 cannot express (look-around, back-references) are refused at
+ * registration, as Kratos refuses them.
  */
-const lenientUnicodeRegExp = Object.assign(
-  (pattern: string, flags: string): RegExp => {
-    try {
-      return new RegExp(pattern, flags);
-    } catch (e) {
-      if (!flags.includes("u")) throw e;
-      return new RegExp(pattern, flags.replace("u", ""));
-    }
+const re2RegExp = Object.assign(
+  (pattern: string): { test(input: string): boolean } => {
+    const compiled = RE2JS.compile(pattern);
+    return { test: (input: string) => compiled.matcher(input).find() };
   },
-  { code: "new RegExp" },
+  { code: "re2" },
 );
 
 interface HitContext {
@@ -92,7 +91,7 @@ function createAjv(schema: JsonSchema): AjvInstance {
     passContext: true,
     logger: false,
     validateSchema: true,
-    code: { regExp: lenientUnicodeRegExp },
+    code: { regExp: re2RegExp as never },
   });
   addIdentityFormats(ajv);
   ajv.addKeyword({

@@ -10,6 +10,23 @@ export function isUuid(value: unknown): value is string {
   return typeof value === "string" && UUID.test(value);
 }
 
+/**
+ * Wraps an id generator so that every id it hands out is a UUID in lower case (ids are compared in lower case
+ * everywhere, and the storage contract keys on them).
+ * @throws IdentityError `invalid_configuration` when the generator returns anything else.
+ */
+export function uuidGenerator(generate: () => string): () => string {
+  return () => {
+    const id = generate();
+    if (!isUuid(id)) {
+      throw new IdentityError("invalid_configuration", {
+        reason: `generateId must return a UUID, got ${JSON.stringify(id)}`,
+      });
+    }
+    return id.toLowerCase();
+  };
+}
+
 /** The error for a missing identity, in Kratos's words. */
 export function notFound(): NotFoundError {
   return new NotFoundError("identity_not_found", { message: "Unable to locate the resource" });
@@ -46,6 +63,7 @@ export class IdentityWriter {
   ): Promise<StoredIdentity> {
     // Writers of one identity inside this process queue up (no wasted retries); compare-and-set on
     // `updated_at` still guards against writers in other processes sharing the store.
+    if (!isUuid(id)) throw notFound();
     const key = id.toLowerCase();
     const previous = this.#locks.get(key) ?? Promise.resolve();
     let release!: () => void;

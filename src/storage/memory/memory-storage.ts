@@ -44,6 +44,8 @@ export class MemoryStorage implements StorageAdapter {
   readonly #identities = new Map<string, StoredIdentity>();
   readonly #owners = new Map<Key, string>();
   readonly #sortedIds: string[] = [];
+  /** Sorted ids per organization. */
+  readonly #byOrganization = new Map<string, string[]>();
   /** Flow tokens by id, and the id of each by `kind + digest`. */
   readonly #tokens = new Map<string, StoredFlowToken>();
   readonly #tokenByDigest = new Map<string, string>();
@@ -88,7 +90,11 @@ export class MemoryStorage implements StorageAdapter {
         set = this.#intersect(set, this.#idsByIdentifier(query.credentialsIdentifiers));
       candidates = [...(set ?? [])].filter((id) => this.#identities.has(id)).sort();
     } else {
-      candidates = this.#sortedIds;
+      // The organization index keeps a rare organization's page O(page size) too.
+      candidates =
+        query.organizationId === undefined
+          ? this.#sortedIds
+          : (this.#byOrganization.get(query.organizationId) ?? []);
       start = query.after === undefined ? 0 : upperBound(candidates, query.after);
     }
     const page: StoredIdentity[] = [];
@@ -185,10 +191,21 @@ export class MemoryStorage implements StorageAdapter {
   #put(identity: StoredIdentity, keys: Key[]): void {
     this.#identities.set(identity.id, identity);
     for (const k of keys) this.#owners.set(k, identity.id);
+    if (identity.organization_id) {
+      const ids = this.#byOrganization.get(identity.organization_id) ?? [];
+      ids.splice(lowerBound(ids, identity.id), 0, identity.id);
+      this.#byOrganization.set(identity.organization_id, ids);
+    }
   }
 
   #drop(identity: StoredIdentity): void {
     for (const k of uniqueKeys(identity)) if (this.#owners.get(k) === identity.id) this.#owners.delete(k);
+    const ids = identity.organization_id ? this.#byOrganization.get(identity.organization_id) : undefined;
+    if (ids) {
+      const at = lowerBound(ids, identity.id);
+      if (ids[at] === identity.id) ids.splice(at, 1);
+      if (ids.length === 0) this.#byOrganization.delete(identity.organization_id as string);
+    }
   }
 
   #byKey(key: Key): StoredIdentity | undefined {

@@ -120,17 +120,29 @@ export type JsonPatchOperation = {
 /** Deepest nesting accepted in a payload (recursive validators and copies must never exhaust the stack). */
 export const MAX_JSON_DEPTH = 256;
 
-/** The pointer of the first value nested deeper than `max`, found without recursion; undefined when none is. */
+/**
+ * The pointer of the first value nested deeper than `max`, or undefined when none is. Recursion stops at `max`
+ * levels, so it never exhausts the stack, and nothing is allocated unless the limit is hit.
+ */
 export function pointerDeeperThan(input: unknown, max: number): string | undefined {
-  const stack: Array<[unknown, number, string]> = [[input, 0, ""]];
-  while (stack.length > 0) {
-    const [value, depth, pointer] = stack.pop() as [unknown, number, string];
-    if (value === null || typeof value !== "object") continue;
-    if (depth >= max) return pointer;
-    for (const [key, child] of Object.entries(value))
-      stack.push([child, depth + 1, `${pointer}/${escapePointerToken(key)}`]);
-  }
-  return undefined;
+  const path: string[] = [];
+  const exceeds = (value: unknown, depth: number): boolean => {
+    if (value === null || typeof value !== "object") return false;
+    if (depth >= max) return true;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      if (exceeds((value as Record<string, unknown>)[key], depth + 1)) {
+        path.push(key);
+        return true;
+      }
+    }
+    return false;
+  };
+  if (!exceeds(input, 0)) return undefined;
+  return path
+    .reverse()
+    .map((key) => `/${escapePointerToken(key)}`)
+    .join("");
 }
 
 /** Converts zod issues to ours, with RFC 6901 pointers and Kratos's unknown-field wording. */

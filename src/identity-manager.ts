@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { authenticatePassword, MAX_PASSWORD_BYTES } from "./credentials/authenticate-password.js";
 import { deleteCredentialFrom } from "./credentials/delete-credential.js";
+import { BCRYPT_MAX_PASSWORD_BYTES } from "./credentials/password/hashers/bcrypt.js";
 import { createPasswordHasher, type PasswordHasher } from "./credentials/password/password-hasher.js";
 import { validateImportedHash } from "./credentials/password/verify-password.js";
 import { withPasswordHash } from "./credentials/password-credential.js";
@@ -54,7 +55,6 @@ import { MemoryStorage } from "./storage/memory/memory-storage.js";
 import { RuntimeStorage } from "./storage/runtime-storage.js";
 import type { StorageAdapter } from "./storage/storage-adapter.js";
 
-const BCRYPT_MAX_BYTES = 72;
 // zod schemas are built once: zod 4 compiles a fast path per schema instance.
 const LoginBody = z.strictObject({ identifier: z.string(), password: z.string() });
 const PatchOperations = z.array(JsonPatchOperation);
@@ -139,13 +139,16 @@ export class IdentityManager<Traits = JsonObject> {
       verificationCode: ({ flowId }) => `${base}/self-service/verification?flow=${q(flowId)}`,
       ...options.links,
     };
-    if (this.#hasher.algorithm === "bcrypt" && (options.passwordPolicy?.minLength ?? 0) > BCRYPT_MAX_BYTES) {
+    if (
+      this.#hasher.algorithm === "bcrypt" &&
+      (options.passwordPolicy?.minLength ?? 0) > BCRYPT_MAX_PASSWORD_BYTES
+    ) {
       throw new IdentityError("invalid_configuration", {
-        reason: `passwordPolicy.minLength cannot exceed bcrypt's maximum of ${BCRYPT_MAX_BYTES} bytes.`,
+        reason: `passwordPolicy.minLength cannot exceed bcrypt's maximum of ${BCRYPT_MAX_PASSWORD_BYTES} bytes.`,
       });
     }
     this.#policy = createPasswordPolicy({
-      maxBytes: this.#hasher.algorithm === "bcrypt" ? BCRYPT_MAX_BYTES : MAX_PASSWORD_BYTES,
+      maxBytes: this.#hasher.algorithm === "bcrypt" ? BCRYPT_MAX_PASSWORD_BYTES : MAX_PASSWORD_BYTES,
       ...options.passwordPolicy,
     });
   }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IdentityError, ValidationError } from "../errors/index.js";
+import { ValidationError } from "../errors/index.js";
 import {
   CREDENTIALS_TYPES,
   type CredentialsMap,
@@ -105,7 +105,3 @@ export function checkPatchedDocument(
 /** Narrow helper: JSON value or null. */
 export const jsonOrNull = (v: unknown): JsonValue | null =>
   v === undefined ? null : (v as JsonValue | null);
-
-export function assertNever(x: never): never {
-  throw new IdentityError("invalid_configuration", { reason: `unexpected ${String(x)}` });
-}

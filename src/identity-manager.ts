@@ -415,8 +415,8 @@ export class IdentityManager<Traits = JsonObject> {
         },
         migrationHook: this.#hooks.passwordMigration,
         onRehashError: this.#hooks.onRehashError,
-        storeHash: async (found, hash, previous) => {
-          await this.#writer.mutate(found.id, async (current, now) => {
+        storeHash: (found, hash, previous) =>
+          this.#writer.mutate(found.id, async (current, now) => {
             // Compare-and-set on the hash itself: a password changed meanwhile (setPassword, PUT) must not be
             // overwritten by the rehash of the old one.
             if (current.credentials.password?.config?.hashed_password !== previous) {
@@ -425,13 +425,13 @@ export class IdentityManager<Traits = JsonObject> {
               });
             }
             return withPasswordHash(current, hash, now);
-          });
-        },
+          }),
       },
       identifier,
       password,
     );
-    return this.#serialize(await this.#writer.load(identity.id), { mode: "no_config" });
+    // The identity as found, or as stored by a rehash: no second read on the login path.
+    return this.#serialize(identity, { mode: "no_config" });
   }
 
   /**

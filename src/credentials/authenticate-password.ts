@@ -18,7 +18,7 @@ export interface AuthenticateDeps {
   dummyHash(): Promise<string>;
   migrationHook: PasswordMigrationHook | undefined;
   /** Stores a new hash for the identity (rehash or migration), only if the stored one is still `previous`. */
-  storeHash(identity: StoredIdentity, hash: string, previous: string | undefined): Promise<void>;
+  storeHash(identity: StoredIdentity, hash: string, previous: string | undefined): Promise<StoredIdentity>;
   onRehashError: ((error: unknown, identityId: string) => void | Promise<void>) | undefined;
 }
 
@@ -76,31 +76,33 @@ export async function authenticatePassword(
     }
     if (!accepted) throw invalid();
     if (identity.state !== "active") throw disabled(identity);
-    await storeQuietly(deps, identity, password, undefined);
-    return identity;
+    return storeQuietly(deps, identity, password, undefined);
   }
 
   if (!(await deps.hasher.verify(password, stored))) throw invalid();
   if (identity.state !== "active") throw disabled(identity);
-  if (deps.hasher.needsRehash(stored)) await storeQuietly(deps, identity, password, stored);
-  return identity;
+  return deps.hasher.needsRehash(stored) ? storeQuietly(deps, identity, password, stored) : identity;
 }
 
-/** Hashes and stores the password; a failure is reported to `onRehashError` and never fails the login. */
+/**
+ * Hashes and stores the password and returns the identity as stored; a failure is reported to `onRehashError`,
+ * never fails the login, and returns the identity as it was.
+ */
 async function storeQuietly(
   deps: AuthenticateDeps,
   identity: StoredIdentity,
   password: string,
   previous: string | undefined,
-): Promise<void> {
+): Promise<StoredIdentity> {
   try {
-    await deps.storeHash(identity, await deps.hasher.hash(password), previous);
+    return await deps.storeHash(identity, await deps.hasher.hash(password), previous);
   } catch (error) {
     try {
       await deps.onRehashError?.(error, identity.id);
     } catch {
       // The host's error callback failing must not fail the login either.
     }
+    return identity;
   }
 }
 

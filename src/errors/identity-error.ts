@@ -128,8 +128,13 @@ export class StorageError extends IdentityError {
  * package because it checks a global-symbol brand, not `instanceof`.
  */
 export function isIdentityError(e: unknown, code?: IdentityErrorCode): e is IdentityError {
-  if (typeof e !== "object" || e === null || (e as Record<symbol, unknown>)[BRAND] !== true) return false;
-  return code === undefined || (e as IdentityError).code === code;
+  if (typeof e !== "object" || e === null) return false;
+  try {
+    if ((e as Record<symbol, unknown>)[BRAND] !== true) return false;
+    return code === undefined || (e as IdentityError).code === code;
+  } catch {
+    return false; // a proxy whose traps throw is no IdentityError
+  }
 }
 
 /** Escapes one reference token for an RFC 6901 JSON Pointer. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { IdentityError } from "../../errors/index.js";
+import { readConfiguration } from "../../json/arguments.js";
 
 /** Options of {@link createPasswordPolicy}; Kratos's `selfservice.methods.password.config` in library form. */
 export interface PasswordPolicyOptions {
@@ -45,6 +46,16 @@ export const MIN_PASSWORD_LENGTH_FLOOR = 6;
 /** Kratos's schema maximum for `max_breaches`. */
 export const MAX_BREACHES_CEILING = 100;
 
+const POLICY_KEYS = [
+  "minLength",
+  "maxBytes",
+  "identifierSimilarityCheck",
+  "commonPasswordCheck",
+  "breachedPasswordChecker",
+  "maxBreaches",
+  "ignoreCheckerErrors",
+] as const;
+
 const schema = z
   .strictObject({
     minLength: z.number().int().min(MIN_PASSWORD_LENGTH_FLOOR).optional(),
@@ -70,7 +81,7 @@ const schema = z
 export function resolvePasswordPolicyOptions(
   options: PasswordPolicyOptions = {},
 ): ResolvedPasswordPolicyOptions {
-  const parsed = schema.safeParse(options);
+  const parsed = schema.safeParse(readConfiguration(options, "passwordPolicy", POLICY_KEYS));
   if (!parsed.success) {
     const reason = parsed.error.issues
       .map((i) => `passwordPolicy.${i.path.join(".")}: ${i.message}`)

@@ -3,6 +3,7 @@ import { cloneJson } from "../identity/clone.js";
 import type { Credential, CredentialsMap, OidcCredentialConfig, OidcProvider } from "../identity/identity.js";
 import type { ImportCredentials } from "../identity/payloads.js";
 import { MAX_PASSWORD_BYTES } from "./authenticate-password.js";
+import { duplicateKeyIssues, importPasskey, importWebAuthn } from "./webauthn.js";
 
 /** What importing credentials needs from the outside. */
 export interface CredentialImportContext {
@@ -15,14 +16,19 @@ export interface CredentialImportContext {
 }
 
 /**
- * Checks what can be checked cheaply before any hashing: imported hashes are parsed and bounded, and a password
- * credential has something to import.
- * @throws IdentityError `unsupported_hash` | `hash_parameters_out_of_bounds`
+ * Checks what can be checked cheaply before any hashing: webauthn and passkey imports repeat no key id, imported
+ * hashes are parsed and bounded, and a password credential has something to import.
+ * @throws ValidationError (`duplicate` key ids) | IdentityError `unsupported_hash` | `hash_parameters_out_of_bounds`
  */
 export function precheckCredentials(
   body: ImportCredentials | undefined,
   ctx: Pick<CredentialImportContext, "validateHash">,
 ): void {
+  const duplicates = [
+    ...duplicateKeyIssues(body?.webauthn, "webauthn"),
+    ...duplicateKeyIssues(body?.passkey, "passkey"),
+  ];
+  if (duplicates.length > 0) throw new ValidationError(duplicates);
   const config = body?.password?.config;
   if (!config || config.use_password_migration_hook === true || config.password) return;
   if (!config.hashed_password) {
@@ -80,8 +86,9 @@ function importProviders(
 /**
  * Imports credentials onto a credentials map (empty on create, the stored one on update), with Kratos's rules
  * (spec 3.3): password replaces (clear text is hashed with the configured hasher, no password policy; a hash is
- * stored as given), oidc/saml providers are appended without duplicates, totp replaces, lookup codes append.
- * Identifiers of password credentials come from the traits, not from here.
+ * stored as given), oidc/saml providers are appended without duplicates, totp replaces, lookup codes append,
+ * webauthn and passkey keys merge by credential id (`./webauthn.ts`). Identifiers of password and webauthn
+ * credentials come from the traits, not from here; a passkey's user handle is its identifier.
  */
 export async function importCredentials(
   current: CredentialsMap,
@@ -132,6 +139,8 @@ export async function importCredentials(
     cred.identifiers = [ctx.identityId];
     out.totp = cred;
   }
+  if (body.webauthn) out.webauthn = importWebAuthn(out.webauthn, body.webauthn, ctx);
+  if (body.passkey) out.passkey = importPasskey(out.passkey, body.passkey, ctx);
   if (body.lookup_secret) {
     const cred = credential(out.lookup_secret, "lookup_secret", now);
     const codes = ((cred.config?.recovery_codes as unknown[]) ?? []).concat(

@@ -93,6 +93,32 @@ export interface CodeCredentialConfig {
   addresses: CodeAddress[];
 }
 
+/** One stored WebAuthn or passkey key, as Kratos serialises `CredentialWebAuthn` (byte fields in base64). */
+export interface WebAuthnKey {
+  id: string;
+  public_key: string;
+  attestation_type: string;
+  authenticator?: { aaguid: string | null; sign_count: number; clone_warning: boolean };
+  display_name?: string;
+  added_at?: string;
+  is_passwordless?: boolean;
+  flags?: { user_present: boolean; user_verified: boolean; backup_eligible: boolean; backup_state: boolean };
+  transport?: string[];
+  attestation?: {
+    client_dataJSON: string | null;
+    client_data_hash: string | null;
+    authenticator_data: string | null;
+    public_key_algorithm: number;
+    object: string | null;
+  };
+}
+
+/** Config of a `webauthn` or `passkey` credential (Kratos `CredentialsWebAuthnConfig`), byte fields in base64. */
+export interface WebAuthnCredentialConfig {
+  credentials: WebAuthnKey[] | null;
+  user_handle: string | null;
+}
+
 /** Kratos's credential envelope. `config` is absent when stripped from a response. */
 export interface Credential<C = Record<string, unknown>> {
   type: CredentialsType;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PasskeyImport, WebAuthnImport } from "../credentials/webauthn-payload.js";
 import { escapePointerToken, ValidationError, type ValidationIssue } from "../errors/index.js";
 
 const json = z.json();
@@ -32,6 +33,9 @@ export const ImportCredentials = z.strictObject({
     })
     .optional(),
   totp: z.strictObject({ config: z.strictObject({ totp_url: z.string().min(1) }) }).optional(),
+  // Kratos's AdminIdentityImportCredentialsWebAuthn / ...Passkey; null means absent, as with Go's decoder.
+  webauthn: WebAuthnImport.nullish(),
+  passkey: PasskeyImport.nullish(),
   lookup_secret: z
     .strictObject({
       config: z.strictObject({

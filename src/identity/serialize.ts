@@ -1,3 +1,4 @@
+import { upgradeWebAuthnConfig } from "../credentials/webauthn.js";
 import { cloneJson } from "./clone.js";
 import type {
   Credential,
@@ -41,7 +42,9 @@ function recoveryJson(a: RecoveryAddress): RecoveryAddress {
   return out;
 }
 
-function declassifiedConfig(c: Credential): Record<string, unknown> | undefined {
+function declassifiedConfig(c: Credential, identityId: string): Record<string, unknown> | undefined {
+  // Kratos upgrades webauthn configs on every read (user handle, is_passwordless): see upgradeWebAuthnConfig.
+  if (c.type === "webauthn") return upgradeWebAuthnConfig(c.config ?? {}, identityId);
   if (c.type !== "oidc" && c.type !== "saml") return c.config && cloneJson(c.config);
   const providers = ((c.config as unknown as OidcCredentialConfig | undefined)?.providers ?? []).map((p) => {
     const out: Record<string, unknown> = { subject: p.subject, provider: p.provider };
@@ -57,7 +60,11 @@ function declassifiedConfig(c: Credential): Record<string, unknown> | undefined 
   return { providers };
 }
 
-function credentialsJson(creds: CredentialsMap, view: CredentialsView): CredentialsMap | undefined {
+function credentialsJson(
+  creds: CredentialsMap,
+  view: CredentialsView,
+  identityId: string,
+): CredentialsMap | undefined {
   const out: CredentialsMap = {};
   // Kratos serialises the credentials map with Go's encoding/json, which sorts map keys.
   for (const [type, c] of (Object.entries(creds) as [CredentialsType, Credential][]).sort(([a], [b]) =>
@@ -65,7 +72,7 @@ function credentialsJson(creds: CredentialsMap, view: CredentialsView): Credenti
   )) {
     const json: Credential = { type: c.type, identifiers: [...c.identifiers].sort() } as Credential;
     if (view.mode === "declassified" && view.include.includes(type)) {
-      const config = declassifiedConfig(c);
+      const config = declassifiedConfig(c, identityId);
       if (config !== undefined) json.config = config;
     }
     json.version = c.version;
@@ -87,7 +94,7 @@ export function toIdentityJson<T>(
 ): Identity<T> {
   const out = { id: stored.id } as Identity<T>;
   if (options.credentials.mode !== "none") {
-    const creds = credentialsJson(stored.credentials, options.credentials);
+    const creds = credentialsJson(stored.credentials, options.credentials, stored.id);
     if (creds) out.credentials = creds;
   }
   out.schema_id = stored.schema_id;

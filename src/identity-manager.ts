@@ -38,22 +38,23 @@ import type {
   ListIdentitiesResult,
 } from "./identity-manager-config.js";
 import {
+  checkCode,
+  consumeToken,
   expiryFrom,
   type FlowDeps,
+  findLinkToken,
   issueCode,
   issueLinkToken,
   type LinkBuilders,
   pickVerifiableAddress,
-  redeemCode,
-  redeemLinkToken,
 } from "./recovery/flows.js";
 import { createTokenDigester } from "./recovery/token-secrets.js";
 import { DEFAULT_SCHEMA_ID } from "./schema/presets.js";
 import { SchemaRegistry } from "./schema/schema-registry.js";
-import { IdentityWriter, isUuid, notFound, uuidGenerator } from "./storage/identity-writer.js";
+import { type CasWrite, IdentityWriter, isUuid, notFound, uuidGenerator } from "./storage/identity-writer.js";
 import { MemoryStorage } from "./storage/memory/memory-storage.js";
 import { RuntimeStorage } from "./storage/runtime-storage.js";
-import type { StorageAdapter } from "./storage/storage-adapter.js";
+import type { StorageAdapter, StoredFlowToken } from "./storage/storage-adapter.js";
 
 // zod schemas are built once: zod 4 compiles a fast path per schema instance.
 const LoginBody = z.strictObject({ identifier: z.string(), password: z.string() });
@@ -333,8 +334,12 @@ export class IdentityManager<Traits = JsonObject> {
   async patchIdentity(id: string, operations: readonly JsonPatchOperation[]): Promise<Identity<Traits>> {
     const ops = parsePayload(PatchOperations, operations) as JsonPatchOperation[];
     const stored = await this.#writer.mutate(id, async (current, now) => {
-      const document = { ...cloneJson(current), schema_url: this.#schemas.urlFor(current.schema_id) };
-      const patched = checkPatchedDocument(applyJsonPatch(document, ops));
+      // applyJsonPatch works on its own deep copy: a shallow spread is enough here.
+      const document = { ...current, schema_url: this.#schemas.urlFor(current.schema_id) };
+      const patched = checkPatchedDocument(applyJsonPatch(document, ops), {
+        now,
+        previous: current.credentials,
+      });
       const next: StoredIdentity = {
         ...current,
         schema_id: patched.schema_id,
@@ -449,9 +454,17 @@ export class IdentityManager<Traits = JsonObject> {
       ? await this.#storage.getIdentity(input.identity_id.toLowerCase())
       : undefined;
     if (!identity) {
-      throw new ValidationError([
-        { pointer: "/identity_id", code: "not_found", message: "The requested identity id does not exist." },
-      ]);
+      throw new ValidationError(
+        [
+          {
+            pointer: "/identity_id",
+            code: "not_found",
+            message: "The requested identity id does not exist.",
+          },
+        ],
+        // Kratos's herodot.ErrBadRequest reason (selfservice/strategy/link/strategy_recovery.go).
+        { reason: "The requested identity id does not exist." },
+      );
     }
     const { flowId, token } = await issueLinkToken(
       this.#flows,
@@ -477,7 +490,16 @@ export class IdentityManager<Traits = JsonObject> {
   }): Promise<{ recovery_link: string; recovery_code: string; expires_at: string; flow_id: string }> {
     const input = parsePayload(RecoveryBody, body);
     const expiresAt = expiryFrom(input.expires_in, this.#now(), "code");
-    const identity = await this.#writer.load(input.identity_id);
+    const identity = isUuid(input.identity_id)
+      ? await this.#storage.getIdentity(input.identity_id.toLowerCase())
+      : undefined;
+    if (!identity) {
+      // Kratos's sqlcon.ErrNoRows with its reason (selfservice/strategy/code/strategy_recovery_admin.go).
+      throw new NotFoundError("identity_not_found", {
+        message: "Unable to locate the resource",
+        reason: "could not find identity",
+      });
+    }
     const { flowId, code } = await issueCode(this.#flows, "recovery_code", identity.id, null, expiresAt);
     return {
       recovery_link: this.#links.recoveryCode({ flowId }),
@@ -489,19 +511,23 @@ export class IdentityManager<Traits = JsonObject> {
 
   /**
    * Redeems a recovery link's token (single use) and returns the identity, so the host app can start a session
-   * and let the user choose a password with {@link setPassword}.
-   * @throws IdentityError `token_invalid` | `token_expired` | `identity_disabled`
+   * and let the user choose a password with {@link setPassword}. All-or-nothing: the token is consumed only
+   * once the identity was read and found active; any failure leaves it redeemable.
+   * @throws IdentityError `token_invalid` | `token_expired` | `identity_disabled` | `storage_error` (the token
+   *   still works)
    */
   async redeemRecoveryLink(token: string): Promise<Identity<Traits>> {
-    return this.#identityOfToken(await redeemLinkToken(this.#flows, "recovery_link", token));
+    return this.#identityOfToken(await findLinkToken(this.#flows, "recovery_link", token));
   }
 
   /**
-   * Redeems a recovery code for its flow and returns the identity.
-   * @throws IdentityError `token_invalid` | `token_expired` | `too_many_attempts` | `identity_disabled`
+   * Redeems a recovery code for its flow and returns the identity (all-or-nothing, as {@link redeemRecoveryLink};
+   * a right code never counts as a wrong attempt).
+   * @throws IdentityError `token_invalid` | `token_expired` | `too_many_attempts` | `identity_disabled` |
+   *   `storage_error` (the code still works)
    */
   async redeemRecoveryCode(input: { flow_id: string; code: string }): Promise<Identity<Traits>> {
-    return this.#identityOfToken(await redeemCode(this.#flows, "recovery_code", input?.flow_id, input?.code));
+    return this.#identityOfToken(await checkCode(this.#flows, "recovery_code", input?.flow_id, input?.code));
   }
 
   /**
@@ -580,19 +606,21 @@ export class IdentityManager<Traits = JsonObject> {
 
   /**
    * Redeems a verification link: the address becomes `verified: true`, `status: "completed"`, `verified_at` now.
-   * @throws IdentityError `token_invalid` | `token_expired`
+   * All-or-nothing: the adapter consumes the token and writes the address in one atomic step.
+   * @throws IdentityError `token_invalid` | `token_expired` | `storage_error` (nothing changed; the token still
+   *   works)
    */
   async redeemVerificationLink(token: string): Promise<Identity<Traits>> {
-    return this.#verifyFromToken(await redeemLinkToken(this.#flows, "verification_link", token));
+    return this.#verifyFromToken(await findLinkToken(this.#flows, "verification_link", token));
   }
 
   /**
-   * Redeems a verification code for its flow.
-   * @throws IdentityError `token_invalid` | `token_expired` | `too_many_attempts`
+   * Redeems a verification code for its flow (all-or-nothing, as {@link redeemVerificationLink}).
+   * @throws IdentityError `token_invalid` | `token_expired` | `too_many_attempts` | `storage_error`
    */
   async redeemVerificationCode(input: { flow_id: string; code: string }): Promise<Identity<Traits>> {
     return this.#verifyFromToken(
-      await redeemCode(this.#flows, "verification_code", input?.flow_id, input?.code),
+      await checkCode(this.#flows, "verification_code", input?.flow_id, input?.code),
     );
   }
 
@@ -609,11 +637,16 @@ export class IdentityManager<Traits = JsonObject> {
 
   // ---------------------------------------------------------------------------------------------------------
 
-  async #identityOfToken(token: { identity_id: string }): Promise<Identity<Traits>> {
+  /**
+   * Recovery redemption, all-or-nothing: the token (found, not yet consumed) is consumed only after the identity
+   * was read and found active, so a failed read leaves it redeemable.
+   */
+  async #identityOfToken(token: StoredFlowToken): Promise<Identity<Traits>> {
     const identity = await this.#storage.getIdentity(token.identity_id);
     if (!identity) throw new IdentityError("token_invalid");
     if (identity.state !== "active")
       throw new IdentityError("identity_disabled", { details: { identity_id: identity.id } });
+    if ((await consumeToken(this.#flows, token)) !== "ok") throw new IdentityError("token_invalid");
     return this.#serialize(identity, { mode: "no_config" });
   }
 
@@ -625,10 +658,19 @@ export class IdentityManager<Traits = JsonObject> {
     return { identity, address: { via: target.via, value: target.value }, expiresAt };
   }
 
-  async #verifyFromToken(token: { identity_id: string; address: { via: string; value: string } | null }) {
+  /**
+   * Verification redemption, all-or-nothing: the adapter consumes the token and writes the verified address in
+   * one atomic step (a stale identity is re-read and retried; a failure leaves the token redeemable).
+   */
+  async #verifyFromToken(token: StoredFlowToken) {
     if (!token.address) throw new IdentityError("token_invalid");
     try {
-      return await this.#setVerified(token.identity_id, token.address.via, token.address.value);
+      return await this.#setVerified(
+        token.identity_id,
+        token.address.via,
+        token.address.value,
+        (next, expected) => consumeToken(this.#flows, token, { identity: next, expectedUpdatedAt: expected }),
+      );
     } catch (e) {
       if (isIdentityError(e, "identity_not_found") || isIdentityError(e, "address_not_found")) {
         throw new IdentityError("token_invalid", { cause: e });
@@ -637,17 +679,32 @@ export class IdentityManager<Traits = JsonObject> {
     }
   }
 
-  async #setVerified(identityId: string, via: string, value: string): Promise<Identity<Traits>> {
-    const stored = await this.#writer.mutate(identityId, async (current, now) => {
-      const index = current.verifiable_addresses.findIndex((a) => a.via === via && a.value === value);
-      if (index < 0) throw new NotFoundError("address_not_found");
-      const verifiable_addresses = current.verifiable_addresses.map((a, i) =>
-        i === index
-          ? { ...a, verified: true, status: "completed", verified_at: a.verified_at ?? now, updated_at: now }
-          : a,
-      );
-      return { ...current, verifiable_addresses };
-    });
+  async #setVerified(
+    identityId: string,
+    via: string,
+    value: string,
+    write?: CasWrite,
+  ): Promise<Identity<Traits>> {
+    const stored = await this.#writer.mutate(
+      identityId,
+      async (current, now) => {
+        const index = current.verifiable_addresses.findIndex((a) => a.via === via && a.value === value);
+        if (index < 0) throw new NotFoundError("address_not_found");
+        const verifiable_addresses = current.verifiable_addresses.map((a, i) =>
+          i === index
+            ? {
+                ...a,
+                verified: true,
+                status: "completed",
+                verified_at: a.verified_at ?? now,
+                updated_at: now,
+              }
+            : a,
+        );
+        return { ...current, verifiable_addresses };
+      },
+      write,
+    );
     return this.#serialize(stored, { mode: "no_config" });
   }
 

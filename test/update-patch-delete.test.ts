@@ -149,9 +149,11 @@ describe("patchIdentity (RFC 6902)", () => {
     const e = await rejection(
       idm.patchIdentity(created.id, [{ op: "replace", path: "/state", value: "banned" }]),
     );
-    expect(e.issues[0]?.message).toBe(
+    expect(e.reason).toBe(
       "The supplied state ('banned') was not valid. Valid states are ('active', 'inactive').",
     );
+    expect(e.message).toBe("identity state is not valid");
+    expect(e.issues[0]).toMatchObject({ pointer: "/state", message: "identity state is not valid" });
     const off = await idm.patchIdentity(created.id, [{ op: "replace", path: "/state", value: "inactive" }]);
     expect(off.state).toBe("inactive");
     expect(off.state_changed_at).not.toBe(created.state_changed_at);
@@ -238,7 +240,7 @@ describe("deleteIdentity and deleteCredential", () => {
     expect(e).toMatchObject({
       code: "credential_not_found",
       status: 404,
-      message: "You tried to remove a totp but this user have no totp set up.",
+      reason: "You tried to remove a totp but this user have no totp set up.",
     });
     expect((await rejection(idm.deleteCredential(created.id, "code"))).code).toBe("credential_not_deletable");
   });

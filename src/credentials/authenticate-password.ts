@@ -2,6 +2,7 @@ import { gracefulNormalization } from "../addresses/normalize.js";
 import { IdentityError } from "../errors/index.js";
 import { cloneJson } from "../identity/clone.js";
 import type { StoredIdentity } from "../identity/identity.js";
+import { burnVerifications, paddingHashes } from "./login-timing.js";
 import type { PasswordHasher } from "./password/password-hasher.js";
 
 /** Host callback for `use_password_migration_hook` identities (Kratos's password migration web hook). */
@@ -14,7 +15,11 @@ export type PasswordMigrationHook = (input: {
 export interface AuthenticateDeps {
   hasher: PasswordHasher;
   findByIdentifier(identifier: string): Promise<StoredIdentity | undefined>;
-  /** A hash of the configured kind to verify against when the identifier is unknown (same cost, no enumeration). */
+  /**
+   * A hash of the configured kind (made by `hasher`, of nothing anyone knows), verified against when the identifier
+   * is unknown and used to pad failures against cheaper stored hashes. May reject (the login then still fails with
+   * `invalid_credentials`).
+   */
   dummyHash(): Promise<string>;
   migrationHook: PasswordMigrationHook | undefined;
   /** Stores a new hash for the identity (rehash or migration), only if the stored one is still `previous`. */
@@ -33,7 +38,27 @@ function invalid(): IdentityError {
  * Password login (Kratos `selfservice/strategy/password/login.go`, spec 5.5): find the identity by its
  * normalised identifier, verify the password, refuse inactive identities (only once the password is right), and
  * rehash when the stored hash is another algorithm or weaker than configured. A failed rehash never fails the
- * login. An unknown identifier costs one verification of the configured kind, like a known one.
+ * login.
+ *
+ * Timing (idkit issue 7): a failed login costs about one verification of the configured kind, whatever the
+ * identity holds, so its duration does not tell an unknown identifier from a known one, nor which hash a known one
+ * holds.
+ * - Unknown identifier, or an identity without a password hash: one verification against `deps.dummyHash()`.
+ * - Wrong password against a stored hash that `hasher.needsRehash` and that is cheaper than the configured one
+ *   (legacy digests, MD5/SHA-crypt, bcrypt at a lower cost, argon2/PBKDF2/scrypt with small parameters, an
+ *   unparseable hash): the stored verification, then verifications of the configured kind making up the
+ *   difference (`paddingHashes`: the dummy itself for a digest, a scaled-down one otherwise). A hash as strong as
+ *   configured gets nothing more; a stronger foreign one is not padded either (it cannot be evened out).
+ * - The padding goes through `hasher.verify`, inside the same concurrency limit as every verification, and its
+ *   failures (dummy hash or verification) are swallowed: the answer stays `invalid_credentials`.
+ * - Not equalised: the right password (the caller knows it already; a cheap hash then costs its rehash, about one
+ *   configured hash), and identities using the password migration hook (the host's hook decides the time).
+ *   Inactive identities are padded like active ones, since the state is only checked once the password is right.
+ *
+ * Identifier and password longer than {@link MAX_PASSWORD_BYTES} are refused before any work, whoever they name.
+ * @throws IdentityError `invalid_credentials` for an unknown identifier or a wrong password, `identity_disabled`
+ *   for the right password of an inactive identity, `invalid_configuration` for a migration-hook identity without
+ *   a hook, `password_migration_failed` when the hook throws.
  */
 export async function authenticatePassword(
   deps: AuthenticateDeps,
@@ -57,7 +82,7 @@ export async function authenticatePassword(
   const stored = config?.hashed_password;
 
   if (!identity || (!stored && config?.use_password_migration_hook !== true)) {
-    await deps.hasher.verify(password, await deps.dummyHash());
+    await burnVerifications(deps.hasher, password, async () => [await deps.dummyHash()]);
     throw invalid();
   }
 
@@ -79,7 +104,14 @@ export async function authenticatePassword(
     return storeQuietly(deps, identity, password, undefined);
   }
 
-  if (!(await deps.hasher.verify(password, stored))) throw invalid();
+  if (!(await deps.hasher.verify(password, stored))) {
+    if (deps.hasher.needsRehash(stored)) {
+      await burnVerifications(deps.hasher, password, async () =>
+        paddingHashes(stored, await deps.dummyHash()),
+      );
+    }
+    throw invalid();
+  }
   if (identity.state !== "active") throw disabled(identity);
   return deps.hasher.needsRehash(stored) ? storeQuietly(deps, identity, password, stored) : identity;
 }

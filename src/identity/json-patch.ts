@@ -1,116 +1,146 @@
 import { IdentityError } from "../errors/index.js";
 import { cloneJson } from "./clone.js";
-import type { JsonPatchOperation } from "./payloads.js";
+import { isDeniedPatchPath } from "./patch-guard.js";
+import { type JsonPatchOperation, MAX_JSON_DEPTH, pointerDeeperThan } from "./payloads.js";
+import { parsePointer } from "./pointer.js";
 
-/**
- * Paths a JSON Patch may not touch (globs, `/`-separated, matched case-insensitively). Kratos denies `/id`,
- * `/credentials`, `/credentials/oidc/**` and `/credentials/saml/**`; idkit also protects the computed
- * `schema_url` and the timestamps (Kratos's `/stateChangedAt` entry never matched the real key).
- */
-export const DENIED_PATCH_PATHS: readonly string[] = [
-  "/id",
-  "/schema_url",
-  "/created_at",
-  "/updated_at",
-  "/state_changed_at",
-  "/credentials",
-  "/credentials/oidc",
-  "/credentials/oidc/**",
-  "/credentials/saml",
-  "/credentials/saml/**",
-];
-
-const deniedRegexes = DENIED_PATCH_PATHS.map(
-  (glob) =>
-    new RegExp(
-      `^${glob
-        .replace(/[.+?^${}()|[\]\\]/g, "\\$&")
-        .replace(/\/\*\*$/, "(?:/.*)?")
-        .replace(/\*/g, "[^/]*")}$`,
-      "i",
-    ),
-);
+export { DENIED_PATCH_PATHS } from "./patch-guard.js";
 
 /** Most operations one patch may hold (each one copies values; the bound keeps the work proportionate). */
 const MAX_OPERATIONS = 1000;
+
+/** The operations Kratos's `jsonx.ApplyJSONPatch` allows (it refuses `move`, `copy` and `test`). */
+const SUPPORTED_OPS = new Set(["add", "remove", "replace"]);
 
 /** Sets an own, enumerable member (never a setter such as `__proto__`). */
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-function fail(message: string): never {
-  throw new IdentityError("invalid_patch", { reason: "failed to apply JSON patch", message });
-}
-
-function parsePointer(path: string): string[] {
-  if (path === "") return [];
-  if (!path.startsWith("/")) fail(`invalid JSON pointer: ${JSON.stringify(path)}`);
-  return path
-    .slice(1)
-    .split("/")
-    .map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+function fail(message: string, details?: Record<string, unknown>): never {
+  throw new IdentityError("invalid_patch", {
+    reason: "failed to apply JSON patch",
+    message,
+    ...(details === undefined ? {} : { details }),
+  });
 }
 
 type Container = Record<string, unknown> | unknown[];
 const isContainer = (v: unknown): v is Container => typeof v === "object" && v !== null;
 
-function arrayIndex(arr: unknown[], token: string, forAdd: boolean): number {
-  if (forAdd && token === "-") return arr.length;
-  if (!/^(0|[1-9][0-9]*)$/.test(token)) fail(`invalid array index ${JSON.stringify(token)}`);
+/**
+ * An array position (RFC 6901: `0` or digits without a leading zero; `-` is one past the end, for `add` only).
+ * `end` is the highest position accepted: `length` to insert, `length - 1` to read, replace or remove.
+ */
+function arrayIndex(arr: unknown[], token: string, end: number, path: string): number {
+  if (token === "-" && end === arr.length) return arr.length;
+  if (!/^(0|[1-9][0-9]*)$/.test(token)) fail(`invalid array index ${JSON.stringify(token)} in ${path}`);
   const i = Number(token);
-  if (i > arr.length || (!forAdd && i === arr.length)) fail(`array index ${i} out of bounds`);
+  if (i > end) fail(`array index ${i} out of bounds in ${path}`);
   return i;
+}
+
+/** Kratos's `isElementAccess`: the path's last raw segment is `-` or an integer (`strconv.Atoi`). */
+const isElementAccess = (path: string): boolean => /\/(-|[+-]?[0-9]+)$/.test(path);
+
+/**
+ * Walks to the parent of the last token. With `create`, a missing or `null` member on the way becomes `{}`, or
+ * `[]` when the next token is an array position (evanphx/json-patch's `EnsurePathExistsOnAdd`, which Kratos sets).
+ * Only `0` and `-` are accepted there: evanphx would pad the new array with `null`s up to any index, idkit refuses.
+ */
+function walkToParent(root: Container, tokens: readonly string[], create: boolean, path: string): Container {
+  let node: Container = root;
+  for (let i = 0; i < tokens.length - 1; i++) {
+    const token = tokens[i] as string;
+    // Only own members are walked: inherited ones (`constructor`, ...) are not part of a JSON document.
+    let next: unknown = Array.isArray(node)
+      ? node[arrayIndex(node, token, node.length - 1, path)]
+      : Object.hasOwn(node, token)
+        ? node[token]
+        : undefined;
+    if ((next === undefined || next === null) && create && !Array.isArray(node)) {
+      const following = tokens[i + 1] as string;
+      const arrayNext = following === "-" || /^[+-]?[0-9]+$/.test(following);
+      if (arrayNext && following !== "0" && following !== "-") {
+        fail(`array index ${following} out of bounds in ${path}`);
+      }
+      next = arrayNext ? [] : {};
+      setOwn(node, token, next);
+    }
+    if (!isContainer(next)) fail(`path ${path} does not exist`);
+    node = next;
+  }
+  return node;
+}
+
+/** Checks every operation before anything is applied; returns the decoded tokens of each path. */
+function checkOperations(operations: readonly JsonPatchOperation[]): string[][] {
+  if (operations.length > MAX_OPERATIONS) fail(`a patch may hold at most ${MAX_OPERATIONS} operations`);
+  return operations.map((op, operation) => {
+    if (typeof op !== "object" || op === null) fail("a JSON Patch operation is an object", { operation });
+    // Kratos checks the operation first, then the path.
+    if (!SUPPORTED_OPS.has(op.op)) fail(`unsupported operation: ${op.op}`, { operation });
+    const tokens = parsePointer(op.path, MAX_JSON_DEPTH);
+    if (tokens === "not_a_pointer") fail(`invalid JSON pointer: ${JSON.stringify(op.path)}`, { operation });
+    if (tokens === "too_deep") {
+      fail(`JSON pointer nested deeper than ${MAX_JSON_DEPTH} levels`, { operation });
+    }
+    // The root path would replace the whole document, protected members included.
+    if (tokens.length === 0 || isDeniedPatchPath(tokens)) {
+      fail(`patch includes denied path: ${op.path}`, { operation });
+    }
+    if (op.op !== "remove" && op.value === undefined) {
+      fail(`operation ${op.op} on ${op.path} needs a value`, { operation });
+    }
+    if (op.value !== undefined && pointerDeeperThan(op.value, MAX_JSON_DEPTH) !== undefined) {
+      fail(`the value of operation ${operation} is nested deeper than ${MAX_JSON_DEPTH} levels`, {
+        operation,
+      });
+    }
+    return tokens;
+  });
 }
 
 /**
  * Applies `add`, `remove` and `replace` operations (RFC 6902) to a deep copy of `document` and returns it; the
- * input is never modified, so a failing operation leaves nothing half-applied. As in Kratos (`oryx/jsonx`), a
- * `replace` of a missing object member becomes an `add`, and `add` creates missing intermediate objects.
- * @throws IdentityError `invalid_patch` for a denied path, an unsupported op or a path that cannot be applied.
+ * input is never modified, so a failing operation leaves nothing half-applied. As in Kratos (`jsonx.ApplyJSONPatch`
+ * over evanphx/json-patch v5 with `EnsurePathExistsOnAdd`): a `replace` whose last token is not an array position
+ * becomes an `add`; `add` creates missing or `null` intermediate members; `move`, `copy` and `test` are refused.
+ * Pointers hold at most `MAX_JSON_DEPTH` tokens and the result is never nested deeper than `MAX_JSON_DEPTH`, so
+ * nothing recursive ever sees a deeper document.
+ * @param document a JSON document at most `MAX_JSON_DEPTH` deep (it is copied recursively).
+ * @throws IdentityError `invalid_patch` (400, reason `failed to apply JSON patch`, `details.operation` = index)
+ *   for a denied path (`patch includes denied path: <path>`), an unsupported op, a pointer or result too deep, or
+ *   a path that cannot be applied.
  */
 export function applyJsonPatch<T>(document: T, operations: readonly JsonPatchOperation[]): T {
-  if (operations.length > MAX_OPERATIONS) fail(`a patch may hold at most ${MAX_OPERATIONS} operations`);
-  for (const op of operations) {
-    // The root path would replace the whole document, protected members included.
-    if (op.path === "" || deniedRegexes.some((r) => r.test(op.path)))
-      fail(`patch includes denied path: ${op.path}`);
-    if (op.op !== "add" && op.op !== "remove" && op.op !== "replace") fail(`unsupported operation: ${op.op}`);
-    if (parsePointer(op.path).some((t) => t === "__proto__")) fail(`patch includes denied path: ${op.path}`);
-  }
+  if (!Array.isArray(operations)) fail("a JSON Patch is an array of operations");
+  const paths = checkOperations(operations);
   const root = { doc: cloneJson(document) as unknown };
-  for (const op of operations) {
-    const tokens = parsePointer(op.path);
-    let parent: unknown = root.doc;
-    for (const token of tokens.slice(0, -1)) {
-      if (!isContainer(parent)) fail(`path ${op.path} does not exist`);
-      // Only own members are walked: inherited ones (`constructor`, ...) are not part of a JSON document.
-      let next = Array.isArray(parent)
-        ? parent[arrayIndex(parent, token, false)]
-        : Object.hasOwn(parent, token)
-          ? parent[token]
-          : undefined;
-      if (next === undefined || next === null) {
-        if (op.op === "remove" || Array.isArray(parent)) fail(`path ${op.path} does not exist`);
-        next = {};
-        setOwn(parent, token, next);
-      }
-      parent = next;
-    }
-    if (!isContainer(parent)) fail(`path ${op.path} does not exist`);
+  operations.forEach((op, operation) => {
+    const tokens = paths[operation] as string[];
+    if (!isContainer(root.doc)) fail(`path ${op.path} does not exist`, { operation });
+    const asAdd = op.op === "add" || (op.op === "replace" && !isElementAccess(op.path));
+    const parent = walkToParent(root.doc, tokens, asAdd, op.path);
     const last = tokens.at(-1) as string;
-    if (op.value === undefined && op.op !== "remove") fail(`operation ${op.op} on ${op.path} needs a value`);
     if (Array.isArray(parent)) {
-      const i = arrayIndex(parent, last, op.op === "add");
-      if (op.op === "add") parent.splice(i, 0, cloneJson(op.value));
-      else if (op.op === "replace") parent[i] = cloneJson(op.value);
-      else parent.splice(i, 1);
-    } else if (op.op === "remove") {
-      if (!Object.hasOwn(parent, last)) fail(`path ${op.path} does not exist`);
-      delete parent[last];
+      const i = arrayIndex(parent, last, asAdd ? parent.length : parent.length - 1, op.path);
+      if (op.op === "remove") parent.splice(i, 1);
+      else if (asAdd) parent.splice(i, 0, cloneJson(op.value));
+      else parent[i] = cloneJson(op.value);
+    } else if (op.op === "remove" || !asAdd) {
+      if (!Object.hasOwn(parent, last)) fail(`path ${op.path} does not exist`, { operation });
+      if (op.op === "remove") delete parent[last];
+      else setOwn(parent, last, cloneJson(op.value));
     } else {
       setOwn(parent, last, cloneJson(op.value));
     }
+  });
+  const tooDeep = pointerDeeperThan(root.doc, MAX_JSON_DEPTH);
+  if (tooDeep !== undefined) {
+    fail(`the patched document is nested deeper than ${MAX_JSON_DEPTH} levels at ${tooDeep}`, {
+      pointer: tooDeep,
+    });
   }
   return root.doc as T;
 }

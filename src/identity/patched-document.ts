@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ValidationError } from "../errors/index.js";
+import { escapePointerToken, ValidationError } from "../errors/index.js";
 import {
   CREDENTIALS_TYPES,
   type CredentialsMap,
@@ -46,8 +46,9 @@ const PatchedDocument = z.strictObject({
         identifiers: z.array(z.string()).default([]),
         config: z.record(z.string(), z.json()).optional(),
         version: z.number().int().default(0),
-        created_at: timestamp,
-        updated_at: timestamp,
+        // A credential replaced as a whole may leave them out: they are filled in (see checkPatchedDocument).
+        created_at: timestamp.optional(),
+        updated_at: timestamp.optional(),
       }),
     )
     .nullish(),
@@ -58,25 +59,57 @@ const PatchedDocument = z.strictObject({
 });
 export type PatchedDocument = z.output<typeof PatchedDocument>;
 
+/** What a patched document is checked against: the time of the write and the credentials stored before it. */
+export interface PatchContext {
+  /** RFC 3339 time of the write, stamped on credentials that come without timestamps. */
+  now: string;
+  /** The stored credentials; a credential replaced without `created_at` keeps the stored one's. */
+  previous: CredentialsMap;
+}
+
 /**
- * Checks a patched identity document: known fields only, a valid state, and credential keys equal to their
- * `type` (Kratos `ValidateCredentialsIntegrity`).
- * @throws ValidationError
+ * Kratos `ValidateCredentialsIntegrity` (identity/credentials.go), run before the shape check as Kratos does:
+ * each credential's `type` must equal its key; a missing `type` counts as `""`.
+ * @throws ValidationError whose reason is Kratos's `credentials.<key>.type must equal "<key>", got "<type>"`.
+ */
+function checkCredentialsIntegrity(credentials: unknown): void {
+  if (typeof credentials !== "object" || credentials === null || Array.isArray(credentials)) return;
+  for (const [key, cred] of Object.entries(credentials)) {
+    if (typeof cred !== "object" || cred === null || Array.isArray(cred)) continue;
+    const type = Object.hasOwn(cred, "type") ? (cred as { type: unknown }).type : "";
+    if (typeof type !== "string" || type === key) continue;
+    const message = `credentials.${key}.type must equal ${JSON.stringify(key)}, got ${JSON.stringify(type)}`;
+    throw new ValidationError(
+      [{ pointer: `/credentials/${escapePointerToken(key)}/type`, code: "type_mismatch", message }],
+      { reason: message },
+    );
+  }
+}
+
+/**
+ * Checks a patched identity document: credential keys equal to their `type` (Kratos
+ * `ValidateCredentialsIntegrity`), known fields only, a valid state (Kratos's wording) and string hashes.
+ * Credentials without `created_at` / `updated_at` (replaced as a whole) get the stored credential's `created_at`
+ * (else `now`) and `updated_at = now`, as Kratos's store stamps a credential it writes.
+ * @throws ValidationError (`validation_failed`, 400)
  */
 export function checkPatchedDocument(
   doc: unknown,
+  context: PatchContext,
 ): PatchedDocument & { state: IdentityState; credentials: CredentialsMap } {
+  checkCredentialsIntegrity((doc as { credentials?: unknown } | null)?.credentials);
   const parsed = PatchedDocument.safeParse(doc);
   if (!parsed.success) throw new ValidationError(issuesFromZod(parsed.error));
   const out = parsed.data;
   if (out.state !== "active" && out.state !== "inactive") {
-    throw new ValidationError([
+    // Kratos's PATCH handler: this reason, and the error of `State.IsValid` (the create wording) as message.
+    throw new ValidationError(
+      [{ pointer: "/state", code: "invalid_state", message: "identity state is not valid" }],
       {
-        pointer: "/state",
-        code: "invalid_state",
-        message: `The supplied state ('${out.state}') was not valid. Valid states are ('active', 'inactive').`,
+        reason: `The supplied state ('${out.state}') was not valid. Valid states are ('active', 'inactive').`,
+        message: "identity state is not valid",
       },
-    ]);
+    );
   }
   const hash = (out.credentials?.password?.config as Record<string, unknown> | undefined)?.hashed_password;
   if (hash !== undefined && typeof hash !== "string") {
@@ -89,15 +122,8 @@ export function checkPatchedDocument(
     ]);
   }
   for (const [key, cred] of Object.entries(out.credentials ?? {})) {
-    if (cred.type !== key) {
-      throw new ValidationError([
-        {
-          pointer: `/credentials/${key}/type`,
-          code: "type_mismatch",
-          message: `credentials.${key}.type must equal "${key}", got "${cred.type}"`,
-        },
-      ]);
-    }
+    cred.created_at ??= context.previous[key as CredentialsType]?.created_at ?? context.now;
+    cred.updated_at ??= context.now;
   }
   return out as PatchedDocument & { state: IdentityState; credentials: CredentialsMap };
 }

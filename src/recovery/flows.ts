@@ -2,7 +2,7 @@ import { IdentityError, NotFoundError, ValidationError } from "../errors/index.j
 import type { StoredIdentity, VerifiableAddress } from "../identity/identity.js";
 import type { RuntimeStorage } from "../storage/runtime-storage.js";
 import type { FlowTokenKind, StoredFlowToken } from "../storage/storage-adapter.js";
-import { formatGoDuration, parseGoDuration } from "./duration.js";
+import { formatGoDuration, parseGoDurationNs } from "./duration.js";
 import { randomCode, randomToken, type TokenDigester } from "./token-secrets.js";
 
 /** Builds the URLs handed out with tokens. */
@@ -29,14 +29,21 @@ export interface FlowDeps {
   now: () => Date;
 }
 
+/** The shortest lifespan issued: anything shorter would expire at the instant it is issued (ms precision). */
+const MIN_LIFESPAN_NS = 1_000_000n;
+
 /**
- * Parses `expires_in` (Go duration syntax) into an absolute expiry, with Kratos's messages.
- * @throws ValidationError at `/expires_in`
+ * Parses `expires_in` (Go duration syntax, as Go's `time.ParseDuration`: integer nanoseconds) into an absolute
+ * expiry, with Kratos's messages (`selfservice/strategy/link/strategy_recovery.go`,
+ * `selfservice/strategy/code/strategy_recovery_admin.go`). Absent or `""` means {@link DEFAULT_LIFESPAN}, as in
+ * Kratos. A lifespan under 1 ms after Go's truncation to whole nanoseconds (`0`, `-1h`, `0.0000001ns`, `999us`)
+ * is refused like a non-positive one: it would be an already-expired token.
+ * @throws ValidationError at `/expires_in` (`invalid_duration` | `not_future`)
  */
 export function expiryFrom(expiresIn: string | undefined, now: Date, kind: "link" | "code" = "link"): Date {
-  const raw = expiresIn ?? DEFAULT_LIFESPAN;
-  const ms = parseGoDuration(raw);
-  if (ms === undefined) {
+  const raw = expiresIn === undefined || expiresIn === "" ? DEFAULT_LIFESPAN : expiresIn;
+  const ns = parseGoDurationNs(raw);
+  if (ns === undefined) {
     throw new ValidationError([
       {
         pointer: "/expires_in",
@@ -45,7 +52,7 @@ export function expiryFrom(expiresIn: string | undefined, now: Date, kind: "link
       },
     ]);
   }
-  if (ms <= 0) {
+  if (ns < MIN_LIFESPAN_NS) {
     throw new ValidationError([
       {
         pointer: "/expires_in",
@@ -54,11 +61,11 @@ export function expiryFrom(expiresIn: string | undefined, now: Date, kind: "link
         message:
           kind === "link"
             ? `Value from "expires_in" must be result to a future time: ${raw}`
-            : `Value from "expires_in" must result to a future time: ${formatGoDuration(ms)}`,
+            : `Value from "expires_in" must result to a future time: ${formatGoDuration(ns)}`,
       },
     ]);
   }
-  return new Date(now.getTime() + ms);
+  return new Date(now.getTime() + Number(ns / MIN_LIFESPAN_NS));
 }
 
 /** Issues a link token: a random 32-character token, stored only as its digest. */
@@ -121,26 +128,28 @@ function checkExpiry(token: StoredFlowToken, now: Date): StoredFlowToken {
 }
 
 /**
- * Consumes a link token (single use: the store deletes it atomically).
- * @throws IdentityError `token_invalid` (unknown or used) | `token_expired`
+ * Looks a link token up, without consuming it (redemption is all-or-nothing: {@link consumeToken} consumes it
+ * together with the change it grants).
+ * @throws IdentityError `token_invalid` (unknown or used) | `token_expired` | `storage_error`
  */
-export async function redeemLinkToken(
+export async function findLinkToken(
   deps: FlowDeps,
   kind: FlowTokenKind,
   token: unknown,
 ): Promise<StoredFlowToken> {
   if (typeof token !== "string" || !/^[A-Za-z0-9]{1,128}$/.test(token))
     throw new IdentityError("token_invalid");
-  const found = await deps.storage.consumeFlowToken(kind, deps.digester.candidates(token));
+  const found = await deps.storage.findFlowToken(kind, deps.digester.candidates(token));
   if (!found) throw new IdentityError("token_invalid");
   return checkExpiry(found, deps.now());
 }
 
 /**
- * Submits a code for a flow: at most {@link MAX_CODE_ATTEMPTS} wrong codes, then the flow is dead.
- * @throws IdentityError `token_invalid` | `token_expired` | `too_many_attempts`
+ * Checks a code for a flow, without consuming it: at most {@link MAX_CODE_ATTEMPTS} wrong codes (counted
+ * atomically by the adapter), then the flow is dead.
+ * @throws IdentityError `token_invalid` | `token_expired` | `too_many_attempts` | `storage_error`
  */
-export async function redeemCode(
+export async function checkCode(
   deps: FlowDeps,
   kind: FlowTokenKind,
   flowId: unknown,
@@ -148,7 +157,7 @@ export async function redeemCode(
 ): Promise<StoredFlowToken> {
   if (typeof flowId !== "string" || typeof code !== "string") throw new IdentityError("token_invalid");
   const digests = deps.digester.candidates(`${flowId}:${code.trim()}`);
-  const result = await deps.storage.submitFlowCode(flowId, kind, digests, MAX_CODE_ATTEMPTS);
+  const result = await deps.storage.checkFlowCode(flowId, kind, digests, MAX_CODE_ATTEMPTS);
   switch (result.status) {
     case "ok":
       return checkExpiry(result.token, deps.now());
@@ -157,6 +166,27 @@ export async function redeemCode(
     default:
       throw new IdentityError("token_invalid");
   }
+}
+
+/**
+ * Consumes a token found by {@link findLinkToken} or {@link checkCode}, and writes `update` (compare-and-set on
+ * the identity's `updated_at`) in the same atomic step of the adapter. Resolves the CAS outcome; on anything but
+ * `ok` nothing changed and the token is still redeemable.
+ * @throws IdentityError `token_invalid` when the token is gone (a concurrent redemption won) | `storage_error`
+ */
+export async function consumeToken(
+  deps: FlowDeps,
+  token: StoredFlowToken,
+  update?: { identity: StoredIdentity; expectedUpdatedAt: string },
+): Promise<"ok" | "stale" | "not_found"> {
+  const outcome = await deps.storage.redeemFlowToken({
+    id: token.id,
+    kind: token.kind,
+    ...(update === undefined ? {} : { update }),
+  });
+  if (outcome === "token_gone") throw new IdentityError("token_invalid");
+  if (outcome === "identity_not_found") return "not_found";
+  return outcome;
 }
 
 /** Finds the verifiable address a verification call means: by id or value, or the only one. */

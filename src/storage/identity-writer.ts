@@ -17,15 +17,29 @@ export function isUuid(value: unknown): value is string {
  */
 export function uuidGenerator(generate: () => string): () => string {
   return () => {
-    const id = generate();
+    let id: unknown;
+    try {
+      id = generate();
+    } catch (cause) {
+      // The host's text stays on `cause`: the envelope only says which option failed.
+      throw new IdentityError("invalid_configuration", { reason: "generateId threw.", cause });
+    }
     if (!isUuid(id)) {
       throw new IdentityError("invalid_configuration", {
-        reason: `generateId must return a UUID, got ${JSON.stringify(id)}`,
+        reason: `generateId must return a UUID string, got ${id === null ? "null" : typeof id}${
+          typeof id === "string" ? " that is not one" : ""
+        }.`,
       });
     }
     return id.toLowerCase();
   };
 }
+
+/** Writes a changed identity by compare-and-set; see {@link IdentityWriter.mutate}. */
+export type CasWrite = (
+  next: StoredIdentity,
+  expectedUpdatedAt: string,
+) => Promise<"ok" | "stale" | "not_found">;
 
 /** The error for a missing identity, in Kratos's words. */
 export function notFound(): NotFoundError {
@@ -56,10 +70,14 @@ export class IdentityWriter {
   /**
    * Read-modify-write with compare-and-set on `updated_at`: a concurrent writer makes the store answer "stale"
    * and the whole change is recomputed from the fresh state, so no update is lost and none is half-applied.
+   * `write` performs the compare-and-set (default: the adapter's `updateIdentity`; token redemption passes one
+   * that consumes the token in the same atomic step).
+   * @throws NotFoundError `identity_not_found` | IdentityError `identity_conflict` after 8 stale attempts
    */
   async mutate(
     id: string,
     change: (current: StoredIdentity, now: string) => Promise<StoredIdentity>,
+    write: CasWrite = (next, expected) => this.#storage.updateIdentity(next, expected),
   ): Promise<StoredIdentity> {
     // Writers of one identity inside this process queue up (no wasted retries); compare-and-set on
     // `updated_at` still guards against writers in other processes sharing the store.
@@ -80,7 +98,7 @@ export class IdentityWriter {
         if (now <= current.updated_at) now = new Date(Date.parse(current.updated_at) + 1).toISOString();
         const next = await change(current, now);
         next.updated_at = now;
-        const outcome = await this.#storage.updateIdentity(next, current.updated_at);
+        const outcome = await write(next, current.updated_at);
         if (outcome === "ok") return next;
         if (outcome === "not_found") throw notFound();
       }

@@ -1,16 +1,56 @@
-import { type IdentityError, isIdentityError, StorageError } from "../errors/index.js";
+import { ConflictError, type IdentityError, isIdentityError, StorageError } from "../errors/index.js";
 import type { CredentialsType, StoredIdentity } from "../identity/identity.js";
 import type {
+  CodeSubmission,
   FlowTokenKind,
+  FlowTokenRedemption,
   InsertOutcome,
   ListIdentitiesQuery,
+  RedemptionOutcome,
   StorageAdapter,
   StoredFlowToken,
 } from "./storage-adapter.js";
 
+const REDEMPTION_OUTCOMES: ReadonlySet<unknown> = new Set<RedemptionOutcome>([
+  "ok",
+  "token_gone",
+  "stale",
+  "identity_not_found",
+]);
+const CODE_STATUSES: ReadonlySet<unknown> = new Set(["ok", "mismatch", "exhausted", "not_found"]);
+
 /**
- * Wraps the host's adapter: calls `init` once (concurrent first calls share it), and turns anything an adapter
- * throws that is not an `IdentityError` into `storage_error` with the original as `cause`.
+ * What reaches a client when an adapter fails: the operation's name and nothing of the driver's text, which
+ * stays on `cause` (never serialised by `toJSON()`).
+ *
+ * An adapter's own `identity_conflict` (the one code the storage contract lets it raise) keeps its `message` and
+ * `reason`, which the contract makes client-facing, but loses `details`; every other value, including other
+ * `IdentityError` codes, becomes a generic `storage_error`.
+ */
+export function adapterFailure(operation: string, error: unknown): IdentityError {
+  if (isConflict(error)) {
+    const { message, reason } = error as { message: unknown; reason: unknown };
+    return new ConflictError({
+      ...(typeof message === "string" && message !== "" ? { message } : {}),
+      ...(typeof reason === "string" ? { reason } : {}),
+      cause: error,
+    });
+  }
+  return new StorageError({ reason: `The storage adapter failed in ${operation}.`, cause: error });
+}
+
+function isConflict(error: unknown): boolean {
+  try {
+    return isIdentityError(error, "identity_conflict");
+  } catch {
+    return false; // a hostile proxy
+  }
+}
+
+/**
+ * Wraps the host's adapter: calls `init` once (concurrent first calls share it), checks the shape of what the
+ * adapter returns, and turns whatever an adapter throws or rejects with into an `IdentityError` that carries no
+ * driver text (see {@link adapterFailure}).
  * Adapters are trusted to return fresh objects (MemoryStorage clones); the manager never hands out stored
  * references either.
  */
@@ -32,20 +72,16 @@ export class RuntimeStorage {
       await this.#ready;
       return await fn();
     } catch (e) {
-      if (isIdentityError(e)) throw e;
-      throw new StorageError({
-        reason: `The storage adapter failed in ${op}: ${(e as Error)?.message ?? e}`,
-        cause: e,
-      });
+      throw adapterFailure(op, e);
     }
   }
 
   insertIdentities(identities: readonly StoredIdentity[]): Promise<InsertOutcome[]> {
     return this.#run("insertIdentities", async () => {
       const outcomes = await this.#adapter.insertIdentities(identities);
-      if (outcomes.length !== identities.length)
+      if (!Array.isArray(outcomes) || outcomes.length !== identities.length)
         throw new Error("insertIdentities returned the wrong number of outcomes");
-      return outcomes.map((o) => (o === null || isIdentityError(o) ? o : wrap(o)));
+      return outcomes.map((o) => (o === null ? null : adapterFailure("insertIdentities", o)));
     });
   }
 
@@ -79,20 +115,48 @@ export class RuntimeStorage {
     return this.#run("insertFlowToken", () => this.#adapter.insertFlowToken(token));
   }
 
-  consumeFlowToken(kind: FlowTokenKind, digests: readonly string[]) {
-    return this.#run("consumeFlowToken", () => this.#adapter.consumeFlowToken(kind, digests));
+  findFlowToken(kind: FlowTokenKind, digests: readonly string[]): Promise<StoredFlowToken | undefined> {
+    return this.#run("findFlowToken", async () => {
+      const token = await this.#adapter.findFlowToken(kind, digests);
+      if (token === undefined || token === null) return undefined;
+      return checkedToken(token, kind);
+    });
   }
 
-  submitFlowCode(flowId: string, kind: FlowTokenKind, digests: readonly string[], maxAttempts: number) {
-    return this.#run("submitFlowCode", () =>
-      this.#adapter.submitFlowCode(flowId, kind, digests, maxAttempts),
-    );
+  checkFlowCode(
+    flowId: string,
+    kind: FlowTokenKind,
+    digests: readonly string[],
+    maxAttempts: number,
+  ): Promise<CodeSubmission> {
+    return this.#run("checkFlowCode", async () => {
+      const result = await this.#adapter.checkFlowCode(flowId, kind, digests, maxAttempts);
+      if (typeof result !== "object" || result === null || !CODE_STATUSES.has(result.status))
+        throw new Error("checkFlowCode returned an unknown result");
+      return result.status === "ok" ? { status: "ok", token: checkedToken(result.token, kind) } : result;
+    });
+  }
+
+  redeemFlowToken(redemption: FlowTokenRedemption): Promise<RedemptionOutcome> {
+    return this.#run("redeemFlowToken", async () => {
+      const outcome = await this.#adapter.redeemFlowToken(redemption);
+      if (!REDEMPTION_OUTCOMES.has(outcome)) throw new Error("redeemFlowToken returned an unknown outcome");
+      return outcome;
+    });
   }
 }
 
-function wrap(e: Error): IdentityError {
-  return new StorageError({
-    reason: `The storage adapter failed in insertIdentities: ${e.message}`,
-    cause: e,
-  });
+function checkedToken(token: unknown, kind: FlowTokenKind): StoredFlowToken {
+  const t = token as Partial<StoredFlowToken> | null;
+  if (
+    typeof t !== "object" ||
+    t === null ||
+    t.kind !== kind ||
+    typeof t.id !== "string" ||
+    typeof t.identity_id !== "string" ||
+    typeof t.expires_at !== "string"
+  ) {
+    throw new Error("the adapter returned a malformed flow token");
+  }
+  return t as StoredFlowToken;
 }

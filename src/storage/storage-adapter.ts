@@ -42,12 +42,38 @@ export interface StoredFlowToken {
   attempts: number;
 }
 
-/** Result of submitting a code for a flow. */
+/**
+ * Result of checking a code for a flow ({@link StorageAdapter.checkFlowCode}). `ok` leaves the token in place:
+ * it is consumed by {@link StorageAdapter.redeemFlowToken}, together with the change it grants.
+ */
 export type CodeSubmission =
   | { status: "ok"; token: StoredFlowToken }
   | { status: "mismatch" }
   | { status: "exhausted" }
   | { status: "not_found" };
+
+/**
+ * One atomic redemption ({@link StorageAdapter.redeemFlowToken}): delete the flow token `id` of kind `kind` and,
+ * when `update` is given, replace the token's identity by compare-and-set, in one step.
+ */
+export interface FlowTokenRedemption {
+  /** The token's flow id (`StoredFlowToken.id`). */
+  id: string;
+  kind: FlowTokenKind;
+  /**
+   * The identity change the token grants (verification: the address marked verified). Written only if the
+   * stored identity's `updated_at` still equals `expectedUpdatedAt`, with the uniqueness keys enforced as in
+   * `updateIdentity`.
+   */
+  update?: { identity: StoredIdentity; expectedUpdatedAt: string };
+}
+
+/**
+ * What a redemption did: `ok` (token deleted, update applied); otherwise nothing changed: `token_gone` (no such
+ * token: never issued, or already redeemed, possibly by a concurrent call), `stale` (the identity changed since
+ * it was read), `identity_not_found` (the identity is gone).
+ */
+export type RedemptionOutcome = "ok" | "token_gone" | "stale" | "identity_not_found";
 
 /** Outcome of one identity of a batch insert: `null` on success, or the error that made it fail. */
 export type InsertOutcome = null | Error;
@@ -61,6 +87,17 @@ export type InsertOutcome = null | Error;
  * read-then-write: `(credential type, identifier)` for every identifier of every credential;
  * `(via, value)` among verifiable addresses; `(via, value)` among recovery addresses; `external_id` when set.
  * A violation MUST be reported as an `IdentityError` with code `identity_conflict` (see `ConflictError`).
+ *
+ * Errors: `identity_conflict` is the only `IdentityError` an adapter may raise; it reaches clients with its
+ * `message` and `reason` (so these MUST NOT contain driver text: write your own words, put the driver's error on
+ * `cause`) and without `details`. Anything else an adapter throws, returns as an insert outcome or rejects with
+ * (driver errors, other `IdentityError` codes, non-Error values) becomes `storage_error` with a generic reason;
+ * the original is kept on `cause` for the host's logs and never serialised by `toJSON()`.
+ *
+ * Recovery and verification tokens are redeemed all-or-nothing: the manager looks the token up
+ * (`findFlowToken` / `checkFlowCode`, which do not consume it), reads the identity, then calls
+ * `redeemFlowToken`, which consumes the token together with the identity change in one atomic step. A failure
+ * anywhere before or inside that step leaves the token redeemable.
  */
 export interface StorageAdapter {
   /** Called once before the first operation (create tables, connect). */
@@ -104,20 +141,37 @@ export interface StorageAdapter {
   insertFlowToken(token: StoredFlowToken): Promise<void>;
 
   /**
-   * Deletes and returns, in one atomic step, the token of this kind whose digest is one of `digests` (links).
-   * Two concurrent calls for the same token MUST NOT both get it.
+   * The token of this kind whose digest is one of `digests` (links), or undefined. Read-only: it MUST NOT delete
+   * or change the token (redemption is {@link redeemFlowToken}).
    */
-  consumeFlowToken(kind: FlowTokenKind, digests: readonly string[]): Promise<StoredFlowToken | undefined>;
+  findFlowToken(kind: FlowTokenKind, digests: readonly string[]): Promise<StoredFlowToken | undefined>;
 
   /**
-   * Submits a code for a flow, atomically: `not_found` when there is no such flow of this kind; `exhausted`
-   * when `attempts >= maxAttempts` (the flow is dead, even for the right code); `ok` with the token, deleted,
-   * when its digest is one of `digests`; otherwise `attempts` is incremented and the result is `mismatch`.
+   * Checks a code for a flow, atomically: `not_found` when there is no such flow of this kind; `exhausted` when
+   * `attempts >= maxAttempts` (the flow is dead, even for the right code); `ok` with the token when its digest is
+   * one of `digests` (the token MUST stay stored and `attempts` unchanged: {@link redeemFlowToken} consumes it);
+   * otherwise `attempts` is incremented and the result is `mismatch`. The increment MUST be atomic (an
+   * `UPDATE ... SET attempts = attempts + 1 WHERE attempts < max`, or equivalent): concurrent wrong codes never
+   * exceed `maxAttempts` in total.
    */
-  submitFlowCode(
+  checkFlowCode(
     flowId: string,
     kind: FlowTokenKind,
     digests: readonly string[],
     maxAttempts: number,
   ): Promise<CodeSubmission>;
+
+  /**
+   * Redeems a flow token all-or-nothing: deletes the token `id` of kind `kind` and applies `update` (if any) in
+   * ONE atomic step (one SQL transaction), or does neither.
+   *
+   * - It MUST resolve `ok` only when the token existed and was deleted by this call, and the update (if any)
+   *   was written. Of concurrent redemptions of one token, at most one MUST resolve `ok` (the others
+   *   `token_gone`): e.g. `DELETE ... WHERE id = $1 AND kind = $2` and check the row count.
+   * - When it resolves anything else, or throws, it MUST NOT have deleted the token nor written the identity
+   *   (roll the transaction back). A `stale` CAS or a uniqueness violation (thrown as `identity_conflict`)
+   *   therefore leaves the token redeemable.
+   * - Without `update` it only deletes the token.
+   */
+  redeemFlowToken(redemption: FlowTokenRedemption): Promise<RedemptionOutcome>;
 }

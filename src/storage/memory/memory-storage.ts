@@ -4,8 +4,10 @@ import type { CredentialsType, StoredIdentity } from "../../identity/identity.js
 import type {
   CodeSubmission,
   FlowTokenKind,
+  FlowTokenRedemption,
   InsertOutcome,
   ListIdentitiesQuery,
+  RedemptionOutcome,
   StorageAdapter,
   StoredFlowToken,
 } from "../storage-adapter.js";
@@ -109,18 +111,7 @@ export class MemoryStorage implements StorageAdapter {
   }
 
   async updateIdentity(identity: StoredIdentity, expectedUpdatedAt?: string) {
-    const current = this.#identities.get(identity.id);
-    if (!current) return "not_found" as const;
-    if (expectedUpdatedAt !== undefined && current.updated_at !== expectedUpdatedAt) return "stale" as const;
-    const keys = uniqueKeys(identity);
-    const clash = keys.find((k, i) => {
-      const owner = this.#owners.get(k);
-      return (owner !== undefined && owner !== identity.id) || keys.indexOf(k) !== i;
-    });
-    if (clash !== undefined) throw conflict(clash);
-    this.#drop(current);
-    this.#put(cloneJson(identity), keys);
-    return "ok" as const;
+    return this.#replace(identity, expectedUpdatedAt);
   }
 
   async deleteIdentity(id: string): Promise<boolean> {
@@ -141,22 +132,16 @@ export class MemoryStorage implements StorageAdapter {
     this.#tokenByDigest.set(key, token.id);
   }
 
-  async consumeFlowToken(
-    kind: FlowTokenKind,
-    digests: readonly string[],
-  ): Promise<StoredFlowToken | undefined> {
+  async findFlowToken(kind: FlowTokenKind, digests: readonly string[]): Promise<StoredFlowToken | undefined> {
     for (const digest of digests) {
       const id = this.#tokenByDigest.get(`${kind}\0${digest}`);
       const token = id === undefined ? undefined : this.#tokens.get(id);
-      if (token) {
-        this.#dropToken(token);
-        return cloneJson(token);
-      }
+      if (token) return cloneJson(token);
     }
     return undefined;
   }
 
-  async submitFlowCode(
+  async checkFlowCode(
     flowId: string,
     kind: FlowTokenKind,
     digests: readonly string[],
@@ -165,12 +150,21 @@ export class MemoryStorage implements StorageAdapter {
     const token = this.#tokens.get(flowId);
     if (!token || token.kind !== kind) return { status: "not_found" };
     if (token.attempts >= maxAttempts) return { status: "exhausted" };
-    if (digests.includes(token.digest)) {
-      this.#dropToken(token);
-      return { status: "ok", token: cloneJson(token) };
-    }
+    if (digests.includes(token.digest)) return { status: "ok", token: cloneJson(token) };
     token.attempts++;
     return { status: "mismatch" };
+  }
+
+  async redeemFlowToken({ id, kind, update }: FlowTokenRedemption): Promise<RedemptionOutcome> {
+    // Runs to completion without yielding: the token check, the identity write and the delete are one step.
+    const token = this.#tokens.get(id);
+    if (!token || token.kind !== kind) return "token_gone";
+    if (update) {
+      const written = this.#replace(update.identity, update.expectedUpdatedAt);
+      if (written !== "ok") return written === "stale" ? "stale" : "identity_not_found";
+    }
+    this.#dropToken(token);
+    return "ok";
   }
 
   /** Every stored flow token, as stored (for tests that inspect what is at rest). */
@@ -186,6 +180,22 @@ export class MemoryStorage implements StorageAdapter {
   /** Number of stored identities (handy in tests). */
   get size(): number {
     return this.#identities.size;
+  }
+
+  /** Compare-and-set replacement; checks every uniqueness key before changing anything. */
+  #replace(identity: StoredIdentity, expectedUpdatedAt: string | undefined) {
+    const current = this.#identities.get(identity.id);
+    if (!current) return "not_found" as const;
+    if (expectedUpdatedAt !== undefined && current.updated_at !== expectedUpdatedAt) return "stale" as const;
+    const keys = uniqueKeys(identity);
+    const clash = keys.find((k, i) => {
+      const owner = this.#owners.get(k);
+      return (owner !== undefined && owner !== identity.id) || keys.indexOf(k) !== i;
+    });
+    if (clash !== undefined) throw conflict(clash);
+    this.#drop(current);
+    this.#put(cloneJson(identity), keys);
+    return "ok" as const;
   }
 
   #put(identity: StoredIdentity, keys: Key[]): void {

@@ -1,0 +1,121 @@
+import { parseArgon2Hash } from "./password/verifiers/argon2.js";
+import { parseBcryptHash } from "./password/verifiers/bcrypt.js";
+import { parseFirescryptHash } from "./password/verifiers/firescrypt.js";
+import { tryParse } from "./password/verifiers/hash-params.js";
+import { parseCryptBody } from "./password/verifiers/legacy/crypt.js";
+import { parsePbkdf2Hash } from "./password/verifiers/pbkdf2.js";
+import { parseScryptHash } from "./password/verifiers/scrypt.js";
+import { findVerifier } from "./password/verify-password.js";
+
+/**
+ * Unit costs of one verification, in milliseconds on the reference machine (2-core x86-64 VM, Node 20, idkit's
+ * verifiers as shipped; process CPU time of sequential verifications, medians of interleaved runs, each family
+ * measured as a share of argon2id m=47104 t=1 p=1, November 2026). Only ratios between estimates are used, so the
+ * absolute speed of a host does not matter; the relative speed of two hash families does, and varies by up to
+ * ~30 % between CPUs (SHA extensions, memory bandwidth).
+ */
+const UNIT_MS = Object.freeze({
+  /** argon2 (any variant), per KiB of memory per pass after the first (m=47104, t=1 ≈ 16 ms). */
+  argon2KibPass: 0.0004,
+  /** The first pass costs this much less than the others (t=2 m=19456 measured ≈ 0.9–1.0 of t=1 m=47104). */
+  argon2FirstPassDiscount: 0.15,
+  /** Extra share per argon2 lane beyond the first (p=4 measured ≈ 1.28× p=1 at the same m and t). */
+  argon2Lane: 0.09,
+  /** bcrypt, per 2^cost rounds (cost 6 ≈ 0.23 of m=47104 argon2id, cost 8 ≈ 0.85). */
+  bcryptRound: 0.057,
+  /** scrypt and Firebase scrypt, per N × r × p (N=4096, r=8 ≈ 0.5 of m=47104 argon2id). */
+  scryptBlock: 0.00025,
+  /** MD5-crypt: 1000 fixed MD5 rounds plus a crypt-worker round trip (≈ 0.11 of m=47104 argon2id). */
+  md5Crypt: 1.8,
+});
+
+/**
+ * PBKDF2 per iteration and output block (ms), by node digest, and each digest's output length (bytes): a 32-byte
+ * key takes 2 blocks of SHA-1, 1 of SHA-256 (20,000 iterations ≈ 0.25 of m=47104 argon2id with SHA-256, ≈ 0.5
+ * with SHA-512 or SHA-1).
+ */
+const PBKDF2_ITERATION_MS: Readonly<Record<string, readonly [ms: number, digestBytes: number]>> =
+  Object.freeze({
+    sha1: [0.0002, 20],
+    sha256: [0.00022, 32],
+    sha512: [0.00044, 64],
+    "sha3-224": [0.0008, 28],
+    "sha3-384": [0.001, 48],
+  });
+
+/** SHA-crypt per round (ms), computed in the crypt worker pool (5000 rounds ≈ 0.6–0.8 of m=47104 argon2id). */
+const SHA_CRYPT_ROUND_MS: Readonly<Record<string, number>> = Object.freeze({
+  sha256: 0.0019,
+  sha512: 0.0023,
+});
+
+const CRYPT_KIND: Readonly<Record<string, readonly ["md5" | "sha256" | "sha512", string]>> = Object.freeze({
+  md5crypt: ["md5", "$md5-crypt$"],
+  sha256crypt: ["sha256", "$sha256-crypt$"],
+  sha512crypt: ["sha512", "$sha512-crypt$"],
+  "md5crypt-mcf": ["md5", "$1$"],
+  "sha256crypt-mcf": ["sha256", "$5$"],
+  "sha512crypt-mcf": ["sha512", "$6$"],
+});
+
+/**
+ * Estimates what verifying a password against `hash` costs, in milliseconds on the reference machine (see
+ * `UNIT_MS`), from the hash's format and cost parameters. Used to make a failed login against a cheap hash cost as
+ * much as one against the configured hasher's hash (`login-timing.ts`).
+ *
+ * - argon2 ∝ m × (t − 0.15) (× a little per extra lane), bcrypt ∝ 2^cost, PBKDF2 ∝ iterations × output blocks (per
+ *   digest), scrypt and Firebase scrypt ∝ N × r × p, SHA-crypt ∝ rounds, MD5-crypt a constant.
+ * - The digest, salted-digest, HMAC and LDAP formats cost microseconds: `0`.
+ * - A hash the verifiers reject before any work (unknown format, malformed, over the parameter bounds) costs
+ *   nothing: `0`. So does any value that is not a string.
+ *
+ * Never throws. The result is finite and ≥ 0.
+ */
+export function estimateVerifyCost(hash: unknown): number {
+  if (typeof hash !== "string") return 0;
+  const verifier = findVerifier(hash);
+  if (verifier === undefined) return 0;
+  try {
+    verifier.validate(hash);
+  } catch {
+    return 0;
+  }
+  return costOf(verifier.id, hash) ?? 0;
+}
+
+function costOf(id: string, hash: string): number | undefined {
+  switch (id) {
+    case "argon2id":
+    case "argon2i":
+    case "argon2d": {
+      const a = tryParse(parseArgon2Hash, hash);
+      if (a === undefined) return undefined;
+      const passes = a.timeCost - UNIT_MS.argon2FirstPassDiscount;
+      return a.memoryCost * passes * UNIT_MS.argon2KibPass * (1 + UNIT_MS.argon2Lane * (a.parallelism - 1));
+    }
+    case "bcrypt": {
+      const b = tryParse(parseBcryptHash, hash);
+      return b && 2 ** b.cost * UNIT_MS.bcryptRound;
+    }
+    case "pbkdf2": {
+      const p = tryParse(parsePbkdf2Hash, hash);
+      if (p === undefined) return undefined;
+      const [ms, digestBytes] = PBKDF2_ITERATION_MS[p.digest] ?? [0.001, 32];
+      return p.iterations * Math.ceil(p.hash.length / digestBytes) * ms;
+    }
+    case "scrypt": {
+      const s = tryParse(parseScryptHash, hash);
+      return s && s.N * s.r * s.p * UNIT_MS.scryptBlock;
+    }
+    case "firebasescrypt": {
+      const s = tryParse(parseFirescryptHash, hash);
+      return s && s.N * s.r * s.p * UNIT_MS.scryptBlock;
+    }
+  }
+  const crypt = CRYPT_KIND[id];
+  if (crypt === undefined) return 0; // digest-class formats: microseconds
+  const [kind, prefix] = crypt;
+  if (kind === "md5") return UNIT_MS.md5Crypt;
+  const parsed = tryParse((h) => parseCryptBody(kind, h.slice(prefix.length)), hash);
+  return parsed && parsed.rounds * (SHA_CRYPT_ROUND_MS[kind] ?? 0);
+}

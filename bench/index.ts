@@ -7,6 +7,7 @@ import { clearTextImportBenchmark } from "./clear-text-import.bench.js";
 import { eventLoopBenchmark } from "./event-loop.bench.js";
 import { importBenchmark } from "./import.bench.js";
 import { legacyBenchmark } from "./legacy-verifiers.bench.js";
+import { loginTimingBenchmark } from "./login-timing.bench.js";
 
 const only = process.env.BENCH?.split(",");
 const suites: Record<string, () => Promise<Record<string, number>>> = {
@@ -15,6 +16,7 @@ const suites: Record<string, () => Promise<Record<string, number>>> = {
   event_loop: eventLoopBenchmark,
   legacy: legacyBenchmark,
   clear_text_import: clearTextImportBenchmark,
+  login_timing: loginTimingBenchmark,
 };
 
 for (const [name, run] of Object.entries(suites)) {

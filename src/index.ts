@@ -41,5 +41,14 @@ export {
   type SchemaRegistryOptions,
   schemaIdToBase64,
 } from "./schema/schema-registry.js";
-export type { InsertOutcome, ListIdentitiesQuery, StorageAdapter } from "./storage/index.js";
+export type {
+  CodeSubmission,
+  FlowTokenKind,
+  FlowTokenRedemption,
+  InsertOutcome,
+  ListIdentitiesQuery,
+  RedemptionOutcome,
+  StorageAdapter,
+  StoredFlowToken,
+} from "./storage/index.js";
 export { MemoryStorage, RuntimeStorage } from "./storage/index.js";

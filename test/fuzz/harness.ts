@@ -7,8 +7,17 @@ import { materialize } from "./hostile.js";
 import type { FuzzTarget, FuzzWorld } from "./targets.js";
 
 /** Adapter methods that only count failed attempts: a rejected code submission legitimately writes one. */
-const ATTEMPT_COUNTERS = new Set(["submitFlowCode"]);
+const ATTEMPT_COUNTERS = new Set(["checkFlowCode"]);
 const READS = /^(get|find|list|init|close)/;
+
+/** Whether an adapter write's result says it took effect (the shapes of the StorageAdapter contract). */
+function tookEffect(result: unknown): number {
+  if (Array.isArray(result)) return result.filter((r) => r === null).length; // insertIdentities outcomes
+  if (result === undefined) return 1; // void writes (insertFlowToken)
+  if (typeof result === "string") return result === "ok" ? 1 : 0; // updateIdentity, redeemFlowToken
+  if (typeof result === "boolean") return result ? 1 : 0; // deleteIdentity
+  return (result as { status?: string })?.status === "ok" ? 1 : 0;
+}
 
 /** Wraps a MemoryStorage and counts every write that took effect (whatever the adapter's method set is). */
 export function countingStorage(): { storage: StorageAdapter; writes: () => number } {
@@ -21,15 +30,7 @@ export function countingStorage(): { storage: StorageAdapter; writes: () => numb
       if (typeof key !== "string" || READS.test(key)) return value.bind(target);
       return async (...args: unknown[]) => {
         const result = await value.apply(target, args);
-        if (ATTEMPT_COUNTERS.has(key)) {
-          if ((result as { status?: string })?.status === "ok") writes++;
-        } else if (Array.isArray(result)) {
-          writes += result.filter((r) => r === null).length;
-        } else if (result !== false && result !== undefined && result !== "stale" && result !== "not_found") {
-          writes++;
-        } else if (result === undefined && !key.startsWith("consume")) {
-          writes++; // void writes (insertFlowToken)
-        }
+        if (!ATTEMPT_COUNTERS.has(key)) writes += tookEffect(result);
         return result;
       };
     },

@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 
 /** Expects the patch to be refused as a denied path and the stored identity to be unchanged. */
-async function expectDenied(op: { op: string; path: string; value?: unknown }): Promise<void> {
+async function expectDenied(op: { op: string; path: string; from?: string; value?: unknown }): Promise<void> {
   const before = await snapshot();
   const e = await rejection(idm.patchIdentity(id, [op]));
   expect(e.code, op.path).toBe("invalid_patch");
@@ -36,7 +36,7 @@ async function expectDenied(op: { op: string; path: string; value?: unknown }): 
   expect(await snapshot()).toBe(before);
 }
 
-const OPS = ["add", "remove", "replace"] as const;
+const OPS = ["add", "remove", "replace", "move", "copy", "test"] as const;
 /** A word with each letter in a random case (Kratos lowercases the path before matching). */
 const anyCase = (word: string) =>
   fc
@@ -75,7 +75,9 @@ describe("JSON Patch: protected paths at every depth", () => {
         fc.jsonValue({ maxDepth: 2 }),
         async (credentials, type, rest, op, value) => {
           const path = `/${[credentials, type, ...rest].join("/")}`;
-          await expectDenied({ op, path, value });
+          await expectDenied(
+            op === "move" || op === "copy" ? { op, from: "/traits", path } : { op, path, value },
+          );
         },
       ),
       { numRuns: 200 },
@@ -131,17 +133,25 @@ describe("JSON Patch: protected paths at every depth", () => {
     expect(await idm.findIdentityByOidc({ provider: "google", subject: "not-a-link" })).toBeUndefined();
   });
 
-  it("move, copy and test are refused like Kratos (`unsupported operation`), whatever their from/path", async () => {
+  it("move, copy and test are refused: as a denied path when path or from is protected, else unsupported", async () => {
     for (const op of ["move", "copy", "test", "MOVE", ""]) {
-      for (const [from, path] of [
-        ["/credentials/oidc/config/providers/0/subject", "/metadata_admin/x"],
-        ["/traits", "/credentials/oidc/config/providers/0/subject"],
-        ["/traits", "/metadata_public"],
+      for (const [from, path, message] of [
+        [
+          "/credentials/oidc/config/providers/0/subject",
+          "/metadata_admin/x",
+          "patch includes denied path: /credentials/oidc/config/providers/0/subject",
+        ],
+        [
+          "/traits",
+          "/credentials/saml/identifiers/0",
+          "patch includes denied path: /credentials/saml/identifiers/0",
+        ],
+        ["/traits", "/metadata_public", `unsupported operation: ${op}`],
       ] as const) {
         const before = await snapshot();
         const e = await rejection(idm.patchIdentity(id, [{ op, from, path, value: "x" }]));
         expect(e.code).toBe("invalid_patch");
-        expect(e.message).toBe(`unsupported operation: ${op}`);
+        expect(e.message).toBe(message);
         expect(await snapshot()).toBe(before);
       }
     }

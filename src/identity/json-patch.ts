@@ -73,22 +73,30 @@ function walkToParent(root: Container, tokens: readonly string[], create: boolea
   return node;
 }
 
-/** Checks every operation before anything is applied; returns the decoded tokens of each path. */
+/** The decoded tokens of a pointer of operation `operation`; a denied one is refused. */
+function checkedPointer(pointer: unknown, operation: number): string[] {
+  const tokens = parsePointer(pointer as string, MAX_JSON_DEPTH);
+  if (tokens === "not_a_pointer") fail(`invalid JSON pointer: ${JSON.stringify(pointer)}`, { operation });
+  if (tokens === "too_deep") fail(`JSON pointer nested deeper than ${MAX_JSON_DEPTH} levels`, { operation });
+  // The root path would replace the whole document, protected members included.
+  if (tokens.length === 0 || isDeniedPatchPath(tokens)) {
+    fail(`patch includes denied path: ${pointer}`, { operation });
+  }
+  return tokens;
+}
+
+/**
+ * Checks every operation before anything is applied; returns the decoded tokens of each path. A protected `path`
+ * (or `from`) is refused as such whatever the op, before the op itself is checked (Kratos checks the op first, so
+ * it answers `unsupported operation` for a `move` to a protected path: the same `invalid_patch` either way).
+ */
 function checkOperations(operations: readonly JsonPatchOperation[]): string[][] {
   if (operations.length > MAX_OPERATIONS) fail(`a patch may hold at most ${MAX_OPERATIONS} operations`);
   return operations.map((op, operation) => {
     if (typeof op !== "object" || op === null) fail("a JSON Patch operation is an object", { operation });
-    // Kratos checks the operation first, then the path.
+    const tokens = checkedPointer(op.path, operation);
+    if (op.from !== undefined) checkedPointer(op.from, operation);
     if (!SUPPORTED_OPS.has(op.op)) fail(`unsupported operation: ${op.op}`, { operation });
-    const tokens = parsePointer(op.path, MAX_JSON_DEPTH);
-    if (tokens === "not_a_pointer") fail(`invalid JSON pointer: ${JSON.stringify(op.path)}`, { operation });
-    if (tokens === "too_deep") {
-      fail(`JSON pointer nested deeper than ${MAX_JSON_DEPTH} levels`, { operation });
-    }
-    // The root path would replace the whole document, protected members included.
-    if (tokens.length === 0 || isDeniedPatchPath(tokens)) {
-      fail(`patch includes denied path: ${op.path}`, { operation });
-    }
     if (op.op !== "remove" && op.value === undefined) {
       fail(`operation ${op.op} on ${op.path} needs a value`, { operation });
     }

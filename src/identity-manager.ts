@@ -25,6 +25,7 @@ import {
   BatchPatchBody,
   type CreateIdentityBody,
   JsonPatchOperation,
+  echoRegion,
   parsePayload,
   UpdateIdentityBody,
 } from "./identity/payloads.js";
@@ -175,7 +176,7 @@ export class IdentityManager<Traits = JsonObject> {
     const stored = await this.#builder.prepareCreate(body);
     const [outcome] = await this.#storage.insertIdentities([stored]);
     if (outcome) throw outcome;
-    return this.#serialize(stored, { mode: "no_config" });
+    return echoRegion(this.#serialize(stored, { mode: "no_config" }), body);
   }
 
   /**
@@ -322,7 +323,7 @@ export class IdentityManager<Traits = JsonObject> {
       next.external_id = parsed.external_id || null;
       return this.#builder.revalidate(next, current, parsed.credentials, now);
     });
-    return this.#serialize(stored, { mode: "no_config" });
+    return echoRegion(this.#serialize(stored, { mode: "no_config" }), parsed);
   }
 
   /**
@@ -389,7 +390,7 @@ export class IdentityManager<Traits = JsonObject> {
     const stored = await this.#writer.mutate(id, async (current, now) => {
       return {
         ...current,
-        credentials: deleteCredentialFrom(current.credentials, type, options.identifier, now),
+        credentials: deleteCredentialFrom(current.credentials, type, options?.identifier, now),
       };
     });
     return this.#serialize(stored, { mode: "no_config" });

@@ -30,7 +30,7 @@ async function refused(kind: "webauthn" | "passkey", config: unknown) {
 
 const P = "/credentials/webauthn/config";
 
-function configOf<T>(identity: Identity, kind: "webauthn" | "passkey"): T {
+function configOf<T>(identity: Pick<Identity<unknown>, "credentials">, kind: "webauthn" | "passkey"): T {
   const config = identity.credentials?.[kind]?.config;
   if (!config) throw new Error(`no ${kind} config`);
   return config as T;

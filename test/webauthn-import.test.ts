@@ -3,7 +3,7 @@
 // identity/handler_test.go, identity/credentials_migrate_test.go at ory/kratos b86338da), see test/fixtures/README.md.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { Credential, Identity } from "../src/index.js";
+import type { Credential } from "../src/index.js";
 import { identitySchema, manager, rejection } from "./helpers.js";
 
 const fx = JSON.parse(readFileSync(new URL("fixtures/kratos-webauthn-import.json", import.meta.url), "utf8"));
@@ -244,7 +244,7 @@ describe("serialisation", () => {
       traits: { email: "up@example.org" },
       credentials: { webauthn: { config: up.input } },
     });
-    const got: Identity = await idmFixed.getIdentity(up.identity_id, { includeCredentials: ["webauthn"] });
+    const got = await idmFixed.getIdentity(up.identity_id, { includeCredentials: ["webauthn"] });
     expect(got.credentials?.webauthn?.config).toEqual(up.expected_config);
   });
 

@@ -229,9 +229,9 @@ function importBody(userHandle: UserHandleField) {
   return z
     .strictObject({
       config: z
-        .strictObject({ credentials: keyList, user_handle: userHandle })
+        .strictObject({ credentials: keyList, user_handle: userHandle.optional() })
         .nullish()
-        .transform((c) => c ?? { credentials: null, user_handle: null }),
+        .transform((c) => ({ credentials: c?.credentials ?? null, user_handle: c?.user_handle ?? null })),
     })
     .transform((b) => b.config);
 }

@@ -70,6 +70,8 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
 export function validateImportedHash(hash: string): void {
   const verifier = findVerifier(hash);
   if (verifier === undefined)
-    throw new IdentityError("unsupported_hash", { reason: "unknown hash algorithm" });
+    throw new IdentityError("unsupported_hash", {
+      reason: "The imported password does not match any known hash format.",
+    });
   verifier.validate(hash);
 }

@@ -30,6 +30,8 @@ export function countActiveFirstFactors(credentials: CredentialsMap): number {
   return count;
 }
 
+const MISSING_IDENTIFIER = "You must provide an identifier to delete this credential.";
+
 /**
  * Returns the credentials with one removed, by Kratos's rules (spec 3.11).
  * @throws NotFoundError `credential_not_found` | IdentityError `last_credential`, `credential_not_deletable` |
@@ -41,10 +43,11 @@ export function deleteCredentialFrom(
   identifier: string | undefined,
   now: string,
 ): CredentialsMap {
-  const cred = Object.hasOwn(credentials, type) ? credentials[type] : undefined;
+  const name = String(type);
+  const cred = Object.hasOwn(credentials, name) ? credentials[name as CredentialsType] : undefined;
   if (!cred) {
     throw new NotFoundError("credential_not_found", {
-      message: `You tried to remove a ${type} but this user have no ${type} set up.`,
+      reason: `You tried to remove a ${name} but this user have no ${name} set up.`,
     });
   }
   const out: CredentialsMap = cloneJson(credentials);
@@ -66,33 +69,36 @@ export function deleteCredentialFrom(
       break;
     default:
       throw new IdentityError("credential_not_deletable", {
-        message: `Credentials type ${type} cannot be deleted.`,
+        reason: `Credentials type ${name} cannot be deleted.`,
       });
   }
-  if (countActiveFirstFactors(credentials) < 2) throw new IdentityError("last_credential");
+  if (countActiveFirstFactors(credentials) < 2) {
+    throw new IdentityError("last_credential", {
+      reason: "You cannot remove the last first factor credential.",
+    });
+  }
   if (type === "password") {
     out.password = { ...cred, config: {}, updated_at: now };
     return out;
   }
-  if (!identifier) {
-    throw new ValidationError([
-      {
-        pointer: "/identifier",
-        code: "required",
-        message: "You must provide an identifier to delete this credential.",
-      },
-    ]);
+  // Kratos reads `identifier` from the query string: absent and empty are the same.
+  const wanted = identifier === undefined || identifier === null ? "" : String(identifier);
+  if (wanted === "") {
+    throw new ValidationError([{ pointer: "/identifier", code: "required", message: MISSING_IDENTIFIER }], {
+      reason: MISSING_IDENTIFIER,
+    });
   }
-  if (!cred.identifiers.includes(identifier)) {
+  if (!cred.identifiers.includes(wanted)) {
+    // Kratos says "OIDC credentials" for saml too (`identity/identity.go` deleteCredentialOIDCSAMLFromIdentity).
     throw new NotFoundError("credential_not_found", {
-      message: `The identifier \`${identifier}\` was not found among ${type.toUpperCase()} credentials.`,
+      reason: `The identifier \`${wanted}\` was not found among OIDC credentials.`,
     });
   }
   const config = cloneJson((cred.config ?? { providers: [] }) as unknown as OidcCredentialConfig);
-  config.providers = (config.providers ?? []).filter((p) => `${p.provider}:${p.subject}` !== identifier);
+  config.providers = (config.providers ?? []).filter((p) => `${p.provider}:${p.subject}` !== wanted);
   out[type] = {
     ...cred,
-    identifiers: cred.identifiers.filter((i) => i !== identifier),
+    identifiers: cred.identifiers.filter((i) => i !== wanted),
     config: config as unknown as Record<string, unknown>,
     updated_at: now,
   };

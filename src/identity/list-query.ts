@@ -65,7 +65,7 @@ export function toListQuery(options: ListIdentitiesOptions): {
     if (!isUuid(options.organizationId)) {
       throw new ValidationError([
         {
-          pointer: "/organization_id",
+          pointer: "/organizationId",
           code: "invalid_uuid",
           message: `Invalid UUID value \`${options.organizationId}\` for parameter \`organization_id\`.`,
         },
@@ -92,27 +92,53 @@ export function toListQuery(options: ListIdentitiesOptions): {
   return { query, pageSize, view };
 }
 
+/**
+ * The page size Kratos's keyset paginator would use (`oryx/pagination/keysetpagination` `Parse` and
+ * `Paginator.Size`, with `WithDefaultSize(250)` in `persistence/sql/identity/persister_identity.go`): a size that
+ * is not an integer is refused (Kratos: `strconv.Atoi` fails, 400); zero and negative sizes mean the default, 250;
+ * sizes over 500 are clamped to 500.
+ * @throws ValidationError at `/pageSize` (the option's name) with Kratos's `strconv.Atoi` text as `reason`.
+ */
 function pageSizeOf(size: number | undefined): number {
-  if (size === undefined || size <= 0) return DEFAULT_PAGE;
-  if (!Number.isInteger(size)) {
-    throw new ValidationError([
-      { pointer: "/page_size", code: "invalid_type", message: "page_size must be an integer" },
-    ]);
+  if (size === undefined) return DEFAULT_PAGE;
+  const text = String(size);
+  const intSyntax = Number.isInteger(size) && !/e/i.test(text);
+  if (!intSyntax || Math.abs(size) >= 2 ** 63) {
+    throw new ValidationError(
+      [{ pointer: "/pageSize", code: "invalid_type", message: `pageSize must be an integer, got ${text}` }],
+      { reason: `strconv.Atoi: parsing "${text}": ${intSyntax ? "value out of range" : "invalid syntax"}` },
+    );
   }
+  if (size <= 0) return DEFAULT_PAGE;
   return Math.min(size, MAX_PAGE);
 }
 
-/** Checks `includeCredentials` names. @throws ValidationError */
+/** Checks `includeCredentials`: an array of credential type names. @throws ValidationError at `/includeCredentials` */
 export function checkCredentialTypes(
   types: readonly CredentialsType[] | undefined,
 ): readonly CredentialsType[] {
+  let isArray: boolean;
+  try {
+    isArray = Array.isArray(types);
+  } catch {
+    isArray = false; // a revoked proxy
+  }
+  if (types !== undefined && !isArray) {
+    throw new ValidationError([
+      {
+        pointer: "/includeCredentials",
+        code: "invalid_type",
+        message: "includeCredentials must be an array of credential types",
+      },
+    ]);
+  }
   for (const t of types ?? []) {
     if (!CREDENTIALS_TYPES.includes(t)) {
       throw new ValidationError([
         {
-          pointer: "/include_credential",
+          pointer: "/includeCredentials",
           code: "invalid_enum_value",
-          message: `Invalid value \`${t}\` for parameter \`include_credential\`.`,
+          message: `Invalid value \`${String(t)}\` for parameter \`include_credential\`.`,
         },
       ]);
     }

@@ -1,9 +1,13 @@
 import { z } from "zod";
 import { PasskeyImport, WebAuthnImport } from "../credentials/webauthn-payload.js";
 import { escapePointerToken, ValidationError, type ValidationIssue } from "../errors/index.js";
+import { INVALID_REGION_REASON, INVALID_STATE_MESSAGE, region, state, traits } from "./body-fields.js";
+import { applyGoNullSemantics, markRawJson } from "./go-nulls.js";
+import { JsonValueSchema } from "./json-value.js";
 
-const json = z.json();
-const state = z.enum(["active", "inactive"], { error: "identity state is not valid" });
+export { echoRegion, REGIONS, requestedRegion } from "./body-fields.js";
+
+const json = markRawJson(JsonValueSchema);
 const uuid = z.uuid({ error: "must be a UUID" });
 
 const passwordConfig = z.strictObject({
@@ -67,10 +71,9 @@ const importedRecovery = z.strictObject({
   updated_at: z.string().optional(),
 });
 
-/** Body of `createIdentity` (Kratos `CreateIdentityBody`, decoded strictly: unknown fields are rejected). */
-export const CreateIdentityBody = z.strictObject({
+const CreateIdentityObject = z.strictObject({
   schema_id: z.string().optional(),
-  traits: json.optional(),
+  traits: traits.optional(),
   credentials: ImportCredentials.optional(),
   verifiable_addresses: z.array(importedVerifiable).optional(),
   recovery_addresses: z.array(importedRecovery).optional(),
@@ -79,23 +82,42 @@ export const CreateIdentityBody = z.strictObject({
   state: state.optional(),
   organization_id: uuid.nullish(),
   external_id: z.string().optional(),
+  region: region.optional(),
 });
-export type CreateIdentityBody = z.input<typeof CreateIdentityBody>;
 
-/** Body of `updateIdentity` (Kratos `UpdateIdentityBody`, PUT semantics). */
-export const UpdateIdentityBody = z.strictObject({
+/** Optional members of a body type may also be `null`, which means absent (Go's zero value). */
+type NullableOptionals<T> = { [K in keyof T]: undefined extends T[K] ? T[K] | null : T[K] };
+
+/**
+ * Body of `createIdentity` (Kratos `CreateIdentityBody`, decoded strictly: unknown fields are rejected). `null`
+ * for a typed member means absent, as Go decodes it (`credentials: { password: null }` too); `traits: null` is
+ * refused at `/traits`; `state: ""` is the default state; `region` is checked (see {@link requestedRegion}).
+ */
+export const CreateIdentityBody = z.preprocess(
+  (body) => applyGoNullSemantics(body, CreateIdentityObject),
+  CreateIdentityObject,
+);
+export type CreateIdentityBody = NullableOptionals<z.input<typeof CreateIdentityObject>>;
+
+const UpdateIdentityObject = z.strictObject({
   schema_id: z.string().optional(),
-  traits: json.optional(),
+  traits: traits.optional(),
   credentials: ImportCredentials.optional(),
   metadata_public: json.optional(),
   metadata_admin: json.optional(),
-  state: z.union([state, z.literal("")]).optional(),
+  state: state.optional(),
   external_id: z.string().optional(),
+  region: region.optional(),
 });
-export type UpdateIdentityBody = z.input<typeof UpdateIdentityBody>;
 
-/** Body of `batchPatchIdentities` (Kratos `PATCH /admin/identities`). */
-export const BatchPatchBody = z.strictObject({
+/** Body of `updateIdentity` (Kratos `UpdateIdentityBody`, PUT semantics; `null` members as for create). */
+export const UpdateIdentityBody = z.preprocess(
+  (body) => applyGoNullSemantics(body, UpdateIdentityObject),
+  UpdateIdentityObject,
+);
+export type UpdateIdentityBody = NullableOptionals<z.input<typeof UpdateIdentityObject>>;
+
+const BatchPatchObject = z.strictObject({
   identities: z.array(
     z.strictObject({
       create: z.unknown().optional(),
@@ -103,8 +125,14 @@ export const BatchPatchBody = z.strictObject({
     }),
   ),
 });
+
+/** Body of `batchPatchIdentities` (Kratos `PATCH /admin/identities`; `null` members as for create). */
+export const BatchPatchBody = z.preprocess(
+  (body) => applyGoNullSemantics(body, BatchPatchObject),
+  BatchPatchObject,
+);
 export type BatchPatchBody = {
-  identities: Array<{ create?: CreateIdentityBody | null; patch_id?: string }>;
+  identities: Array<{ create?: CreateIdentityBody | null; patch_id?: string | null }> | null;
 };
 
 /** One RFC 6902 operation. */
@@ -164,9 +192,24 @@ export function issuesFromZod(error: z.ZodError, root = ""): ValidationIssue[] {
       }
       continue;
     }
-    issues.push({ pointer: base, code: i.code, message: i.message });
+    const custom = i.code === "custom" ? (i.params as { code?: unknown } | undefined)?.code : undefined;
+    issues.push({ pointer: base, code: typeof custom === "string" ? custom : i.code, message: i.message });
   }
   return issues;
+}
+
+/**
+ * Where Kratos puts the text of a body error: its strict decoder's `json: unknown field "x"` is the envelope's
+ * `message` (`herodot.ErrBadRequest().WithError(err.Error())`, `identity/handler.go` `create`); an invalid state or
+ * region is the `reason` (`WithReasonf("%s", err)`, `region.NewErrInvalid`).
+ */
+function kratosTexts(issues: readonly ValidationIssue[]): { message?: string; reason?: string } {
+  const unknown = issues.find((i) => i.code === "unknown_field");
+  if (unknown) return { message: unknown.message };
+  if (issues.length !== 1) return {};
+  if (issues[0]?.code === "invalid_state") return { reason: INVALID_STATE_MESSAGE };
+  if (issues[0]?.code === "invalid_region") return { reason: INVALID_REGION_REASON };
+  return {};
 }
 
 /**
@@ -190,6 +233,9 @@ export function parsePayload<T extends z.ZodType>(
     ]);
   }
   const result = schema.safeParse(input);
-  if (!result.success) throw new ValidationError(issuesFromZod(result.error, root));
+  if (!result.success) {
+    const issues = issuesFromZod(result.error, root);
+    throw new ValidationError(issues, kratosTexts(issues));
+  }
   return result.data;
 }

@@ -38,7 +38,7 @@ describe("SchemaRegistry", () => {
     expect(registry.require("default").validate({ traits: { username: "x" } }).issues).toEqual([]);
     expect(registry.require("default").validate({ traits: { username: 1 } }).issues[0]).toMatchObject({
       pointer: "/traits/username",
-      message: "expected string, but got integer",
+      message: "expected string, but got number", // ory/jsonschema names JSON types only
     });
   });
 

@@ -1,12 +1,16 @@
 import { escapePointerToken, type ValidationIssue } from "../errors/index.js";
 import type { ErrorObject } from "./ajv.js";
 
+/** The JSON type of a value, as ory/jsonschema names it (`jsonType` in `schema.go`): integers are `number`. */
 function typeOf(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "array";
-  if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
   return typeof v;
 }
+
+const isPrimitive = (v: unknown): boolean => v === null || typeof v !== "object";
+const countOf = (v: unknown): number =>
+  Array.isArray(v) ? v.length : v && typeof v === "object" ? Object.keys(v).length : 0;
 
 /**
  * Turns one ajv error into an issue, with messages in ory/jsonschema's words (what Kratos returns) and the
@@ -38,11 +42,52 @@ export function issueFromAjvError(e: ErrorObject): ValidationIssue {
     case "pattern":
       message = `does not match pattern ${JSON.stringify(p.pattern)}`;
       break;
-    case "enum":
-      message = `value must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+    case "enum": {
+      const allowed = p.allowedValues as unknown[];
+      if (!allowed.every(isPrimitive)) message = "enum failed";
+      else if (allowed.length === 1) message = `value must be ${JSON.stringify(allowed[0])}`;
+      else message = `value must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`;
       break;
+    }
     case "const":
-      message = `value must be ${JSON.stringify(p.allowedValue)}`;
+      message = isPrimitive(p.allowedValue)
+        ? `value must be ${JSON.stringify(p.allowedValue)}`
+        : "const failed";
+      break;
+    case "minProperties":
+    case "maxProperties":
+      message = `${e.keyword === "minProperties" ? "minimum" : "maximum"} ${p.limit} properties allowed, but found ${countOf(e.data)} properties`;
+      break;
+    case "uniqueItems":
+      message = `items at index ${Math.min(Number(p.i), Number(p.j))} and ${Math.max(Number(p.i), Number(p.j))} are equal`;
+      break;
+    case "multipleOf":
+      message = `${String(e.data)} not multipleOf ${p.multipleOf}`;
+      break;
+    case "dependencies":
+    case "dependentRequired":
+      message = `property ${JSON.stringify(p.missingProperty)} is required, if ${JSON.stringify(p.property)} property exists`;
+      break;
+    case "additionalItems":
+    case "items":
+      if (p.limit !== undefined) {
+        message = `only ${p.limit} items are allowed, but found ${countOf(e.data)} items`;
+      }
+      break;
+    case "contains":
+    case "not":
+    case "anyOf":
+      message = `${e.keyword} failed`;
+      break;
+    case "oneOf": {
+      const passing = p.passingSchemas as number[] | null | undefined;
+      message = Array.isArray(passing)
+        ? `valid against schemas at indexes ${passing[0]} and ${passing[1]}`
+        : "oneOf failed";
+      break;
+    }
+    case "if":
+      message = `if-${String(p.failingKeyword)} failed`;
       break;
     case "minimum":
     case "maximum":
@@ -58,11 +103,22 @@ export function issueFromAjvError(e: ErrorObject): ValidationIssue {
   return { pointer, code: e.keyword, message, context: { schema_path: e.schemaPath, ...p } };
 }
 
-/** Maps ajv errors to issues, dropping exact duplicates. */
+/** The schema location of the subschema an error's keyword belongs to (its schema path without the keyword). */
+const subschemaOf = (e: ErrorObject): string => e.schemaPath.slice(0, e.schemaPath.lastIndexOf("/"));
+
+/**
+ * Maps ajv errors to issues, dropping exact duplicates. Like ory/jsonschema (`schema.go` `validate`), a value of the
+ * wrong type gets the type error alone: the other keywords of the same subschema (`enum`, `const`, ...) are not
+ * reported for it.
+ */
 export function issuesFromAjvErrors(errors: readonly ErrorObject[] | null | undefined): ValidationIssue[] {
   const seen = new Set<string>();
   const issues: ValidationIssue[] = [];
+  const mistyped = new Set(
+    (errors ?? []).filter((e) => e.keyword === "type").map((e) => `${e.instancePath}\0${subschemaOf(e)}`),
+  );
   for (const e of errors ?? []) {
+    if (e.keyword !== "type" && mistyped.has(`${e.instancePath}\0${subschemaOf(e)}`)) continue;
     const issue = issueFromAjvError(e);
     const key = `${issue.pointer}\0${issue.code}\0${issue.message}`;
     if (seen.has(key)) continue;

@@ -5,7 +5,8 @@ import type { CredentialsMap, CredentialsType, OidcCredentialConfig } from "../i
 /**
  * Counts active first-factor credentials (spec 1.4): a password with an identifier and a hash (or the migration
  * hook), each oidc/saml provider linked by identifier and outside an organization, passwordless webauthn keys,
- * and passkeys.
+ * and passkeys; webauthn and passkey keys only when their credential has an identifier (Kratos
+ * `selfservice/strategy/{webauthn,passkey}` `countCredentials`).
  */
 export function countActiveFirstFactors(credentials: CredentialsMap): number {
   let count = 0;
@@ -23,9 +24,15 @@ export function countActiveFirstFactors(credentials: CredentialsMap): number {
       (p) => !p.organization && c?.identifiers.includes(`${p.provider}:${p.subject}`),
     ).length;
   }
-  const keys = (type: CredentialsType) =>
-    (credentials[type]?.config?.credentials as Array<{ is_passwordless?: boolean }> | undefined) ?? [];
-  count += keys("webauthn").filter((k) => k.is_passwordless === true).length;
+  // Kratos's webauthn and passkey strategies (countCredentials) count keys only when the credential has a
+  // non-empty identifier: a passwordless login looks the identity up by it.
+  const keys = (type: CredentialsType) => {
+    const c = credentials[type];
+    const list = c?.config?.credentials;
+    if (!c || c.identifiers.join("") === "" || !Array.isArray(list)) return [];
+    return list as Array<{ is_passwordless?: unknown } | null>;
+  };
+  count += keys("webauthn").filter((k) => k?.is_passwordless === true).length;
   count += keys("passkey").length;
   return count;
 }
@@ -57,8 +64,9 @@ export function deleteCredentialFrom(
       delete out[type];
       return out;
     case "webauthn": {
-      const keys = (cred.config?.credentials as Array<{ is_passwordless?: boolean }> | undefined) ?? [];
-      const kept = keys.filter((k) => k.is_passwordless === true);
+      const list = cred.config?.credentials;
+      const keys = Array.isArray(list) ? (list as Array<{ is_passwordless?: unknown } | null>) : [];
+      const kept = keys.filter((k) => k?.is_passwordless === true);
       if (kept.length === 0) delete out.webauthn;
       else out.webauthn = { ...cred, config: { ...cred.config, credentials: kept }, updated_at: now };
       return out;

@@ -106,8 +106,9 @@ describe("JSON Patch: deep pointers and documents", () => {
           if (!isIdentityError(e)) throw e;
           return;
         }
-        const got = await idm.getIdentity(id);
-        const back = await idm.updateIdentity(id, JSON.parse(JSON.stringify(got)));
+        // Sent as a client would: through JSON (which also turns -0 into 0).
+        const got = JSON.parse(JSON.stringify(await idm.getIdentity(id)));
+        const back = await idm.updateIdentity(id, got);
         expect(back.traits).toEqual(got.traits);
         expect(back.metadata_public).toEqual(got.metadata_public);
         expect(back.metadata_admin).toEqual(got.metadata_admin);
@@ -162,6 +163,35 @@ describe("JSON Patch: Kratos's details", () => {
     await expect(
       idm.authenticatePassword({ identifier: "whole@example.org", password }),
     ).resolves.toMatchObject({ id: created.id });
+  });
+
+  it("a changed password config may not hold clear text or unknown members (difference: Kratos stores it verbatim)", async () => {
+    const idm = manager();
+    const password = "a-long-and-unusual-password-3";
+    const { id } = await idm.createIdentity({
+      traits: { email: "cfg@example.org" },
+      credentials: { password: { config: { password } } },
+    });
+    const before = JSON.stringify(await idm.getIdentity(id, { includeCredentials: ["password"] }));
+    for (const [path, value, pointer] of [
+      [
+        "/credentials/password/config",
+        { password: "cleartext-1234" },
+        "/credentials/password/config/password",
+      ],
+      ["/credentials/password/config/extra", "x", "/credentials/password/config/extra"],
+    ] as const) {
+      const e = await rejection(idm.patchIdentity(id, [{ op: "add", path, value }]));
+      expect(e.code).toBe("validation_failed");
+      expect(e.issues[0]).toMatchObject({ pointer, code: "unknown_field" });
+    }
+    expect(JSON.stringify(await idm.getIdentity(id, { includeCredentials: ["password"] }))).toBe(before);
+    // The migration-hook flag is a stored config member, so it may be patched; the GET can be PUT back.
+    await idm.patchIdentity(id, [
+      { op: "add", path: "/credentials/password/config/use_password_migration_hook", value: false },
+    ]);
+    const got = await idm.getIdentity(id, { includeCredentials: ["password"] });
+    await expect(idm.updateIdentity(id, JSON.parse(JSON.stringify(got)))).resolves.toBeDefined();
   });
 
   it("a credential without type gets Kratos's reason and writes nothing", async () => {

@@ -86,6 +86,24 @@ function checkCredentialsIntegrity(credentials: unknown): void {
   }
 }
 
+/** What a patch may leave in a changed password config: what `updateIdentity` would accept back, minus clear text. */
+const PatchedPasswordConfig = z.strictObject({
+  hashed_password: z.string().optional(),
+  use_password_migration_hook: z.boolean().optional(),
+});
+
+/**
+ * A password config the patch changed must hold only `hashed_password` / `use_password_migration_hook`: a clear-text
+ * `password` would be stored as is (nothing hashes a patched config), and an unknown member would make the
+ * identity's GET (with `includeCredentials`) unacceptable to `updateIdentity`. Kratos stores any config verbatim.
+ * @throws ValidationError at `/credentials/password/config/...`
+ */
+function checkPasswordConfig(config: unknown, previous: unknown): void {
+  if (config === undefined || JSON.stringify(config) === JSON.stringify(previous)) return;
+  const parsed = PatchedPasswordConfig.safeParse(config);
+  if (!parsed.success) throw new ValidationError(issuesFromZod(parsed.error, "/credentials/password/config"));
+}
+
 /**
  * Checks a patched identity document: credential keys equal to their `type` (Kratos
  * `ValidateCredentialsIntegrity`), known fields only, a valid state (Kratos's wording) and string hashes.
@@ -121,6 +139,7 @@ export function checkPatchedDocument(
       },
     ]);
   }
+  checkPasswordConfig(out.credentials?.password?.config, context.previous.password?.config);
   for (const [key, cred] of Object.entries(out.credentials ?? {})) {
     cred.created_at ??= context.previous[key as CredentialsType]?.created_at ?? context.now;
     cred.updated_at ??= context.now;

@@ -259,3 +259,23 @@ describe("serialisation", () => {
     });
   });
 });
+
+describe("merging onto a stored config", () => {
+  it("a stored key list made malformed by a JSON Patch is a validation_failed on the next import, not a crash", async () => {
+    const idm = setup();
+    const { id } = await idm.createIdentity({
+      traits: { email: "patched@example.org" },
+      credentials: { webauthn: { config: { credentials: [cred1], user_handle: handles.user1 } } },
+    });
+    await idm.patchIdentity(id, [
+      { op: "replace", path: "/credentials/webauthn/config/credentials", value: "x" },
+    ]);
+    const e = await rejection(
+      idm.updateIdentity(id, {
+        traits: { email: "patched@example.org" },
+        credentials: { webauthn: { config: { credentials: [cred2] } } },
+      }),
+    );
+    expect(e.issues[0]).toMatchObject({ pointer: "/credentials/webauthn/config", code: "type" });
+  });
+});

@@ -31,7 +31,7 @@ async function expectDenied(op: { op: string; path: string; from?: string; value
   const e = await rejection(idm.patchIdentity(id, [op]));
   expect(e.code, op.path).toBe("invalid_patch");
   expect(e.status).toBe(400);
-  expect(e.reason).toBe("failed to apply JSON patch");
+  expect(e.reason).toBe(`patch includes denied path: ${op.path}`);
   expect(e.message).toBe(`patch includes denied path: ${op.path}`);
   expect(await snapshot()).toBe(before);
 }

@@ -17,9 +17,14 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
+/**
+ * Kratos answers `reason: "failed to apply JSON patch"` with the specific text in `message`; idkit puts the specific
+ * text in both, so a host that shows only `reason` still says which path was refused (README, deliberate
+ * differences).
+ */
 function fail(message: string, details?: Record<string, unknown>): never {
   throw new IdentityError("invalid_patch", {
-    reason: "failed to apply JSON patch",
+    reason: message,
     message,
     ...(details === undefined ? {} : { details }),
   });
@@ -117,7 +122,7 @@ function checkOperations(operations: readonly JsonPatchOperation[]): string[][] 
  * Pointers hold at most `MAX_JSON_DEPTH` tokens and the result is never nested deeper than `MAX_JSON_DEPTH`, so
  * nothing recursive ever sees a deeper document.
  * @param document a JSON document at most `MAX_JSON_DEPTH` deep (it is copied recursively).
- * @throws IdentityError `invalid_patch` (400, reason `failed to apply JSON patch`, `details.operation` = index)
+ * @throws IdentityError `invalid_patch` (400, reason and message the specific text, `details.operation` = index)
  *   for a denied path (`patch includes denied path: <path>`), an unsupported op, a pointer or result too deep, or
  *   a path that cannot be applied.
  */

@@ -3,6 +3,7 @@ import { IdentityError } from "../errors/index.js";
 import { cloneJson } from "../identity/clone.js";
 import type { StoredIdentity } from "../identity/identity.js";
 import { burnVerifications, paddingHashes } from "./login-timing.js";
+import { MAX_PASSWORD_BYTES } from "./password/limits.js";
 import type { PasswordHasher } from "./password/password-hasher.js";
 
 /** Host callback for `use_password_migration_hook` identities (Kratos's password migration web hook). */
@@ -27,8 +28,8 @@ export interface AuthenticateDeps {
   onRehashError: ((error: unknown, identityId: string) => void | Promise<void>) | undefined;
 }
 
-/** Longest password (and identifier) a login considers, in bytes (passlib uses 4096 too). */
-export const MAX_PASSWORD_BYTES = 4096;
+/** Longest password (and identifier) a login considers, in bytes (passlib uses 4096 too); defined with the verifiers. */
+export { MAX_PASSWORD_BYTES };
 
 function invalid(): IdentityError {
   return new IdentityError("invalid_credentials");

@@ -1,6 +1,7 @@
 import { createArgon2idHasher } from "./hashers/argon2id.js";
 import { createBcryptHasher } from "./hashers/bcrypt.js";
 import { createLimiter } from "./limiter.js";
+import { isAcceptablePassword } from "./limits.js";
 import {
   type HashingAlgorithm,
   type HashingOptions,
@@ -22,8 +23,9 @@ export interface PasswordHasher {
   hash(password: string): Promise<string>;
   /**
    * Verifies a password against a stored hash of any supported format, like `verifyPassword`, inside the
-   * concurrency limit. Resolves `false` for a wrong password and for an unknown, malformed or out-of-bounds hash;
-   * those are detected before queueing, so they never wait.
+   * concurrency limit. Resolves `false` for a wrong password, for an unknown, malformed or out-of-bounds hash and
+   * for a password over 4096 UTF-8 bytes (`MAX_PASSWORD_BYTES`); those are detected before queueing, so they
+   * never wait.
    */
   verify(password: string, hash: string): Promise<boolean>;
   /**
@@ -57,7 +59,7 @@ export function createPasswordHasher(options?: HashingOptions): PasswordHasher {
     algorithm: inner.algorithm,
     hash: (password: string) => inner.hash(password),
     async verify(password: string, hash: string): Promise<boolean> {
-      const verifier = typeof password === "string" ? findVerifier(hash) : undefined;
+      const verifier = isAcceptablePassword(password) ? findVerifier(hash) : undefined;
       if (verifier === undefined) return false;
       try {
         verifier.validate(hash);

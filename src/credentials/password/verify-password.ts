@@ -1,5 +1,6 @@
 import { IdentityError } from "../../errors/index.js";
 import type { HashVerifier } from "./hash-verifier.js";
+import { isAcceptablePassword, MAX_HASH_LENGTH } from "./limits.js";
 import { argon2dVerifier, argon2idVerifier, argon2iVerifier } from "./verifiers/argon2.js";
 import { bcryptVerifier } from "./verifiers/bcrypt.js";
 import { firescryptVerifier } from "./verifiers/firescrypt.js";
@@ -23,15 +24,18 @@ export const VERIFIERS: readonly HashVerifier[] = Object.freeze([
   ...LEGACY_VERIFIERS,
 ]);
 
-/** `$<id>$` or `{TAG}`: the part of a hash that decides its format. */
+/** `$<id>$` or `{TAG}`: the part of a hash that decides its format (only ever run over the first 64 characters). */
 const HEAD = /^(?:\$[^$]{0,32}\$|\{[A-Z0-9]{1,16}\})/;
 /** Verifiers by head, filled on first sight of a head that some verifier accepts (bounded by the formats). */
 const byHead = new Map<string, HashVerifier>();
 
-/** The verifier that handles `hash` by its prefix, or `undefined` when no format matches. */
+/**
+ * The verifier that handles `hash` by its prefix, or `undefined` when no format matches, when `hash` is not a
+ * string, or when it is longer than {@link MAX_HASH_LENGTH} (checked before any regular expression runs).
+ */
 export function findVerifier(hash: string): HashVerifier | undefined {
-  if (typeof hash !== "string") return undefined;
-  const head = HEAD.exec(hash)?.[0];
+  if (typeof hash !== "string" || hash.length > MAX_HASH_LENGTH) return undefined;
+  const head = HEAD.exec(hash.slice(0, 64))?.[0];
   const cached = head === undefined ? undefined : byHead.get(head);
   if (cached?.matches(hash)) return cached;
   const found = VERIFIERS.find((v) => v.matches(hash));
@@ -44,8 +48,9 @@ export function findVerifier(hash: string): HashVerifier | undefined {
  * Checks a password against a stored hash of any supported format (bcrypt, argon2id/i/d, PBKDF2, scrypt, Firebase
  * scrypt and the legacy formats). The work runs off the event loop and secrets are compared in constant time.
  *
- * Resolves `false` for a wrong password **and** for an unknown, malformed or out-of-bounds hash; it never rejects
- * for those (hostile parameters are refused before any hashing work).
+ * Resolves `false` for a wrong password **and** for an unknown, malformed or out-of-bounds hash, for a hash over
+ * 65,536 characters and for a password over `MAX_PASSWORD_BYTES` (4096) UTF-8 bytes, the cap login applies; it
+ * never rejects for those, and refuses them before any hashing work. Any other argument type also gives `false`.
  *
  * @example
  * ```ts
@@ -53,10 +58,14 @@ export function findVerifier(hash: string): HashVerifier | undefined {
  * ```
  */
 export async function verifyPassword(password: string, hash: string): Promise<boolean> {
-  if (typeof password !== "string") return false;
+  if (!isAcceptablePassword(password)) return false;
   const verifier = findVerifier(hash);
   if (verifier === undefined) return false;
-  return verifier.verify(password, hash);
+  try {
+    return (await verifier.verify(password, hash)) === true;
+  } catch {
+    return false; // a verifier's contract is never to reject; this keeps the public one true whatever happens
+  }
 }
 
 /**
@@ -64,10 +73,18 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
  * strictly and keep its cost parameters within the bounds. Runs no hashing. Stricter than Kratos, which only checks
  * the prefix of md5, sha, ssha, hmac and crypt hashes and only the cost of bcrypt ones.
  *
- * @throws IdentityError `unsupported_hash` for an unknown format or a hash that does not parse;
- *   `hash_parameters_out_of_bounds` for cost parameters over the bounds.
+ * The hash's length is checked first: over {@link MAX_HASH_LENGTH} (65,536) characters, or not a string, it is
+ * `unsupported_hash` before any regular expression runs. Every format then bounds its total work (see
+ * `docs/passwords.md`, "Worst-case verification cost per format").
+ *
+ * @throws IdentityError `unsupported_hash` for an unknown format, a non-string, an over-long string or a hash that
+ *   does not parse; `hash_parameters_out_of_bounds` for cost parameters, salt or key lengths over the bounds.
  */
 export function validateImportedHash(hash: string): void {
+  if (typeof hash === "string" && hash.length > MAX_HASH_LENGTH)
+    throw new IdentityError("unsupported_hash", {
+      reason: `the hash is longer than ${MAX_HASH_LENGTH} characters`,
+    });
   const verifier = findVerifier(hash);
   if (verifier === undefined)
     throw new IdentityError("unsupported_hash", {

@@ -8,7 +8,7 @@ const MD5_LENGTH = 16;
 type ParsedMd5 = { digest: Buffer; salted?: SaltTemplateFields };
 
 function parseMd5(hash: string): ParsedMd5 {
-  const parts = hash.split("$");
+  const parts = hash.split("$", 6);
   if (parts.length === 3) {
     const digest = decodeBase64Strict(parts[2]!);
     if (digest === undefined) throw malformed("md5 digest is not strict padded base64");

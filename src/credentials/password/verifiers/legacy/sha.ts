@@ -8,7 +8,7 @@ const DIGEST_LENGTH: Readonly<Record<string, number>> = { sha1: 20, sha256: 32, 
 type ParsedSha = SaltTemplateFields & { algorithm: string };
 
 function parseSha(hash: string): ParsedSha {
-  const parts = hash.split("$");
+  const parts = hash.split("$", 6);
   if (parts.length !== 5) throw malformed("sha hash must be $<alg>$pf=<template>$<salt>$<digest>");
   const algorithm = parts[1]!;
   const length = DIGEST_LENGTH[algorithm];

@@ -1,0 +1,47 @@
+/**
+ * One well-formed head (prefix up to the first variable field) per accepted hash format, in dispatch order. For
+ * fuzzing and property tests: `head + anything` exercises each format's parser, which must answer
+ * `unsupported_hash` / `hash_parameters_out_of_bounds` (or accept), never throw anything else. Internal: not
+ * exported from the package.
+ */
+export const FORMAT_HEADS: readonly string[] = Object.freeze([
+  "$2a$10$",
+  "$2$04$",
+  "$2b$15$",
+  "$2y$16$",
+  "$argon2id$v=19$m=64,t=1,p=1$",
+  "$argon2i$v=19$m=1048576,t=4,p=16$",
+  "$argon2d$v=19$",
+  "$pbkdf2-sha256$i=100000,l=32$",
+  "$pbkdf2-sha1$i=1300000,l=64$",
+  "$pbkdf2-sha512$",
+  "$pbkdf2-sha224$i=1,l=1$",
+  "$pbkdf2-sha384$i=2000000,l=48$",
+  "$scrypt$ln=16384,r=8,p=1$",
+  "$scrypt$ln=131072,r=8,p=2$",
+  "$firescrypt$ln=14,r=8,p=1$",
+  "$md5-crypt$",
+  "$sha256-crypt$rounds=535000$",
+  "$sha512-crypt$",
+  "$1$",
+  "$5$rounds=1000$",
+  "$6$",
+  "{SSHA}",
+  "{SSHA256}",
+  "{SSHA512}",
+  "$sha1$pf=",
+  "$sha256$pf=e1NBTFR9e1BBU1NXT1JEfQ==$",
+  "$sha512$",
+  "$md5$",
+  "$md5$pf=",
+  "$hmac-md4$",
+  "$hmac-md5$",
+  "$hmac-sha1$",
+  "$hmac-sha224$",
+  "$hmac-sha256$",
+  "$hmac-sha384$",
+  "$hmac-sha512$",
+  "{MD5}",
+  "{SMD5}",
+  "{SHA}",
+]);

@@ -1,12 +1,21 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ARGON2_BOUNDS, ARGON2_MIN_SALT_BYTES } from "../src/credentials/password/verifiers/argon2.js";
+import { MAX_HASH_LENGTH, MAX_KEY_BYTES, MAX_SALT_BYTES } from "../src/credentials/password/limits.js";
+import {
+  ARGON2_BOUNDS,
+  ARGON2_MAX_WORK_KIB,
+  ARGON2_MIN_SALT_BYTES,
+} from "../src/credentials/password/verifiers/argon2.js";
 import { BCRYPT_MAX_COST } from "../src/credentials/password/verifiers/bcrypt.js";
 import { FIRESCRYPT_BOUNDS } from "../src/credentials/password/verifiers/firescrypt.js";
 import { MIN_KEY_BYTES } from "../src/credentials/password/verifiers/hash-params.js";
-import { SHA_CRYPT_MAX_ROUNDS } from "../src/credentials/password/verifiers/legacy/crypt.js";
-import { PBKDF2_MAX_ITERATIONS } from "../src/credentials/password/verifiers/pbkdf2.js";
-import { SCRYPT_BOUNDS } from "../src/credentials/password/verifiers/scrypt.js";
+import {
+  SHA_CRYPT_MAX_ROUNDS,
+  SHA_CRYPT_MAX_WORK,
+  SHA_CRYPT_MIN_WORK_BYTES,
+} from "../src/credentials/password/verifiers/legacy/crypt.js";
+import { PBKDF2_MAX_WORK } from "../src/credentials/password/verifiers/pbkdf2.js";
+import { SCRYPT_BOUNDS, SCRYPT_MAX_WORK } from "../src/credentials/password/verifiers/scrypt.js";
 import { findVerifier, VERIFIERS } from "../src/credentials/password/verify-password.js";
 import { validateImportedHash, verifyPassword } from "../src/index.js";
 
@@ -108,22 +117,69 @@ describe("docs/passwords.md format table", () => {
         ARGON2_BOUNDS.memoryCost.max,
         ARGON2_BOUNDS.timeCost.max,
         ARGON2_BOUNDS.parallelism.max,
+        ARGON2_MAX_WORK_KIB,
         ARGON2_MIN_SALT_BYTES,
         MIN_KEY_BYTES,
+        MAX_SALT_BYTES,
+        MAX_KEY_BYTES,
       ],
       argon2i: [ARGON2_BOUNDS.memoryCost.max, ARGON2_BOUNDS.timeCost.max, ARGON2_BOUNDS.parallelism.max],
       argon2d: [ARGON2_BOUNDS.memoryCost.max, ARGON2_BOUNDS.timeCost.max, ARGON2_BOUNDS.parallelism.max],
-      pbkdf2: [PBKDF2_MAX_ITERATIONS, MIN_KEY_BYTES],
-      scrypt: [SCRYPT_BOUNDS.N.max, SCRYPT_BOUNDS.r.max, SCRYPT_BOUNDS.p.max],
-      firebasescrypt: [FIRESCRYPT_BOUNDS.ln.max, FIRESCRYPT_BOUNDS.r.max, FIRESCRYPT_BOUNDS.p.max],
-      sha256crypt: [SHA_CRYPT_MAX_ROUNDS],
-      sha512crypt: [SHA_CRYPT_MAX_ROUNDS],
+      pbkdf2: [...Object.values(PBKDF2_MAX_WORK), MIN_KEY_BYTES, MAX_SALT_BYTES, MAX_KEY_BYTES],
+      scrypt: [
+        SCRYPT_BOUNDS.N.max,
+        SCRYPT_BOUNDS.r.max,
+        SCRYPT_BOUNDS.p.max,
+        SCRYPT_MAX_WORK,
+        MAX_SALT_BYTES,
+      ],
+      firebasescrypt: [
+        FIRESCRYPT_BOUNDS.ln.max,
+        FIRESCRYPT_BOUNDS.r.max,
+        FIRESCRYPT_BOUNDS.p.max,
+        SCRYPT_MAX_WORK,
+        MAX_SALT_BYTES,
+      ],
+      sha256crypt: [SHA_CRYPT_MAX_ROUNDS, SHA_CRYPT_MAX_WORK, SHA_CRYPT_MIN_WORK_BYTES],
+      sha512crypt: [SHA_CRYPT_MAX_ROUNDS, SHA_CRYPT_MAX_WORK, SHA_CRYPT_MIN_WORK_BYTES],
+      ssha: [MAX_SALT_BYTES],
+      sha: [MAX_SALT_BYTES],
+      md5: [MAX_SALT_BYTES],
+      hmac: [MAX_SALT_BYTES],
+      "ldap-smd5": [MAX_SALT_BYTES],
       "sha256crypt-mcf": [SHA_CRYPT_MAX_ROUNDS],
       "sha512crypt-mcf": [SHA_CRYPT_MAX_ROUNDS],
     };
     for (const [id, numbers] of Object.entries(expected)) {
       for (const n of numbers) expect(boundsOf(id), `${id} bounds mention ${n}`).toContain(String(n));
     }
+  });
+});
+
+describe("docs/passwords.md worst-case cost table", () => {
+  const costTable = section("Worst-case verification cost per format");
+  const costRows = costTable
+    .split("\n")
+    .filter((l) => /^\s*\|/.test(l))
+    .slice(2)
+    .map(cells);
+
+  it("covers every verifier, states every length cap and a measured figure per row", () => {
+    const ids = costRows.flatMap((c) => [...(c[0] ?? "").matchAll(/`([^`]+)`/g)].map((m) => m[1]));
+    expect(new Set(ids)).toEqual(new Set(VERIFIERS.map((v) => v.id)));
+    for (const row of costRows) expect(row.at(-1), row[0]).toMatch(/\d.*(ms|s)\b/);
+    const flat = costTable.replace(/[\s,]/g, "");
+    for (const n of [
+      MAX_HASH_LENGTH,
+      MAX_SALT_BYTES,
+      MAX_KEY_BYTES,
+      4096,
+      SCRYPT_MAX_WORK,
+      ARGON2_MAX_WORK_KIB,
+    ])
+      expect(flat, `mentions ${n}`).toContain(String(n));
+    for (const n of Object.values(PBKDF2_MAX_WORK)) expect(flat).toContain(String(n));
+    expect(flat).toContain(String(SHA_CRYPT_MAX_WORK));
   });
 });
 

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { IdentityError } from "../../errors/index.js";
-import { ARGON2_BOUNDS } from "./verifiers/argon2.js";
+import { ARGON2_BOUNDS, ARGON2_MAX_WORK_KIB } from "./verifiers/argon2.js";
 import { BCRYPT_MAX_COST, BCRYPT_MIN_COST } from "./verifiers/bcrypt.js";
 
 /** The algorithms idkit hashes new passwords with. */
@@ -11,7 +11,7 @@ export type HashingAlgorithm = "argon2id" | "bcrypt";
 export interface Argon2Options {
   /** Memory in KiB, 8×parallelism..1048576. @default 47104 (46 MiB, OWASP Password Storage Cheat Sheet) */
   memoryCost?: number;
-  /** Passes, 1..10. @default 1 */
+  /** Passes, 1..10, with memoryCost × timeCost ≤ 4,194,304 (what the verifiers accept). @default 1 */
   timeCost?: number;
   /** Lanes, 1..16. @default 1 */
   parallelism?: number;
@@ -75,10 +75,20 @@ const schema = z.strictObject({
  * Validates hashing options and applies the defaults. Every accepted configuration produces hashes that idkit's
  * own verifiers accept.
  *
- * @throws IdentityError `invalid_configuration` naming the offending option.
+ * @throws IdentityError `invalid_configuration` naming the offending option, or when the options cannot be read
+ *   (a revoked proxy, a throwing getter).
  */
 export function resolveHashingOptions(options: HashingOptions = {}): ResolvedHashingOptions {
-  const parsed = schema.safeParse(options);
+  let parsed: ReturnType<typeof schema.safeParse>;
+  try {
+    parsed = schema.safeParse(options);
+  } catch (cause) {
+    // A revoked proxy or a throwing getter: reading the options failed.
+    throw new IdentityError("invalid_configuration", {
+      reason: "hashing: the options cannot be read",
+      cause,
+    });
+  }
   if (!parsed.success) {
     const reason = parsed.error.issues.map((i) => `hashing.${i.path.join(".")}: ${i.message}`).join("; ");
     throw new IdentityError("invalid_configuration", { reason });
@@ -94,6 +104,11 @@ export function resolveHashingOptions(options: HashingOptions = {}): ResolvedHas
   if (argon2.memoryCost < 8 * argon2.parallelism) {
     throw new IdentityError("invalid_configuration", {
       reason: "hashing.argon2.memoryCost: must be at least 8 × parallelism KiB",
+    });
+  }
+  if (argon2.memoryCost * argon2.timeCost > ARGON2_MAX_WORK_KIB) {
+    throw new IdentityError("invalid_configuration", {
+      reason: `hashing.argon2.timeCost: memoryCost × timeCost must be at most ${ARGON2_MAX_WORK_KIB} KiB-passes, the verifiers' bound`,
     });
   }
   return Object.freeze({

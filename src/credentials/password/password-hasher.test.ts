@@ -107,6 +107,10 @@ describe("configuration", () => {
     ["argon2 memory over 1 GiB", { argon2: { memoryCost: 1048577 } }],
     ["argon2 memory under 8 × parallelism", { argon2: { memoryCost: 31, parallelism: 4 } }],
     ["argon2 t=11", { argon2: { timeCost: 11 } }],
+    [
+      "argon2 1 GiB × 5 passes (over the verifiers' 4 GiB-passes)",
+      { argon2: { memoryCost: 1 << 20, timeCost: 5 } },
+    ],
     ["argon2 p=17", { argon2: { parallelism: 17 } }],
     ["an 8-byte salt", { argon2: { saltLength: 8 } }],
     ["a 4-byte tag", { argon2: { hashLength: 4 } }],
@@ -122,6 +126,25 @@ describe("configuration", () => {
     }
     expect(isIdentityError(thrown, "invalid_configuration")).toBe(true);
     expect((thrown as { reason?: string }).reason).toMatch(/^hashing\./);
+  });
+  it("refuses options that cannot be read (revoked proxy, throwing getter) with invalid_configuration", () => {
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    const throwing = Object.defineProperty({}, "algorithm", {
+      enumerable: true,
+      get() {
+        throw new Error("trap");
+      },
+    });
+    for (const options of [revocable.proxy, throwing]) {
+      let thrown: unknown;
+      try {
+        createPasswordHasher(options as HashingOptions);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(isIdentityError(thrown, "invalid_configuration")).toBe(true);
+    }
   });
   it("lets several hashers with different settings coexist", async () => {
     const a = createPasswordHasher({ algorithm: "bcrypt", bcrypt: { cost: 4 } });

@@ -2,8 +2,11 @@ import { type Algorithm, hashRaw } from "@node-rs/argon2";
 import { constantTimeEqual, decodeBase64RawStrict } from "../encoding.js";
 import type { HashVerifier } from "../hash-verifier.js";
 import {
+  checkKeyBytes,
   checkKeyLength,
   checkRange,
+  checkSaltBytes,
+  checkWork,
   decodeField,
   malformed,
   parseParams,
@@ -21,6 +24,14 @@ export const ARGON2_BOUNDS = Object.freeze({
   timeCost: { min: 1, max: 10 },
   parallelism: { min: 1, max: 16 },
 });
+
+/**
+ * Most argon2 work accepted: m × t, in KiB-passes (every pass fills all m KiB blocks once; p splits the same work
+ * into lanes). 4 GiB-passes is libsodium's `SENSITIVE` preset (1 GiB, t=4), the strongest documented preset;
+ * Kratos's default (128 MiB, t=1), PHP's (64 MiB, t=4), RFC 9106's second choice (64 MiB, t=3) and OWASP's fit
+ * with room to spare. Kratos bounds m and t one by one, which lets 1 GiB × 10 passes through.
+ */
+export const ARGON2_MAX_WORK_KIB = 4 << 20;
 
 /** Shortest salt accepted, in bytes (RFC 9106 and `@node-rs/argon2`). Kratos accepts any salt. */
 export const ARGON2_MIN_SALT_BYTES = 8;
@@ -46,8 +57,9 @@ export interface Argon2Hash {
 
 /**
  * Parses `$argon2X$v=19$m=<KiB>,t=<n>,p=<n>$<salt>$<hash>` with unpadded strict base64, bounding m, t and p before
- * decoding anything else. Also refused, as `unsupported_hash`: salts under 8 bytes, tags under 4 bytes and
- * `m < 8p` (RFC 9106 minimums; Go silently accepts them, but no standard implementation produces such hashes).
+ * decoding anything else, then m × t ≤ {@link ARGON2_MAX_WORK_KIB}, salt and tag ≤ 1024 bytes. Also refused, as
+ * `unsupported_hash`: salts under 8 bytes, tags under 4 bytes and `m < 8p` (RFC 9106 minimums; Go silently
+ * accepts them, but no standard implementation produces such hashes).
  *
  * @throws IdentityError `unsupported_hash` when malformed, `hash_parameters_out_of_bounds` when over the bounds.
  */
@@ -62,8 +74,11 @@ export function parseArgon2Hash(hash: string): Argon2Hash {
   checkRange(variant, "m", m, ARGON2_BOUNDS.memoryCost.min, ARGON2_BOUNDS.memoryCost.max);
   checkRange(variant, "t", t, ARGON2_BOUNDS.timeCost.min, ARGON2_BOUNDS.timeCost.max);
   checkRange(variant, "p", p, ARGON2_BOUNDS.parallelism.min, ARGON2_BOUNDS.parallelism.max);
+  checkWork(variant, "m × t (KiB-passes)", m * t, ARGON2_MAX_WORK_KIB);
   const salt = decodeField(variant, "salt", parts[4] ?? "", decodeBase64RawStrict);
+  checkSaltBytes(variant, "salt", salt);
   const tag = decodeField(variant, "hash", parts[5] ?? "", decodeBase64RawStrict);
+  checkKeyBytes(variant, "hash", tag);
   if (salt.length < ARGON2_MIN_SALT_BYTES) throw malformed(variant, "the salt must hold at least 8 bytes");
   checkKeyLength(variant, tag);
   if (m < 8 * p) throw malformed(variant, "m must be at least 8 * p");

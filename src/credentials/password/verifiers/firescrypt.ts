@@ -2,15 +2,17 @@ import { createCipheriv } from "node:crypto";
 import { constantTimeEqual, decodeBase64Strict } from "../encoding.js";
 import type { HashVerifier } from "../hash-verifier.js";
 import {
+  checkKeyBytes,
   checkKeyLength,
   checkRange,
+  checkSaltBytes,
   decodeField,
   malformed,
   parseParams,
   splitHash,
   tryParse,
 } from "./hash-params.js";
-import { type ScryptParams, scryptAsync } from "./scrypt.js";
+import { checkScryptWork, type ScryptParams, scryptAsync } from "./scrypt.js";
 
 /** Bounds on Firebase scrypt parameters (Kratos `hash/hash_limits.go`); `ln` is log2 N. */
 export const FIRESCRYPT_BOUNDS = Object.freeze({
@@ -33,7 +35,8 @@ export interface FirescryptHash extends ScryptParams {
 /**
  * Parses `$firescrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<hash>$<salt separator>$<signer key>` (padded strict base64).
  * ln=0 (N=1, which scrypt rejects) is `unsupported_hash`. The hash must be as long as the signer key, the only way
- * it can ever match (Kratos accepts other lengths on import; they fail every login).
+ * it can ever match (Kratos accepts other lengths on import; they fail every login). Bounds: ln, r, p, then
+ * 2^ln × r × p ≤ `SCRYPT_MAX_WORK`; salt, salt separator and signer key ≤ 1024 bytes.
  *
  * @throws IdentityError `unsupported_hash` when malformed, `hash_parameters_out_of_bounds` when over the bounds.
  */
@@ -44,10 +47,15 @@ export function parseFirescryptHash(hash: string): FirescryptHash {
   checkRange(FORMAT, "ln", ln, FIRESCRYPT_BOUNDS.ln.min, FIRESCRYPT_BOUNDS.ln.max);
   checkRange(FORMAT, "r", r, FIRESCRYPT_BOUNDS.r.min, FIRESCRYPT_BOUNDS.r.max);
   checkRange(FORMAT, "p", p, FIRESCRYPT_BOUNDS.p.min, FIRESCRYPT_BOUNDS.p.max);
+  checkScryptWork(FORMAT, { N: 2 ** ln, r, p });
   const salt = decodeField(FORMAT, "salt", parts[3] ?? "", decodeBase64Strict);
+  checkSaltBytes(FORMAT, "salt", salt);
   const key = decodeField(FORMAT, "hash", parts[4] ?? "", decodeBase64Strict);
+  checkKeyBytes(FORMAT, "hash", key);
   const saltSeparator = decodeField(FORMAT, "salt separator", parts[5] ?? "", decodeBase64Strict);
+  checkSaltBytes(FORMAT, "salt separator", saltSeparator);
   const signerKey = decodeField(FORMAT, "signer key", parts[6] ?? "", decodeBase64Strict);
+  checkKeyBytes(FORMAT, "signer key", signerKey);
   checkKeyLength(FORMAT, key);
   if (key.length !== signerKey.length)
     throw malformed(FORMAT, "the hash and the signer key differ in length");

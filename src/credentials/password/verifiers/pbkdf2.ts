@@ -2,10 +2,42 @@ import { pbkdf2 } from "node:crypto";
 import { promisify } from "node:util";
 import { constantTimeEqual, decodeBase64RawStrict } from "../encoding.js";
 import type { HashVerifier } from "../hash-verifier.js";
-import { checkKeyLength, checkRange, decodeField, parseParams, splitHash, tryParse } from "./hash-params.js";
+import {
+  checkKeyBytes,
+  checkKeyLength,
+  checkRange,
+  checkSaltBytes,
+  checkWork,
+  decodeField,
+  parseParams,
+  splitHash,
+  tryParse,
+} from "./hash-params.js";
 
-/** Highest PBKDF2 iteration count accepted (Kratos `hash/hash_limits.go`). */
-export const PBKDF2_MAX_ITERATIONS = 10_000_000;
+/**
+ * Most PBKDF2 work accepted per digest, in HMAC iterations: iterations × blocks, where blocks = ⌈key length ÷
+ * digest length⌉ (RFC 8018 §5.2: each block of the derived key costs all the iterations again). The caps give
+ * each digest about the same worst case (about 2 s on a 2-core machine, like bcrypt cost 15). The strongest
+ * real-world defaults fit: Keycloak `pbkdf2` (SHA-1) 1,300,000 × 4 blocks (64-byte key) = 5,200,000; Django 5.2
+ * SHA-256 1,200,000 × 1; Keycloak `pbkdf2-sha256` 600,000 × 2 = 1,200,000; Keycloak/OWASP `pbkdf2-sha512`
+ * 210,000 × 1. Kratos bounds only the iterations (10,000,000) and not the key length, which comes from the hash.
+ */
+export const PBKDF2_MAX_WORK: Readonly<Record<string, number>> = Object.freeze({
+  sha1: 8_000_000,
+  sha256: 8_000_000,
+  sha512: 4_000_000,
+  "sha3-224": 2_000_000,
+  "sha3-384": 2_000_000,
+});
+
+/** Digest length in bytes of each PRF. */
+const DIGEST_BYTES: Readonly<Record<string, number>> = Object.freeze({
+  sha1: 20,
+  sha256: 32,
+  sha512: 64,
+  "sha3-224": 28,
+  "sha3-384": 48,
+});
 
 const FORMAT = "pbkdf2";
 const PREFIX = /^\$pbkdf2-sha[0-9]{1,3}\$/;
@@ -34,19 +66,27 @@ export interface Pbkdf2Hash {
 
 /**
  * Parses `$pbkdf2-<digest>$i=<n>,l=<n>$<salt>$<hash>` (unpadded strict base64). `l` is read but ignored, as in
- * Kratos: the derived length is the decoded hash length.
+ * Kratos: the derived length is the decoded hash length, so the work is bounded from it: iterations × ⌈hash
+ * length ÷ digest length⌉ ≤ {@link PBKDF2_MAX_WORK} for the digest, salt and hash ≤ 1024 bytes.
  *
- * @throws IdentityError `unsupported_hash` when malformed, `hash_parameters_out_of_bounds` when i is over 10,000,000.
+ * @throws IdentityError `unsupported_hash` when malformed, `hash_parameters_out_of_bounds` when i, the salt, the
+ *   hash length or the total work is over the bounds.
  */
 export function parsePbkdf2Hash(hash: string): Pbkdf2Hash {
   const parts = splitHash(FORMAT, hash, 5);
   const name = (parts[1] ?? "").slice("pbkdf2-".length);
+  const digest = DIGESTS[name] ?? "sha256";
+  const maxWork = PBKDF2_MAX_WORK[digest] as number;
   const { i } = parseParams(FORMAT, parts[2] ?? "", ["i", "l"] as const);
-  checkRange(FORMAT, "i", i, 1, PBKDF2_MAX_ITERATIONS);
+  checkRange(FORMAT, "i", i, 1, maxWork);
   const salt = decodeField(FORMAT, "salt", parts[3] ?? "", decodeBase64RawStrict);
+  checkSaltBytes(FORMAT, "salt", salt);
   const key = decodeField(FORMAT, "hash", parts[4] ?? "", decodeBase64RawStrict);
+  checkKeyBytes(FORMAT, "hash", key);
+  const blocks = Math.ceil(key.length / (DIGEST_BYTES[digest] as number));
+  checkWork(FORMAT, `${digest} iterations × blocks (i × ⌈hash bytes ÷ digest bytes⌉)`, i * blocks, maxWork);
   checkKeyLength(FORMAT, key);
-  return { digest: DIGESTS[name] ?? "sha256", iterations: i, salt, hash: key };
+  return { digest, iterations: i, salt, hash: key };
 }
 
 /** `$pbkdf2-sha…$` hashes (Kratos `ComparePbkdf2`), derived with async `node:crypto.pbkdf2` (libuv thread pool). */

@@ -2,8 +2,11 @@ import { type ScryptOptions, scrypt } from "node:crypto";
 import { constantTimeEqual, decodeBase64Strict } from "../encoding.js";
 import type { HashVerifier } from "../hash-verifier.js";
 import {
+  checkKeyBytes,
   checkKeyLength,
   checkRange,
+  checkSaltBytes,
+  checkWork,
   decodeField,
   malformed,
   parseParams,
@@ -17,6 +20,19 @@ export const SCRYPT_BOUNDS = Object.freeze({
   r: { min: 1, max: 8 },
   p: { min: 1, max: 10 },
 });
+
+/**
+ * Most scrypt work accepted: N × r × p (each unit is one 64-byte Salsa20/8 block mixed twice; OpenSSL runs the p
+ * lanes one after the other). 2^21 is twice the OWASP Password Storage Cheat Sheet's configurations (N=2^17 r=8
+ * p=1 … N=2^13 r=8 p=10, all at most 2^20); passlib's default (N=2^16, r=8, p=1) is 2^19, Firebase's (N=2^14, r=8,
+ * p=1) 2^17. Kratos bounds N, r and p one by one, which lets N=2^17 r=8 p=10 (ten times OWASP's) through.
+ */
+export const SCRYPT_MAX_WORK = 1 << 21;
+
+/** Throws `hash_parameters_out_of_bounds` when N × r × p is over {@link SCRYPT_MAX_WORK}. */
+export function checkScryptWork(format: string, { N, r, p }: ScryptParams): void {
+  checkWork(format, "N × r × p", N * r * p, SCRYPT_MAX_WORK);
+}
 
 const FORMAT = "scrypt";
 
@@ -60,8 +76,9 @@ export function scryptAsync(
 
 /**
  * Parses `$scrypt$ln=<N>,r=<r>,p=<p>$<salt>$<hash>` with padded strict base64. Beware: `ln` is N itself, not its
- * log2 (Kratos's format, unlike passlib's). Bounds are checked first; N must then be a power of two above 1, which
- * Kratos only finds out when comparing (we refuse it on import too).
+ * log2 (Kratos's format, unlike passlib's). Bounds are checked first (N, r, p, then N × r × p ≤
+ * {@link SCRYPT_MAX_WORK}, salt and key ≤ 1024 bytes); N must then be a power of two above 1, which Kratos only
+ * finds out when comparing (we refuse it on import too).
  *
  * @throws IdentityError `unsupported_hash` when malformed, `hash_parameters_out_of_bounds` when over the bounds.
  */
@@ -71,8 +88,11 @@ export function parseScryptHash(hash: string): ScryptHash {
   checkRange(FORMAT, "N", N, SCRYPT_BOUNDS.N.min, SCRYPT_BOUNDS.N.max);
   checkRange(FORMAT, "r", r, SCRYPT_BOUNDS.r.min, SCRYPT_BOUNDS.r.max);
   checkRange(FORMAT, "p", p, SCRYPT_BOUNDS.p.min, SCRYPT_BOUNDS.p.max);
+  checkScryptWork(FORMAT, { N, r, p });
   const salt = decodeField(FORMAT, "salt", parts[3] ?? "", decodeBase64Strict);
+  checkSaltBytes(FORMAT, "salt", salt);
   const key = decodeField(FORMAT, "hash", parts[4] ?? "", decodeBase64Strict);
+  checkKeyBytes(FORMAT, "hash", key);
   checkKeyLength(FORMAT, key);
   checkScryptN(FORMAT, N);
   return { N, r, p, salt, hash: key };

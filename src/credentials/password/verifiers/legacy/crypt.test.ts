@@ -3,7 +3,12 @@ import { availableParallelism } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
 import { isIdentityError } from "../../../../errors/index.js";
 import type { HashVerifier } from "../../hash-verifier.js";
-import { createCryptVerifiers, SHA_CRYPT_MAX_ROUNDS } from "./crypt.js";
+import {
+  createCryptVerifiers,
+  SHA_CRYPT_MAX_ROUNDS,
+  SHA_CRYPT_MAX_WORK,
+  SHA_CRYPT_MIN_WORK_BYTES,
+} from "./crypt.js";
 import { createCryptPool } from "./crypt-pool.js";
 import { crypt64Encode } from "./crypt64.js";
 import { md5CryptChecksum } from "./md5-crypt.js";
@@ -78,6 +83,56 @@ describe("crypt parsing and bounds", () => {
       await expect(crypt.sha512cryptMcf.verify("pw", hash)).resolves.toBe(false);
       await expect(crypt.md5cryptMcf.verify("pw", hash)).resolves.toBe(false);
     }
+  });
+});
+
+describe("SHA-crypt work: rounds × password length", () => {
+  const spy = {
+    size: 1,
+    runs: 0,
+    run: async () => {
+      spy.runs++;
+      return "x";
+    },
+    close: async () => {},
+  };
+  const counting = createCryptVerifiers({ pool: spy });
+  const checksum = "a".repeat(86);
+
+  it("is bounded at 256,000,000: rounds × max(password bytes, 256)", () => {
+    expect(SHA_CRYPT_MAX_WORK).toBe(256_000_000);
+    expect(SHA_CRYPT_MIN_WORK_BYTES).toBe(256);
+  });
+
+  it("refuses a password that would take the work over the bound, without hashing, fast", async () => {
+    const cases: Array<[string, number]> = [
+      [`$6$rounds=1000000$salt$${checksum}`, 257],
+      [`$6$rounds=656000$salt$${checksum}`, 391], // passlib's default rounds: up to 390 bytes
+      [`$sha256-crypt$rounds=535000$salt$${checksum.slice(0, 43)}`, 479],
+      [`$6$rounds=62501$salt$${checksum}`, 4096],
+    ];
+    for (const [hash, length] of cases) {
+      const started = performance.now();
+      const verifier = hash.startsWith("$6$") ? counting.sha512cryptMcf : counting.sha256crypt;
+      await expect(verifier.verify("p".repeat(length), hash)).resolves.toBe(false);
+      expect(performance.now() - started).toBeLessThan(50);
+    }
+    expect(spy.runs).toBe(0);
+  });
+
+  it("hashes passwords within the bound, at any accepted rounds", async () => {
+    await counting.sha512cryptMcf.verify("p".repeat(256), `$6$rounds=1000000$salt$${checksum}`);
+    await counting.sha512cryptMcf.verify("p".repeat(390), `$6$rounds=656000$salt$${checksum}`);
+    await counting.sha512cryptMcf.verify("p".repeat(4096), `$6$rounds=62500$salt$${checksum}`);
+    await counting.sha512cryptMcf.verify("p".repeat(4096), `$6$salt$${checksum}`); // 5000 rounds
+    expect(spy.runs).toBe(4);
+  });
+
+  it("verifies a 300-byte password at 5000 rounds (glibc/libxcrypt crypt(3) vector, via Python's crypt)", async () => {
+    const hash =
+      "$6$rounds=5000$saltsalt$Y8j5HjpaA1Pz68OHhPzZeP3srB5/M0HHSgSAItnYVcA7s5zVC9rCUlwpqVMGyaTJH3p5i9wasjCU5Fj/QJKJV/";
+    await expect(crypt.sha512cryptMcf.verify("a".repeat(300), hash)).resolves.toBe(true);
+    await expect(crypt.sha512cryptMcf.verify("a".repeat(301), hash)).resolves.toBe(false);
   });
 });
 

@@ -5,6 +5,16 @@ import { defineLegacyVerifier, malformed, outOfBounds } from "./legacy-verifier.
 
 /** Highest SHA-crypt `rounds=` idkit verifies (Kratos has no bound; the spec allows 999,999,999). */
 export const SHA_CRYPT_MAX_ROUNDS = 1_000_000;
+/**
+ * Most SHA-crypt work a verification may cost: rounds × max(password bytes, {@link SHA_CRYPT_MIN_WORK_BYTES}).
+ * Every round hashes the password once or twice, so the cost grows with its length: 1,000,000 rounds take about
+ * 2.5 s with a short password and about 12 s with a 4096-byte one. Passwords of up to 256 bytes verify at any
+ * accepted rounds; a longer one only while rounds × its length stays within the bound (at passlib's 656,000
+ * rounds: up to 390 bytes), otherwise `verify` is `false` without hashing.
+ */
+export const SHA_CRYPT_MAX_WORK = 256_000_000;
+/** Password length below which SHA-crypt's cost no longer depends on it, in bytes. */
+export const SHA_CRYPT_MIN_WORK_BYTES = 256;
 const SHA_CRYPT_MIN_ROUNDS = 1000;
 const SHA_CRYPT_DEFAULT_ROUNDS = 5000;
 
@@ -15,6 +25,16 @@ const SALT_MAX: Readonly<Record<Kind, number>> = { md5: 8, sha256: 16, sha512: 1
 const CHECKSUM_LENGTH: Readonly<Record<Kind, number>> = { md5: 22, sha256: 43, sha512: 86 };
 const CRYPT64 = /^[./0-9A-Za-z]*$/;
 
+/** True for a non-empty string of ASCII digits (a linear scan: the field may be long and hostile). */
+function isDecimal(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /**
  * Parses what follows the `$<id>$` prefix of a crypt hash: `<salt>$<checksum>`, or for SHA-crypt also
  * `rounds=<N>$<salt>$<checksum>`. Rounds below 1000 are raised to 1000 (Drepper's spec).
@@ -23,12 +43,13 @@ const CRYPT64 = /^[./0-9A-Za-z]*$/;
  * first), `unsupported_hash` for anything malformed.
  */
 export function parseCryptBody(kind: Kind, body: string): ParsedCrypt {
-  const parts = body.split("$");
+  const parts = body.split("$", 4);
   let rounds = SHA_CRYPT_DEFAULT_ROUNDS;
   if (kind !== "md5" && parts.length === 3) {
-    const match = /^rounds=(\d+)$/.exec(parts.shift()!);
-    if (match === null) throw malformed("sha-crypt parameter must be rounds=<N>");
-    rounds = Number(match[1]);
+    const param = parts.shift()!;
+    const digits = param.startsWith("rounds=") ? param.slice("rounds=".length) : "";
+    if (!isDecimal(digits)) throw malformed("sha-crypt parameter must be rounds=<N>");
+    rounds = Number(digits);
     if (rounds > SHA_CRYPT_MAX_ROUNDS)
       throw outOfBounds(`sha-crypt rounds must be at most ${SHA_CRYPT_MAX_ROUNDS}`);
     rounds = Math.max(rounds, SHA_CRYPT_MIN_ROUNDS);
@@ -55,6 +76,8 @@ function cryptVerifier(
     pattern: new RegExp(`^${prefix.replaceAll("$", "\\$")}`),
     parse: (hash) => parseCryptBody(kind, hash.slice(prefix.length)),
     async check(password, { salt, rounds, checksum }) {
+      if (kind !== "md5" && rounds * Math.max(password.length, SHA_CRYPT_MIN_WORK_BYTES) > SHA_CRYPT_MAX_WORK)
+        return false;
       const job = { kind, password, salt: Buffer.from(salt, "latin1"), rounds };
       const actual = await (typeof pool === "function" ? pool() : pool).run(job);
       return constantTimeEqual(Buffer.from(actual, "latin1"), Buffer.from(checksum, "latin1"));
@@ -90,7 +113,8 @@ export interface CryptVerifiers {
 /**
  * Creates the MD5-crypt and SHA-crypt verifiers (Kratos's renamed prefixes and the stock `$1$`/`$5$`/`$6$` ones).
  * `validate` never hashes; `verify` computes in the crypt worker pool, so even 656,000 rounds leave the event
- * loop free. SHA-crypt rounds over {@link SHA_CRYPT_MAX_ROUNDS} are `hash_parameters_out_of_bounds`.
+ * loop free. SHA-crypt rounds over {@link SHA_CRYPT_MAX_ROUNDS} are `hash_parameters_out_of_bounds`; a password
+ * that would take the work over {@link SHA_CRYPT_MAX_WORK} does not verify (`false`, without hashing).
  */
 export function createCryptVerifiers(options: CryptVerifiersOptions = {}): CryptVerifiers {
   const pool = options.pool ?? defaultCryptPool;

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { constantTimeEqual, decodeBase64Strict } from "../../encoding.js";
-import { defineLegacyVerifier, malformed } from "./legacy-verifier.js";
+import { MAX_SALT_BYTES } from "../../limits.js";
+import { defineLegacyVerifier, malformed, outOfBounds } from "./legacy-verifier.js";
 import { hmacMd4 } from "./md4.js";
 
 /** Digest length in bytes per Kratos HMAC algorithm; sha224/sha384 are the SHA-2 ones here (unlike pbkdf2). */
@@ -14,10 +15,12 @@ const DIGEST_LENGTH: Readonly<Record<string, number>> = {
   sha512: 64,
 };
 
+const LOWER_HEX = /^[0-9a-f]*$/;
+
 type ParsedHmac = { algorithm: string; hexDigest: Buffer; key: Buffer };
 
 function parseHmac(hash: string): ParsedHmac {
-  const parts = hash.split("$");
+  const parts = hash.split("$", 5);
   if (parts.length !== 4) throw malformed("hmac hash must be $hmac-<alg>$<B64 hex digest>$<B64 key>");
   const algorithm = parts[1]!.slice("hmac-".length);
   const length = DIGEST_LENGTH[algorithm];
@@ -25,11 +28,13 @@ function parseHmac(hash: string): ParsedHmac {
   const hexDigest = decodeBase64Strict(parts[2]!);
   if (hexDigest === undefined) throw malformed("hmac digest is not strict padded base64");
   // The field holds the lowercase hex text of the MAC; anything else can never match.
-  if (!new RegExp(`^[0-9a-f]{${length * 2}}$`).test(hexDigest.toString("latin1"))) {
+  if (hexDigest.length !== length * 2 || !LOWER_HEX.test(hexDigest.toString("latin1"))) {
     throw malformed(`hmac digest must be the base64 of ${length * 2} lowercase hex characters`);
   }
   const key = decodeBase64Strict(parts[3]!);
   if (key === undefined) throw malformed("hmac key is not strict padded base64");
+  if (key.length > MAX_SALT_BYTES)
+    throw outOfBounds(`hmac key is ${key.length} bytes, over ${MAX_SALT_BYTES}`);
   return { algorithm, hexDigest, key };
 }
 
@@ -39,7 +44,8 @@ function mac(algorithm: string, key: Buffer, password: Buffer): Buffer {
 
 /**
  * Kratos's `hmac` comparator: `$hmac-<md4|md5|sha1|sha224|sha256|sha384|sha512>$<B64 of the LOWERCASE HEX of
- * HMAC(key, password)>$<B64 key>`; the hex text is what is compared. An empty key is allowed.
+ * HMAC(key, password)>$<B64 key>`; the hex text is what is compared. An empty key is allowed, one over 1024 bytes
+ * is `hash_parameters_out_of_bounds`.
  */
 export const hmacVerifier = defineLegacyVerifier<ParsedHmac>({
   id: "hmac",

@@ -1,5 +1,6 @@
 import { decodeBase64Strict } from "../../encoding.js";
-import { malformed } from "./legacy-verifier.js";
+import { MAX_SALT_BYTES } from "../../limits.js";
+import { malformed, outOfBounds } from "./legacy-verifier.js";
 
 const SALT = Buffer.from("{SALT}");
 const PASSWORD = Buffer.from("{PASSWORD}");
@@ -53,9 +54,11 @@ export interface SaltTemplateFields {
 /**
  * Parses the three fields after the algorithm of a templated `$sha…$` / `$md5$` hash (strict padded base64, as
  * Kratos's `StdEncoding.Strict()`); the template must be present and non-empty. `digestLength` is the only length
- * that can ever match, so any other is reported as malformed.
+ * that can ever match, so any other is reported as malformed. The template and the salt are at most
+ * `MAX_SALT_BYTES` (1024) each, which bounds the substituted input to about 420 KB with a 4096-byte password.
  *
- * @throws IdentityError `unsupported_hash` naming the bad field.
+ * @throws IdentityError `unsupported_hash` naming the bad field; `hash_parameters_out_of_bounds` for a template or
+ *   salt over 1024 bytes.
  */
 export function parseSaltTemplateFields(
   pf: string,
@@ -66,8 +69,12 @@ export function parseSaltTemplateFields(
   if (!pf.startsWith("pf=") || pf.length === 3) throw malformed("missing or empty pf= salt template");
   const template = decodeBase64Strict(pf.slice(3));
   if (template === undefined) throw malformed("pf= template is not strict padded base64");
+  if (template.length > MAX_SALT_BYTES)
+    throw outOfBounds(`pf= template is ${template.length} bytes, over ${MAX_SALT_BYTES}`);
   const saltBytes = decodeBase64Strict(salt);
   if (saltBytes === undefined) throw malformed("salt is not strict padded base64");
+  if (saltBytes.length > MAX_SALT_BYTES)
+    throw outOfBounds(`salt is ${saltBytes.length} bytes, over ${MAX_SALT_BYTES}`);
   const digestBytes = decodeBase64Strict(digest);
   if (digestBytes === undefined) throw malformed("digest is not strict padded base64");
   if (digestBytes.length !== digestLength) throw malformed(`digest must be ${digestLength} bytes`);

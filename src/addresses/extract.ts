@@ -1,6 +1,7 @@
 import type { ValidationIssue } from "../errors/index.js";
 import type { AddressVia, CodeAddress, RecoveryAddress, VerifiableAddress } from "../identity/identity.js";
 import type { ExtensionHit } from "../schema/kratos-extension.js";
+import { AddressIndex, addressKey, memoize, sortByUtf8 } from "./address-index.js";
 import { isEmailFormat } from "./formats.js";
 import {
   gracefulNormalization,
@@ -34,40 +35,94 @@ export interface ExistingAddresses {
   recovery: readonly RecoveryAddress[] | readonly DerivedRecoveryAddress[];
 }
 
+/**
+ * Caps on what one extraction may derive (see `IdentityLimits`); a value past a cap stops the run with an issue
+ * at its pointer. Absent caps are unbounded.
+ */
+export interface ExtractionLimits {
+  /** Most identifiers per credential type; `code` counts (address, channel) pairs. */
+  maxIdentifiers?: number;
+  maxVerifiableAddresses?: number;
+  maxRecoveryAddresses?: number;
+}
+
 const str = (v: unknown): string => (typeof v === "string" ? v : v === null ? "" : String(v));
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const asciiOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function pushUnique(list: string[], value: string): void {
-  if (value !== "" && !list.includes(value)) list.push(value);
-}
-
-function reuse<T extends { value: string; via: AddressVia }>(
-  existing: readonly T[],
-  value: string,
-  via: AddressVia,
-) {
-  const wanted = gracefulNormalization(value);
-  return existing.find((a) => (a.via || "email") === via && gracefulNormalization(a.value) === wanted);
-}
+/** Thrown inside a run when a cap is passed; the issue is already recorded. */
+class CapReached extends Error {}
 
 /**
  * Runs Kratos's three extension runners (credentials, verification, recovery) over the values a validation run
  * met, in visiting order. Normalisation errors become issues at the value's pointer, in Kratos's words.
+ *
+ * Linear in the hits and the existing addresses: de-duplication and reuse go through maps keyed by (via,
+ * normalised value), and each distinct string is normalised once per call.
  */
-export function extractFromHits(hits: readonly ExtensionHit[], existing: ExistingAddresses): Extraction {
+export function extractFromHits(
+  hits: readonly ExtensionHit[],
+  existing: ExistingAddresses,
+  limits: ExtractionLimits = {},
+): Extraction {
   const out: Extraction = { identifiers: {}, verifiableAddresses: [], recoveryAddresses: [], issues: [] };
-  const issue = (pointer: string, code: string, message: string) =>
-    out.issues.push({ pointer, code, message });
-  const codeAddresses: CodeAddress[] = [];
+  const issue = (pointer: string, code: string, message: string, context?: Record<string, unknown>) =>
+    out.issues.push(context === undefined ? { pointer, code, message } : { pointer, code, message, context });
+  const graceful = memoize(gracefulNormalization);
+  const identifierSets: { password?: Set<string>; webauthn?: Set<string> } = {};
+  const codeAddresses = new Map<string, CodeAddress>();
+  const verifiableKeys = new Set<string>();
+  const recoveryKeys = new Set<string>();
+  const reusedVerifiable = new Set<object>();
+  const reusedRecovery = new Set<object>();
+  const storedVerifiable = new AddressIndex(
+    existing.verifiable as readonly DerivedVerifiableAddress[],
+    graceful,
+  );
+  const storedRecovery = new AddressIndex(existing.recovery as readonly DerivedRecoveryAddress[], graceful);
+  const maxIdentifiers = limits.maxIdentifiers ?? Number.POSITIVE_INFINITY;
+  const overCap = (size: number, max: number | undefined, pointer: string, what: string, name: string) => {
+    if (max === undefined || size < max) return;
+    issue(pointer, "too_many", `An identity may have at most ${max} ${what}; this value would be one more.`, {
+      limit: name,
+      maximum: max,
+    });
+    throw new CapReached();
+  };
 
-  for (const hit of hits) {
+  try {
+    for (const hit of hits) visit(hit);
+  } catch (e) {
+    if (!(e instanceof CapReached)) throw e;
+  }
+
+  for (const type of ["password", "webauthn"] as const) {
+    const set = identifierSets[type];
+    if (set) out.identifiers[type] = [...set];
+  }
+  if (out.identifiers.code) {
+    const sorted = sortByUtf8(
+      [...codeAddresses.values()],
+      (a) => a.address,
+      (a, b) => asciiOrder(a.channel, b.channel),
+    );
+    out.codeAddresses = sorted;
+    out.identifiers.code = [...new Set(sorted.map((a) => a.address))];
+  }
+  return out;
+
+  function visit(hit: ExtensionHit): void {
     const { extension: ext, pointer, format } = hit;
     const raw = str(hit.value);
     const creds = ext.credentials;
     for (const type of ["password", "webauthn"] as const) {
       if (creds?.[type]?.identifier !== true) continue;
-      out.identifiers[type] ??= [];
-      pushUnique(out.identifiers[type], gracefulNormalization(raw));
+      identifierSets[type] ??= new Set();
+      const set = identifierSets[type];
+      const identifier = graceful(raw);
+      if (identifier === "" || set.has(identifier)) continue;
+      overCap(set.size, maxIdentifiers, pointer, `${type} identifiers`, "maxIdentifiers");
+      set.add(identifier);
     }
     if (creds?.code?.identifier === true) {
       out.identifiers.code ??= [];
@@ -77,12 +132,15 @@ export function extractFromHits(hits: readonly ExtensionHit[], existing: Existin
           via === "sms"
             ? normalizePhoneStrict(raw)
             : format !== undefined && format !== "" && format !== "email"
-              ? gracefulNormalization(raw)
+              ? graceful(raw)
               : normalizeEmailStrict(raw);
-        if (!codeAddresses.some((a) => a.address === address && a.channel === via)) {
-          codeAddresses.push({ channel: via, address });
+        const key = addressKey(via, address);
+        if (!codeAddresses.has(key)) {
+          overCap(codeAddresses.size, maxIdentifiers, pointer, "code identifiers", "maxIdentifiers");
+          codeAddresses.set(key, { channel: via, address });
         }
       } catch (e) {
+        if (e instanceof CapReached) throw e;
         issue(pointer, "code_identifier", errorText(e));
       }
     }
@@ -93,13 +151,6 @@ export function extractFromHits(hits: readonly ExtensionHit[], existing: Existin
     if (ext.verification?.via) verification(ext.verification.via, raw, format, pointer);
     if (ext.recovery?.via) recovery(ext.recovery.via, raw, format, pointer);
   }
-
-  if (out.identifiers.code) {
-    codeAddresses.sort((a, b) => cmp(a.address, b.address) || cmp(a.channel, b.channel));
-    out.codeAddresses = codeAddresses;
-    out.identifiers.code = [...new Set(codeAddresses.map((a) => a.address))];
-  }
-  return out;
 
   function verification(via: AddressVia, raw: string, format: string | undefined, pointer: string): void {
     let effective = format ?? "";
@@ -129,9 +180,14 @@ export function extractFromHits(hits: readonly ExtensionHit[], existing: Existin
     } else {
       value = raw.trim();
     }
-    if (out.verifiableAddresses.some((a) => a.via === via && a.value === value)) return;
-    const found = reuse(existing.verifiable as readonly DerivedVerifiableAddress[], value, via);
-    if (found && out.verifiableAddresses.includes(found)) return;
+    const key = addressKey(via, value);
+    if (verifiableKeys.has(key)) return;
+    const found = storedVerifiable.get(via, graceful(value));
+    if (found && reusedVerifiable.has(found)) return;
+    const max = limits.maxVerifiableAddresses;
+    overCap(out.verifiableAddresses.length, max, pointer, "verifiable addresses", "maxVerifiableAddresses");
+    verifiableKeys.add(key);
+    if (found) reusedVerifiable.add(found);
     out.verifiableAddresses.push(found ?? { value, verified: false, via, status: "pending" });
   }
 
@@ -154,16 +210,14 @@ export function extractFromHits(hits: readonly ExtensionHit[], existing: Existin
       issue(pointer, "recovery_via", `recovery.via has unknown value ${JSON.stringify(via)}`);
       return;
     }
-    if (out.recoveryAddresses.some((a) => a.via === via && a.value === value)) return;
-    const found = reuse(existing.recovery as readonly DerivedRecoveryAddress[], value, via);
-    if (found && out.recoveryAddresses.includes(found)) return;
+    const key = addressKey(via, value);
+    if (recoveryKeys.has(key)) return;
+    const found = storedRecovery.get(via, graceful(value));
+    if (found && reusedRecovery.has(found)) return;
+    const max = limits.maxRecoveryAddresses;
+    overCap(out.recoveryAddresses.length, max, pointer, "recovery addresses", "maxRecoveryAddresses");
+    recoveryKeys.add(key);
+    if (found) reusedRecovery.add(found);
     out.recoveryAddresses.push(found ?? { value, via });
   }
-}
-
-function cmp(a: string, b: string): number {
-  // Byte order of UTF-8 equals code point order.
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return Buffer.compare(x, y);
 }

@@ -30,26 +30,27 @@ const DEFAULT_PAGE = 250;
  * every type). One more row than a page is asked for, to detect a next page.
  * @throws ValidationError | IdentityError `invalid_page_token`
  */
-export function toListQuery(options: ListIdentitiesOptions): {
+export function toListQuery(options: unknown): {
   query: ListIdentitiesQuery;
   pageSize: number;
   view: CredentialsView;
 } {
-  parsePayload(ListOptions, options);
-  const include = checkCredentialTypes(options.includeCredentials);
-  const pageSize = pageSizeOf(options.pageSize);
-  if (options.pageToken !== undefined && !isUuid(options.pageToken)) {
+  // The options are read once, from a plain copy (no getter or proxy of the caller runs afterwards).
+  const o = parsePayload(ListOptions, options) as ListIdentitiesOptions;
+  const include = checkCredentialTypes(o.includeCredentials);
+  const pageSize = pageSizeOf(o.pageSize);
+  if (o.pageToken !== undefined && !isUuid(o.pageToken)) {
     throw new IdentityError("invalid_page_token");
   }
   const query: ListIdentitiesQuery = { limit: pageSize + 1 };
-  if (options.pageToken !== undefined) query.after = options.pageToken.toLowerCase();
-  if (options.ids !== undefined) {
-    if (options.ids.length > MAX_PAGE) {
+  if (o.pageToken !== undefined) query.after = o.pageToken.toLowerCase();
+  if (o.ids !== undefined) {
+    if (o.ids.length > MAX_PAGE) {
       throw new ValidationError([
         { pointer: "/ids", code: "too_big", message: "The number of ids to filter must not exceed 500." },
       ]);
     }
-    const bad = options.ids.find((x) => !isUuid(x));
+    const bad = o.ids.find((x) => !isUuid(x));
     if (bad !== undefined) {
       throw new ValidationError([
         {
@@ -59,22 +60,22 @@ export function toListQuery(options: ListIdentitiesOptions): {
         },
       ]);
     }
-    query.ids = options.ids.map((x) => x.toLowerCase());
+    query.ids = o.ids.map((x) => x.toLowerCase());
   }
-  if (options.organizationId !== undefined) {
-    if (!isUuid(options.organizationId)) {
+  if (o.organizationId !== undefined) {
+    if (!isUuid(o.organizationId)) {
       throw new ValidationError([
         {
           pointer: "/organizationId",
           code: "invalid_uuid",
-          message: `Invalid UUID value \`${options.organizationId}\` for parameter \`organization_id\`.`,
+          message: `Invalid UUID value \`${o.organizationId}\` for parameter \`organization_id\`.`,
         },
       ]);
     }
-    query.organizationId = options.organizationId.toLowerCase();
+    query.organizationId = o.organizationId.toLowerCase();
   }
-  if (options.credentialsIdentifier !== undefined) {
-    const raw = options.credentialsIdentifier;
+  if (o.credentialsIdentifier !== undefined) {
+    const raw = o.credentialsIdentifier;
     const normalised = gracefulNormalization(raw);
     query.credentialsIdentifiers = IDENTIFIER_FILTER_TYPES.flatMap((type) =>
       NORMALISED_TYPES.includes(type) && normalised !== raw
@@ -86,7 +87,7 @@ export function toListQuery(options: ListIdentitiesOptions): {
     );
   }
   const view: CredentialsView =
-    options.includeCredentials !== undefined || options.credentialsIdentifier !== undefined
+    o.includeCredentials !== undefined || o.credentialsIdentifier !== undefined
       ? { mode: "declassified", include }
       : { mode: "none" };
   return { query, pageSize, view };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PasskeyImport, WebAuthnImport } from "../credentials/webauthn-payload.js";
 import { escapePointerToken, ValidationError, type ValidationIssue } from "../errors/index.js";
+import { MAX_JSON_DEPTH, toJsonInput } from "../json/json-input.js";
 import { INVALID_REGION_REASON, INVALID_STATE_MESSAGE, region, state, traits } from "./body-fields.js";
 import { applyGoNullSemantics, markRawJson } from "./go-nulls.js";
 import { JsonValueSchema } from "./json-value.js";
@@ -149,8 +150,7 @@ export type JsonPatchOperation = {
   from?: string;
 };
 
-/** Deepest nesting accepted in a payload (recursive validators and copies must never exhaust the stack). */
-export const MAX_JSON_DEPTH = 256;
+export { MAX_JSON_DEPTH };
 
 /**
  * The pointer of the first value nested deeper than `max`, or undefined when none is. Recursion stops at `max`
@@ -213,7 +213,10 @@ function kratosTexts(issues: readonly ValidationIssue[]): { message?: string; re
 }
 
 /**
- * Parses a payload with a zod schema.
+ * Parses a payload with a zod schema, after copying it once into plain JSON data ({@link toJsonInput}: no getter,
+ * proxy trap or coercion trap of the caller's value runs afterwards, nesting and size are bounded).
+ * `opaque` pointers (`*` matches any one token, e.g. the `create` of every batch entry) are left for the caller
+ * to parse on their own.
  * @throws ValidationError (`validation_failed`, 400) with one issue per problem.
  */
 export function parsePayload<T extends z.ZodType>(
@@ -221,18 +224,10 @@ export function parsePayload<T extends z.ZodType>(
   input: unknown,
   root = "",
   maxDepth = MAX_JSON_DEPTH,
+  opaque: readonly string[] = [],
 ): z.output<T> {
-  const tooDeep = Number.isFinite(maxDepth) ? pointerDeeperThan(input, maxDepth) : undefined;
-  if (tooDeep !== undefined) {
-    throw new ValidationError([
-      {
-        pointer: root + tooDeep,
-        code: "too_deep",
-        message: `JSON nested deeper than ${maxDepth} levels is not accepted.`,
-      },
-    ]);
-  }
-  const result = schema.safeParse(input);
+  const data = toJsonInput(input, { root, maxDepth, opaque });
+  const result = schema.safeParse(data);
   if (!result.success) {
     const issues = issuesFromZod(result.error, root);
     throw new ValidationError(issues, kratosTexts(issues));

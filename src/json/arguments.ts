@@ -1,4 +1,4 @@
-import { IdentityError, ValidationError } from "../errors/index.js";
+import { IdentityError, isIdentityError, ValidationError } from "../errors/index.js";
 import type { JsonObject } from "../identity/identity.js";
 import { toJsonInput } from "./json-input.js";
 
@@ -52,13 +52,15 @@ export function readConfiguration<K extends string>(
   keys: readonly K[],
 ): Partial<Record<K, unknown>> {
   if (value === undefined) return {};
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new IdentityError("invalid_configuration", { reason: `${name} must be an object` });
-  }
+  const notAnObject = () =>
+    new IdentityError("invalid_configuration", { reason: `${name} must be an object` });
+  if (value === null || typeof value !== "object") throw notAnObject();
   let present: string[];
   try {
+    if (Array.isArray(value)) throw notAnObject();
     present = Object.keys(value);
-  } catch {
+  } catch (e) {
+    if (isIdentityError(e)) throw e;
     throw new IdentityError("invalid_configuration", { reason: `${name} could not be read` });
   }
   const unknown = present.find((key) => !(keys as readonly string[]).includes(key));

@@ -25,7 +25,7 @@ function model(input: string): bigint | "error" {
     part.lastIndex = at;
     const [whole = "", int = "", frac, unit = ""] = part.exec(body) ?? [];
     if (whole === "" || (int === "" && !frac)) return "error";
-    const scale = units[unit];
+    const scale = Object.hasOwn(units, unit) ? units[unit] : undefined;
     if (scale === undefined) return "error";
     const intValue = BigInt(int || "0");
     if (intValue * scale > TWO_63) return "error";

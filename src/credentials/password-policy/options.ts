@@ -83,9 +83,13 @@ export function resolvePasswordPolicyOptions(
 ): ResolvedPasswordPolicyOptions {
   const parsed = schema.safeParse(readConfiguration(options, "passwordPolicy", POLICY_KEYS));
   if (!parsed.success) {
-    const reason = parsed.error.issues
-      .map((i) => `passwordPolicy.${i.path.join(".")}: ${i.message}`)
-      .join("; ");
+    let reason: string;
+    try {
+      // zod words its issues lazily, from the input: a hostile member value can throw here.
+      reason = parsed.error.issues.map((i) => `passwordPolicy.${i.path.join(".")}: ${i.message}`).join("; ");
+    } catch {
+      reason = "passwordPolicy: an option has a value of the wrong kind";
+    }
     throw new IdentityError("invalid_configuration", { reason });
   }
   const o = parsed.data;

@@ -1,3 +1,5 @@
+import { ValidationError } from "../../errors/index.js";
+import { toJsonInput } from "../../json/json-input.js";
 import { utf8ByteLength } from "./byte-length.js";
 import { isCommonPassword } from "./common-passwords.js";
 import { breachCheckFailed, breached, invalidType, tooLong, tooShort, tooSimilar } from "./issues.js";
@@ -16,6 +18,17 @@ export interface PasswordPolicy {
    * @throws ValidationError `validation_failed` with one issue at `/password` whose `code` names the rule.
    */
   check(password: string, identifiers: readonly string[]): Promise<void>;
+}
+
+/** The identifiers argument as a plain array (read once). @throws ValidationError at `/identifiers` */
+function identifierList(identifiers: unknown): unknown[] {
+  const copy = toJsonInput(identifiers, { root: "/identifiers", maxDepth: 2 });
+  if (!Array.isArray(copy)) {
+    throw new ValidationError([
+      { pointer: "/identifiers", code: "invalid_type", message: "expected an array of identifiers" },
+    ]);
+  }
+  return copy;
 }
 
 /**
@@ -56,7 +69,7 @@ export function createPasswordPolicy(options: PasswordPolicyOptions = {}): Passw
       if (o.maxBytes !== undefined && bytes > o.maxBytes) throw tooLong(o.maxBytes, bytes);
 
       if (o.identifierSimilarityCheck) {
-        for (const identifier of identifiers) {
+        for (const identifier of identifierList(identifiers)) {
           if (typeof identifier === "string" && isTooSimilarToIdentifier(identifier, password)) {
             throw tooSimilar();
           }

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { IdentityError } from "../../errors/index.js";
+import { toJsonInput } from "../../json/json-input.js";
 import { ARGON2_BOUNDS, ARGON2_MAX_WORK_KIB } from "./verifiers/argon2.js";
 import { BCRYPT_MAX_COST, BCRYPT_MIN_COST } from "./verifiers/bcrypt.js";
 
@@ -81,7 +82,8 @@ const schema = z.strictObject({
 export function resolveHashingOptions(options: HashingOptions = {}): ResolvedHashingOptions {
   let parsed: ReturnType<typeof schema.safeParse>;
   try {
-    parsed = schema.safeParse(options);
+    // A plain copy first: zod reads the input again when it words its issues, outside this try.
+    parsed = schema.safeParse(toJsonInput(options, { maxDepth: 4 }));
   } catch (cause) {
     // A revoked proxy or a throwing getter: reading the options failed.
     throw new IdentityError("invalid_configuration", {

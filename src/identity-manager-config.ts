@@ -3,6 +3,7 @@ import type { HashingOptions } from "./credentials/password/password-hasher.js";
 import type { PasswordPolicyOptions } from "./credentials/password-policy/index.js";
 import type { IdentityError } from "./errors/index.js";
 import type { CredentialsType, Identity } from "./identity/identity.js";
+import type { IdentityLimits } from "./identity/limits.js";
 import type { LinkBuilders } from "./recovery/flows.js";
 import type { JsonSchema } from "./schema/schema-registry.js";
 import type { StorageAdapter } from "./storage/storage-adapter.js";
@@ -28,6 +29,25 @@ export interface IdentityManagerOptions {
   now?: () => Date;
   /** Most entries with a clear-text password in one batch (Kratos: 200). @default 200 */
   maxClearTextPasswordsPerBatch?: number;
+  /**
+   * Size caps on one identity, checked on create, update, patch and every batch entry (Kratos has none). Past a
+   * cap the write fails with `validation_failed` (400) and nothing is stored; the issue's `code` is `too_many`
+   * (or `too_large` for the traits), its `context` names the cap (`limit`) and its value (`maximum`). Each cap is
+   * a positive integer, or `Infinity` to lift it; omitted ones keep their defaults. Units and defaults:
+   *
+   * - `maxIdentifiers`: identifiers per credential type — password, webauthn and code identifiers derived from
+   *   the traits (code counts address + channel pairs), oidc / saml links after an import. @default 100
+   * - `maxVerifiableAddresses`: verifiable addresses derived from the traits, or given on create or in a patch.
+   *   @default 100
+   * - `maxRecoveryAddresses`: the same for recovery addresses. @default 100
+   * - `maxTraitsBytes`: `traits` as JSON text (`JSON.stringify`), in UTF-8 bytes, checked before the schema runs.
+   *   @default 65536 (64 KiB)
+   *
+   * Every step of a write is linear in these sizes; at the defaults the largest accepted identity blocks the
+   * event loop for a few milliseconds (bench/large-identity.bench.ts).
+   * @throws IdentityError `invalid_configuration` (from the constructor) for an unknown cap or a bad value.
+   */
+  limits?: Partial<IdentityLimits>;
   /**
    * Keys for HMAC-ing recovery and verification tokens at rest (each at least 16 characters): the first signs,
    * all verify, so keys rotate by prepending. @default one random key per instance (tokens die with the process)

@@ -10,6 +10,13 @@ import {
   type WriteContext,
 } from "./apply-extraction.js";
 import type { CredentialsMap, JsonValue, StoredIdentity } from "./identity.js";
+import {
+  checkGivenAddresses,
+  checkLinks,
+  checkTraitsSize,
+  type IdentityLimits,
+  resolveIdentityLimits,
+} from "./limits.js";
 import { jsonOrNull } from "./patched-document.js";
 import { CreateIdentityBody, type ImportCredentials, parsePayload } from "./payloads.js";
 import { validateTraits } from "./validate-traits.js";
@@ -21,12 +28,16 @@ export interface IdentityBuilderDeps {
   hasher: PasswordHasher;
   newId: () => string;
   now: () => Date;
+  /** Size caps (see {@link IdentityLimits}); omitted fields take their defaults. */
+  limits?: Partial<IdentityLimits> | undefined;
 }
 
 /**
  * Turns payloads into identities ready to store, in the order of Kratos's create path: parse strictly, check
  * imported hashes (cheap, before anything else), validate traits and derive identifiers and addresses, then hash
- * clear-text passwords (the expensive step, skipped for invalid input) and assemble.
+ * clear-text passwords (the expensive step, skipped for invalid input) and assemble. Size caps are checked
+ * before the schema runs (traits bytes, given addresses, imported links) and while deriving (identifiers and
+ * addresses); every step is linear in the size of the identity.
  */
 export class IdentityBuilder {
   readonly #schemas: SchemaRegistry;
@@ -34,22 +45,37 @@ export class IdentityBuilder {
   readonly #hasher: PasswordHasher;
   readonly #newId: () => string;
   readonly #now: () => Date;
+  readonly #limits: Readonly<IdentityLimits>;
 
+  /** @throws IdentityError `invalid_configuration` for malformed `limits`. */
   constructor(deps: IdentityBuilderDeps) {
     this.#schemas = deps.schemas;
     this.#defaultSchemaId = deps.defaultSchemaId;
     this.#hasher = deps.hasher;
     this.#newId = deps.newId;
     this.#now = deps.now;
+    this.#limits = resolveIdentityLimits(deps.limits);
+  }
+
+  /** The caps in force. */
+  get limits(): Readonly<IdentityLimits> {
+    return this.#limits;
   }
 
   #writeContext(now: string): WriteContext {
     return { now, newId: this.#newId };
   }
 
-  /** Builds a new identity from a create body. @throws IdentityError (validation, schema, hash) */
+  /**
+   * Builds a new identity from a create body.
+   * @throws ValidationError (`too_large` / `too_many` past a cap) | IdentityError (schema, hash)
+   */
   async prepareCreate(input: unknown): Promise<StoredIdentity> {
     const body = parsePayload(CreateIdentityBody, input);
+    const limits = this.#limits;
+    checkTraitsSize(body.traits, limits.maxTraitsBytes);
+    checkGivenAddresses({ verifiable: body.verifiable_addresses, recovery: body.recovery_addresses }, limits);
+    checkLinks(linkCounts(body.credentials), limits);
     const now = this.#now().toISOString();
     const id = this.#newId();
     const schema = this.#schemas.require(body.schema_id || this.#defaultSchemaId);
@@ -67,9 +93,10 @@ export class IdentityBuilder {
         via: a.via || "email",
       })),
     };
-    const { traits, extraction } = validateTraits(schema, (body.traits ?? {}) as JsonValue, existing);
+    const { traits, extraction } = validateTraits(schema, (body.traits ?? {}) as JsonValue, existing, limits);
     const ctx = this.#writeContext(now);
     let credentials = await importCredentials({}, body.credentials, this.#importContext(id, now));
+    checkLinks(mergedLinkCounts(credentials, body.credentials), limits);
     credentials = applyIdentifiers(credentials, extraction, now);
     return {
       id,
@@ -98,25 +125,41 @@ export class IdentityBuilder {
     };
   }
 
-  /** Revalidates `next` against its schema, imports credentials onto it, re-derives identifiers and addresses. */
+  /**
+   * Revalidates `next` against its schema, imports credentials onto it, re-derives identifiers and addresses.
+   * `next` carries the stored addresses; `existing` the ones to reuse (the stored ones on update, the patched
+   * ones on patch), refused past the caps unless the stored identity already had that many.
+   * @throws ValidationError (`too_large` / `too_many` past a cap) | IdentityError (schema, hash)
+   */
   async revalidate(
     next: StoredIdentity,
     existing: Pick<StoredIdentity, "verifiable_addresses" | "recovery_addresses">,
     credentials: ImportCredentials | undefined,
     now: string,
   ): Promise<StoredIdentity> {
+    const limits = this.#limits;
+    checkTraitsSize(next.traits, limits.maxTraitsBytes);
+    checkGivenAddresses(
+      { verifiable: existing.verifiable_addresses, recovery: existing.recovery_addresses },
+      limits,
+      { verifiable: next.verifiable_addresses.length, recovery: next.recovery_addresses.length },
+    );
+    checkLinks(linkCounts(credentials), limits);
     const schema = this.#schemas.require(next.schema_id);
     precheckCredentials(credentials, { validateHash: validateImportedHash });
-    const { traits, extraction } = validateTraits(schema, next.traits, {
-      verifiable: existing.verifiable_addresses,
-      recovery: existing.recovery_addresses,
-    });
+    const { traits, extraction } = validateTraits(
+      schema,
+      next.traits,
+      { verifiable: existing.verifiable_addresses, recovery: existing.recovery_addresses },
+      limits,
+    );
     const ctx = this.#writeContext(now);
     let creds: CredentialsMap = await importCredentials(
       next.credentials,
       credentials,
       this.#importContext(next.id, now),
     );
+    checkLinks(mergedLinkCounts(creds, credentials), limits);
     creds = applyIdentifiers(creds, extraction, now);
     return {
       ...next,
@@ -135,6 +178,19 @@ export class IdentityBuilder {
       ),
     };
   }
+}
+
+/** Number of oidc / saml links an import body carries. */
+function linkCounts(body: ImportCredentials | undefined) {
+  return { oidc: body?.oidc?.config.providers.length, saml: body?.saml?.config.providers.length };
+}
+
+/** Number of identifiers of the oidc / saml credentials an import body touched, after the merge. */
+function mergedLinkCounts(merged: CredentialsMap, body: ImportCredentials | undefined) {
+  return {
+    oidc: body?.oidc ? merged.oidc?.identifiers.length : undefined,
+    saml: body?.saml ? merged.saml?.identifiers.length : undefined,
+  };
 }
 
 /** Stamps `updated_at` on addresses whose content differs from the stored record with the same id. */

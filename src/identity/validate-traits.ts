@@ -1,4 +1,9 @@
-import { type ExistingAddresses, type Extraction, extractFromHits } from "../addresses/extract.js";
+import {
+  type ExistingAddresses,
+  type Extraction,
+  type ExtractionLimits,
+  extractFromHits,
+} from "../addresses/extract.js";
 import { toE164IfValidPhone } from "../addresses/normalize.js";
 import { ValidationError, type ValidationIssue } from "../errors/index.js";
 import { isPhoneChannel } from "../schema/kratos-extension.js";
@@ -17,12 +22,14 @@ export interface ValidatedTraits {
  * Validates traits against an identity schema the way Kratos's `identity/validator.go` does: phone traits routed
  * to an sms channel are first rewritten to E.164 (when they parse), then the schema is checked while the
  * `ory.sh/kratos` extension collects identifiers and addresses; existing addresses are reused when they match.
+ * Derivation stops at the first value past one of `limits` (issue code `too_many` at that value's pointer).
  * @throws ValidationError with every schema and extension issue, pointers rooted at the identity (`/traits/...`).
  */
 export function validateTraits(
   schema: RegisteredSchema,
   traits: JsonValue,
   existing: ExistingAddresses,
+  limits: ExtractionLimits = {},
 ): ValidatedTraits {
   const document = { traits: cloneJson(traits) };
   let result = schema.validate(document);
@@ -38,7 +45,7 @@ export function validateTraits(
     }
     if (rewritten) result = schema.validate(document);
   }
-  const extraction = extractFromHits(result.hits, existing);
+  const extraction = extractFromHits(result.hits, existing, limits);
   const issues = dedupeIssues([...result.issues, ...extraction.issues]);
   if (issues.length > 0) throw new ValidationError(issues);
   return { traits: document.traits as JsonValue, extraction };

@@ -1,0 +1,160 @@
+import { IdentityError, ValidationError } from "../errors/index.js";
+
+/**
+ * Size caps on one identity, checked on every create, update, patch and batch entry. Beyond a cap the write is
+ * `validation_failed` (400), nothing is stored, and the issue names the cap (`context.limit`) and its value
+ * (`context.maximum`). Each cap is a positive integer, or `Infinity` to lift it. Kratos has no such caps; the
+ * defaults are far above what a person's identity holds and keep the largest accepted identity's write to a few
+ * milliseconds of event-loop time (see bench/large-identity.bench.ts).
+ */
+export interface IdentityLimits {
+  /**
+   * Most identifiers one credential type may hold: the password, webauthn and code identifiers derived from the
+   * traits (code counts (address, channel) pairs), and the oidc / saml links (`provider:subject`) after an import.
+   * @default 100
+   */
+  maxIdentifiers: number;
+  /** Most verifiable addresses, derived from the traits or given on create / in a patch. @default 100 */
+  maxVerifiableAddresses: number;
+  /** Most recovery addresses, derived from the traits or given on create / in a patch. @default 100 */
+  maxRecoveryAddresses: number;
+  /**
+   * Largest `traits`, in bytes of their UTF-8 JSON text (`JSON.stringify`, no white space). Checked before the
+   * schema runs. 64 KiB is four times the 16 kB Auth0 recommends as the practical ceiling of a user's metadata.
+   * @default 65536
+   */
+  maxTraitsBytes: number;
+}
+
+/** The caps used when {@link IdentityLimits} fields are not given. */
+export const DEFAULT_IDENTITY_LIMITS: Readonly<IdentityLimits> = Object.freeze({
+  maxIdentifiers: 100,
+  maxVerifiableAddresses: 100,
+  maxRecoveryAddresses: 100,
+  maxTraitsBytes: 64 * 1024,
+});
+
+const LIMIT_NAMES = Object.keys(DEFAULT_IDENTITY_LIMITS) as (keyof IdentityLimits)[];
+
+/**
+ * The caps to use: defaults overridden by `options`, frozen.
+ * @throws IdentityError `invalid_configuration` when `options` is not an object, names an unknown cap, or gives a
+ *   cap that is not a positive integer or `Infinity`.
+ */
+export function resolveIdentityLimits(options: unknown): Readonly<IdentityLimits> {
+  if (options === undefined) return DEFAULT_IDENTITY_LIMITS;
+  const fail = (reason: string): never => {
+    throw new IdentityError("invalid_configuration", { reason: `limits: ${reason}` });
+  };
+  if (options === null || typeof options !== "object" || Array.isArray(options)) fail("must be an object");
+  const out: IdentityLimits = { ...DEFAULT_IDENTITY_LIMITS };
+  for (const key of Object.keys(options as object)) {
+    if (!(LIMIT_NAMES as string[]).includes(key)) fail(`unknown limit ${JSON.stringify(key)}`);
+    const value = (options as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    if (
+      typeof value !== "number" ||
+      !(value === Number.POSITIVE_INFINITY || (Number.isInteger(value) && value > 0))
+    )
+      fail(`${key} must be a positive integer or Infinity`);
+    out[key as keyof IdentityLimits] = value as number;
+  }
+  return Object.freeze(out);
+}
+
+/** The issue for a count over its cap, at `pointer`. */
+export function tooMany(
+  pointer: string,
+  limit: keyof IdentityLimits,
+  maximum: number,
+  what: string,
+  count: number,
+) {
+  return {
+    pointer,
+    code: "too_many",
+    message: `An identity may have at most ${maximum} ${what}; got ${count}.`,
+    context: { limit, maximum, actual: count },
+  };
+}
+
+/** @throws ValidationError (issue code `too_many`) when `count` exceeds `maximum`. */
+export function checkCount(
+  count: number,
+  maximum: number,
+  pointer: string,
+  limit: keyof IdentityLimits,
+  what: string,
+): void {
+  if (count > maximum) throw new ValidationError([tooMany(pointer, limit, maximum, what, count)]);
+}
+
+/** UTF-8 bytes of `traits` written as JSON (`{}` for undefined), or undefined when they are not JSON data. */
+function traitsBytes(traits: unknown): number | undefined {
+  try {
+    return Buffer.byteLength(JSON.stringify(traits ?? {}) ?? "", "utf8");
+  } catch {
+    return undefined; // a bigint or a cycle: not JSON data, left to the schema validation to report
+  }
+}
+
+/**
+ * Refuses traits larger than `maximum` bytes of JSON before any schema work.
+ * @throws ValidationError at `/traits`, issue code `too_large`.
+ */
+export function checkTraitsSize(traits: unknown, maximum: number): void {
+  if (maximum === Number.POSITIVE_INFINITY) return;
+  const bytes = traitsBytes(traits);
+  if (bytes === undefined || bytes <= maximum) return;
+  throw new ValidationError([
+    {
+      pointer: "/traits",
+      code: "too_large",
+      message: `The traits may hold at most ${maximum} bytes of JSON; got ${bytes}.`,
+      context: { limit: "maxTraitsBytes", maximum, actual: bytes },
+    },
+  ]);
+}
+
+/**
+ * Refuses a create body or a patched document that carries more addresses than the caps allow, before they are
+ * indexed. `floor` lifts each cap to what the identity already stores, so an identity stored under larger caps can
+ * still be written as long as the write does not grow it.
+ * @throws ValidationError at `/verifiable_addresses` or `/recovery_addresses`, issue code `too_many`.
+ */
+export function checkGivenAddresses(
+  given: {
+    verifiable?: readonly unknown[] | null | undefined;
+    recovery?: readonly unknown[] | null | undefined;
+  },
+  limits: Readonly<IdentityLimits>,
+  floor: { verifiable: number; recovery: number } = { verifiable: 0, recovery: 0 },
+): void {
+  const verifiable = given.verifiable?.length ?? 0;
+  const recovery = given.recovery?.length ?? 0;
+  const maxVerifiable = Math.max(limits.maxVerifiableAddresses, floor.verifiable);
+  const maxRecovery = Math.max(limits.maxRecoveryAddresses, floor.recovery);
+  checkCount(
+    verifiable,
+    maxVerifiable,
+    "/verifiable_addresses",
+    "maxVerifiableAddresses",
+    "verifiable addresses",
+  );
+  checkCount(recovery, maxRecovery, "/recovery_addresses", "maxRecoveryAddresses", "recovery addresses");
+}
+
+/**
+ * Refuses oidc / saml link counts over `maxIdentifiers`: call it with the number of links an import body carries
+ * (before merging them) and with the number of identifiers the merged credential holds (after).
+ * @throws ValidationError at `/credentials/<type>/config/providers`, issue code `too_many`.
+ */
+export function checkLinks(
+  counts: { oidc?: number | undefined; saml?: number | undefined },
+  limits: Readonly<IdentityLimits>,
+): void {
+  for (const type of ["oidc", "saml"] as const) {
+    const pointer = `/credentials/${type}/config/providers`;
+    checkCount(counts[type] ?? 0, limits.maxIdentifiers, pointer, "maxIdentifiers", `${type} links`);
+  }
+}

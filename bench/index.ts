@@ -6,6 +6,7 @@ import { authBenchmark } from "./auth.bench.js";
 import { clearTextImportBenchmark } from "./clear-text-import.bench.js";
 import { eventLoopBenchmark } from "./event-loop.bench.js";
 import { importBenchmark } from "./import.bench.js";
+import { largeIdentityBenchmark } from "./large-identity.bench.js";
 import { legacyBenchmark } from "./legacy-verifiers.bench.js";
 import { loginTimingBenchmark } from "./login-timing.bench.js";
 
@@ -17,6 +18,7 @@ const suites: Record<string, () => Promise<Record<string, number>>> = {
   legacy: legacyBenchmark,
   clear_text_import: clearTextImportBenchmark,
   login_timing: loginTimingBenchmark,
+  large_identity: largeIdentityBenchmark,
 };
 
 for (const [name, run] of Object.entries(suites)) {

@@ -1,5 +1,7 @@
 import { RE2JS } from "re2js";
 import { IdentityError, type ValidationIssue } from "../errors/index.js";
+import { stringArgument } from "../json/arguments.js";
+import { toJsonInput } from "../json/json-input.js";
 import { Ajv2020, AjvDraft07, type AjvInstance, type ValidateFunction } from "./ajv.js";
 import { addIdentityFormats } from "./formats.js";
 import {
@@ -52,9 +54,12 @@ export interface SchemaRegistryOptions {
 const MAX_SCHEMA_BYTES = 1024 * 1024;
 const DRAFT_2020 = /json-schema\.org\/draft\/(2019-09|2020-12)\/schema/;
 
-/** base64url without padding, as Kratos's `schema.IDToURL`. */
+/**
+ * base64url without padding, as Kratos's `schema.IDToURL`.
+ * @throws ValidationError `validation_failed` at `/id` when `id` is not a string.
+ */
 export function schemaIdToBase64(id: string): string {
-  return Buffer.from(id, "utf8").toString("base64url");
+  return Buffer.from(stringArgument(id, "/id"), "utf8").toString("base64url");
 }
 
 function deepFreeze<T>(v: T): T {
@@ -164,11 +169,21 @@ export class SchemaRegistry {
         ...(cause === undefined ? {} : { cause }),
       });
     };
+    if (typeof id !== "string") {
+      throw new IdentityError("invalid_configuration", {
+        reason: "The identity schema id must be a string.",
+      });
+    }
     if (id === "") fail("the schema id must not be empty");
     if (this.#byId.has(id)) fail("a schema with this id is already registered");
-    if (!schema || typeof schema !== "object" || Array.isArray(schema))
-      fail("the schema must be a JSON object");
-    const text = JSON.stringify(schema);
+    let data: unknown;
+    try {
+      data = toJsonInput(schema, { maxDepth: 128 });
+    } catch (e) {
+      return fail(`the schema is not JSON: ${(e as IdentityError).issues[0]?.message ?? ""}`, e);
+    }
+    if (!data || typeof data !== "object" || Array.isArray(data)) fail("the schema must be a JSON object");
+    const text = JSON.stringify(data);
     if (Buffer.byteLength(text) > MAX_SCHEMA_BYTES) fail("the schema is larger than 1 MiB");
     const copy = deepFreeze(JSON.parse(text) as JsonSchema);
     const metaProblem = checkIdentityMetaRules(copy);
@@ -198,6 +213,7 @@ export class SchemaRegistry {
 
   /** Looks a schema up by id or by the base64url of its id (as in a `schema_url`). */
   get(idOrBase64: string): RegisteredSchema | undefined {
+    if (typeof idOrBase64 !== "string") return undefined;
     return this.#byId.get(idOrBase64) ?? this.#byBase64.get(idOrBase64);
   }
 
@@ -206,9 +222,11 @@ export class SchemaRegistry {
    * @throws IdentityError `schema_not_found` (400)
    */
   require(id: string): RegisteredSchema {
-    const found = this.get(id);
-    if (!found)
-      throw new IdentityError("schema_not_found", { reason: `Unable to find JSON Schema ID: ${id}` });
+    const found = typeof id === "string" ? this.get(id) : undefined;
+    if (!found) {
+      const named = typeof id === "string" ? id : "(not a string)";
+      throw new IdentityError("schema_not_found", { reason: `Unable to find JSON Schema ID: ${named}` });
+    }
     return found;
   }
 

@@ -1,0 +1,250 @@
+import { v7 as uuidv7 } from "uuid";
+import { MAX_PASSWORD_BYTES } from "../credentials/authenticate-password.js";
+import { BCRYPT_MAX_PASSWORD_BYTES } from "../credentials/password/hashers/bcrypt.js";
+import { createPasswordHasher, type PasswordHasher } from "../credentials/password/password-hasher.js";
+import {
+  createPasswordPolicy,
+  type PasswordPolicy,
+  type PasswordPolicyOptions,
+} from "../credentials/password-policy/index.js";
+import { IdentityError } from "../errors/index.js";
+import type { Identity, StoredIdentity } from "../identity/identity.js";
+import { IdentityBuilder } from "../identity/identity-builder.js";
+import { type CredentialsView, toIdentityJson } from "../identity/serialize.js";
+import type { IdentityManagerOptions } from "../identity-manager-config.js";
+import { readConfiguration } from "../json/arguments.js";
+import { toJsonInput } from "../json/json-input.js";
+import type { FlowDeps, LinkBuilders } from "../recovery/flows.js";
+import { createTokenDigester } from "../recovery/token-secrets.js";
+import { DEFAULT_SCHEMA_ID } from "../schema/presets.js";
+import { type JsonSchema, SchemaRegistry } from "../schema/schema-registry.js";
+import { IdentityWriter, uuidGenerator } from "../storage/identity-writer.js";
+import { MemoryStorage } from "../storage/memory/memory-storage.js";
+import { RuntimeStorage } from "../storage/runtime-storage.js";
+import type { StorageAdapter } from "../storage/storage-adapter.js";
+
+/** What every service of the manager shares: built once from the options, never changed afterwards. */
+export interface ServiceContext {
+  readonly storage: RuntimeStorage;
+  readonly writer: IdentityWriter;
+  readonly schemas: SchemaRegistry;
+  readonly hasher: PasswordHasher;
+  readonly builder: IdentityBuilder;
+  readonly policy: PasswordPolicy;
+  readonly flows: FlowDeps;
+  readonly links: Required<LinkBuilders>;
+  readonly hooks: NonNullable<IdentityManagerOptions["hooks"]>;
+  readonly now: () => Date;
+  readonly maxClearTextPasswordsPerBatch: number;
+  /** Kratos's admin JSON of a stored identity (`metadata_admin` included). */
+  serialize(stored: StoredIdentity, credentials: CredentialsView): Identity;
+}
+
+const OPTION_KEYS = [
+  "storage",
+  "schemas",
+  "defaultSchemaId",
+  "publicUrl",
+  "hashing",
+  "generateId",
+  "now",
+  "maxClearTextPasswordsPerBatch",
+  "secrets",
+  "links",
+  "passwordPolicy",
+  "hooks",
+  "limits",
+] as const;
+
+function invalid(reason: string): IdentityError {
+  return new IdentityError("invalid_configuration", { reason });
+}
+
+function optional<T>(
+  value: unknown,
+  name: string,
+  check: (v: unknown) => boolean,
+  expected: string,
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (!check(value)) throw invalid(`${name} must be ${expected}`);
+  return value as T;
+}
+
+const isFunction = (v: unknown) => typeof v === "function";
+const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Wraps a host callback so that its failure (a throw, or a result `check` refuses) is `invalid_configuration`
+ * naming the option, with the host's error on `cause` only (its text never reaches a client).
+ */
+function hostCallback<A extends unknown[], R>(
+  callback: ((...args: A) => R) | undefined,
+  name: string,
+  check: (result: R) => R,
+): ((...args: A) => R) | undefined {
+  if (callback === undefined) return undefined;
+  return (...args: A) => {
+    let result: R;
+    try {
+      result = callback(...args);
+    } catch (cause) {
+      throw new IdentityError("invalid_configuration", { reason: `${name} threw.`, cause });
+    }
+    return check(result);
+  };
+}
+
+/** The `schemas` option as plain JSON (each schema is JSON; a throwing getter or proxy is refused here). */
+function schemasOption(value: unknown): Record<string, JsonSchema> {
+  let copy: unknown;
+  try {
+    copy = toJsonInput(value, { maxDepth: 130 });
+  } catch (cause) {
+    throw new IdentityError("invalid_configuration", {
+      reason: "schemas must be an object of JSON Schemas",
+      cause,
+    });
+  }
+  if (!isObject(copy)) throw invalid("schemas must be an object of JSON Schemas");
+  return copy as Record<string, JsonSchema>;
+}
+
+function secretsOption(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  let copy: unknown;
+  try {
+    copy = toJsonInput(value, { maxDepth: 2 });
+  } catch {
+    copy = undefined;
+  }
+  if (!Array.isArray(copy) || copy.some((s) => typeof s !== "string")) {
+    throw invalid("secrets must be an array of strings of at least 16 characters");
+  }
+  return copy as string[];
+}
+
+/** The links handed out with tokens, Kratos's URLs under `publicUrl` unless the host builds its own. */
+function linkBuilders(publicUrl: string, custom: Partial<LinkBuilders>): Required<LinkBuilders> {
+  const base = publicUrl.replace(/\/+$/, "");
+  const q = encodeURIComponent;
+  return {
+    recoveryLink: ({ flowId, token }) => `${base}/self-service/recovery?flow=${q(flowId)}&token=${q(token)}`,
+    recoveryCode: ({ flowId }) => `${base}/self-service/recovery?flow=${q(flowId)}`,
+    verificationLink: ({ flowId, token }) =>
+      `${base}/self-service/verification?flow=${q(flowId)}&token=${q(token)}`,
+    verificationCode: ({ flowId }) => `${base}/self-service/verification?flow=${q(flowId)}`,
+    ...custom,
+  };
+}
+
+/**
+ * Checks the manager's options and builds the shared context. Every option is read once; a value of the wrong
+ * kind, a throwing getter or an unknown option is `invalid_configuration`, never a `TypeError`.
+ * @throws IdentityError `invalid_configuration`
+ */
+export function createServiceContext(input: unknown): ServiceContext {
+  const o = readConfiguration(input, "options", OPTION_KEYS);
+  const adapter =
+    optional<StorageAdapter>(o.storage, "storage", isObject, "a StorageAdapter") ?? new MemoryStorage();
+  const storage = new RuntimeStorage(adapter);
+  const now =
+    hostCallback(optional<() => Date>(o.now, "now", isFunction, "a function"), "now", (d) => {
+      if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw invalid("now must return a valid Date");
+      return d;
+    }) ?? (() => new Date());
+  const publicUrl =
+    optional<string>(o.publicUrl, "publicUrl", (v) => typeof v === "string", "a string") ??
+    "http://127.0.0.1:4433";
+  const schemas = new SchemaRegistry({
+    publicUrl,
+    ...(o.schemas === undefined ? {} : { schemas: schemasOption(o.schemas) }),
+  });
+  const defaultSchemaId =
+    optional<string>(o.defaultSchemaId, "defaultSchemaId", (v) => typeof v === "string", "a string") ??
+    DEFAULT_SCHEMA_ID;
+  if (!schemas.get(defaultSchemaId)) {
+    throw invalid(`defaultSchemaId "${defaultSchemaId}" is not a registered schema`);
+  }
+  const hasher = createPasswordHasher(o.hashing as IdentityManagerOptions["hashing"]);
+  const newId = uuidGenerator(
+    optional<() => string>(o.generateId, "generateId", isFunction, "a function") ?? uuidv7,
+  );
+  const maxClearText =
+    optional<number>(
+      o.maxClearTextPasswordsPerBatch,
+      "maxClearTextPasswordsPerBatch",
+      (v) => Number.isInteger(v) && (v as number) >= 0,
+      "an integer >= 0",
+    ) ?? 200;
+  const policyOptions = readConfiguration(o.passwordPolicy, "passwordPolicy", [
+    "minLength",
+    "maxBytes",
+    "identifierSimilarityCheck",
+    "commonPasswordCheck",
+    "breachedPasswordChecker",
+    "maxBreaches",
+    "ignoreCheckerErrors",
+  ]);
+  const bcrypt = hasher.algorithm === "bcrypt";
+  if (
+    bcrypt &&
+    typeof policyOptions.minLength === "number" &&
+    policyOptions.minLength > BCRYPT_MAX_PASSWORD_BYTES
+  ) {
+    throw invalid(
+      `passwordPolicy.minLength cannot exceed bcrypt's maximum of ${BCRYPT_MAX_PASSWORD_BYTES} bytes.`,
+    );
+  }
+  const policy = createPasswordPolicy({
+    maxBytes: bcrypt ? BCRYPT_MAX_PASSWORD_BYTES : MAX_PASSWORD_BYTES,
+    ...(policyOptions as PasswordPolicyOptions),
+  });
+  const hooks = readConfiguration(o.hooks, "hooks", ["passwordMigration", "onRehashError"]);
+  for (const [name, hook] of Object.entries(hooks)) optional(hook, `hooks.${name}`, isFunction, "a function");
+  const links = readConfiguration(o.links, "links", [
+    "recoveryLink",
+    "recoveryCode",
+    "verificationLink",
+    "verificationCode",
+  ]);
+  const customLinks: Record<string, unknown> = {};
+  for (const [name, link] of Object.entries(links) as [keyof LinkBuilders, unknown][]) {
+    customLinks[name] = hostCallback(
+      optional<(token: { flowId: string; token: string }) => string>(
+        link,
+        `links.${name}`,
+        isFunction,
+        "a function",
+      ),
+      `links.${name}`,
+      (url) => {
+        if (typeof url !== "string") throw invalid(`links.${name} must return a string`);
+        return url;
+      },
+    );
+  }
+  const builder = new IdentityBuilder({
+    schemas,
+    defaultSchemaId,
+    hasher,
+    newId,
+    now,
+    limits: o.limits as IdentityManagerOptions["limits"],
+  });
+  return {
+    storage,
+    writer: new IdentityWriter(storage, now),
+    schemas,
+    hasher,
+    builder,
+    policy,
+    flows: { storage, digester: createTokenDigester(secretsOption(o.secrets)), newId, now },
+    links: linkBuilders(publicUrl, customLinks as Partial<LinkBuilders>),
+    hooks: hooks as NonNullable<IdentityManagerOptions["hooks"]>,
+    now,
+    maxClearTextPasswordsPerBatch: maxClearText,
+    serialize: (stored, credentials) =>
+      toIdentityJson(stored, schemas.urlFor(stored.schema_id), { credentials, metadataAdmin: true }),
+  };
+}

@@ -1,0 +1,106 @@
+import { z } from "zod";
+import { deleteCredentialFrom } from "../credentials/delete-credential.js";
+import { validateImportedHash } from "../credentials/password/verify-password.js";
+import { ValidationError } from "../errors/index.js";
+import { cloneJson } from "../identity/clone.js";
+import type { CredentialsType, Identity, JsonValue, StoredIdentity } from "../identity/identity.js";
+import { applyJsonPatch } from "../identity/json-patch.js";
+import { checkPatchedDocument, jsonOrNull } from "../identity/patched-document.js";
+import { echoRegion, JsonPatchOperation, parsePayload, UpdateIdentityBody } from "../identity/payloads.js";
+import { stripReadOnly } from "../identity/update-body.js";
+import { optionalStringArgument, optionsArgument } from "../json/arguments.js";
+import { toJsonInput } from "../json/json-input.js";
+import { isUuid, notFound } from "../storage/identity-writer.js";
+import type { ServiceContext } from "./context.js";
+
+const PatchOperations = z.array(JsonPatchOperation);
+
+/**
+ * Admin writes of single identities (Kratos `identity/handler.go`): create, PUT, PATCH, delete and credential
+ * removal. Every write goes through the builder (parse, validate, derive) and one atomic storage write.
+ */
+export class IdentityWrites {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  /** `POST /admin/identities`. */
+  async create(body: unknown): Promise<Identity> {
+    const data = toJsonInput(body);
+    const stored = await this.ctx.builder.prepareCreate(data);
+    const [outcome] = await this.ctx.storage.insertIdentities([stored]);
+    if (outcome) throw outcome;
+    return echoRegion(this.ctx.serialize(stored, { mode: "no_config" }), data);
+  }
+
+  /** `PUT /admin/identities/{id}`. */
+  async update(id: unknown, body: unknown): Promise<Identity> {
+    const parsed = parsePayload(UpdateIdentityBody, stripReadOnly(toJsonInput(body)));
+    const stored = await this.ctx.writer.mutate(id as string, async (current, now) => {
+      const next: StoredIdentity = cloneJson(current);
+      if (parsed.schema_id) next.schema_id = parsed.schema_id;
+      if (parsed.state && parsed.state !== current.state) {
+        next.state = parsed.state;
+        next.state_changed_at = now;
+      }
+      next.traits = (parsed.traits ?? {}) as JsonValue;
+      next.metadata_public = jsonOrNull(parsed.metadata_public);
+      next.metadata_admin = jsonOrNull(parsed.metadata_admin);
+      next.external_id = parsed.external_id || null;
+      return this.ctx.builder.revalidate(next, current, parsed.credentials, now);
+    });
+    return echoRegion(this.ctx.serialize(stored, { mode: "no_config" }), parsed);
+  }
+
+  /** `PATCH /admin/identities/{id}` (RFC 6902). */
+  async patch(id: unknown, operations: unknown): Promise<Identity> {
+    const ops = parsePayload(PatchOperations, operations) as JsonPatchOperation[];
+    const stored = await this.ctx.writer.mutate(id as string, async (current, now) => {
+      // applyJsonPatch works on its own deep copy: a shallow spread is enough here.
+      const document = { ...current, schema_url: this.ctx.schemas.urlFor(current.schema_id) };
+      const patched = checkPatchedDocument(applyJsonPatch(document, ops), {
+        now,
+        previous: current.credentials,
+      });
+      const next: StoredIdentity = {
+        ...current,
+        schema_id: patched.schema_id,
+        state: patched.state,
+        traits: (patched.traits ?? {}) as JsonValue,
+        metadata_public: jsonOrNull(patched.metadata_public),
+        metadata_admin: jsonOrNull(patched.metadata_admin),
+        external_id: patched.external_id || null,
+        organization_id: patched.organization_id ?? null,
+        credentials: patched.credentials ?? {},
+      };
+      if (next.state !== current.state) next.state_changed_at = now;
+      const hash = next.credentials.password?.config?.hashed_password;
+      if (typeof hash === "string" && hash !== current.credentials.password?.config?.hashed_password) {
+        validateImportedHash(hash);
+      }
+      const existing: StoredIdentity = {
+        ...current,
+        verifiable_addresses: (patched.verifiable_addresses ?? []) as StoredIdentity["verifiable_addresses"],
+        recovery_addresses: (patched.recovery_addresses ?? []) as StoredIdentity["recovery_addresses"],
+      };
+      return this.ctx.builder.revalidate(next, existing, undefined, now);
+    });
+    return this.ctx.serialize(stored, { mode: "no_config" });
+  }
+
+  /** `DELETE /admin/identities/{id}`. */
+  async delete(id: unknown): Promise<void> {
+    if (!isUuid(id) || !(await this.ctx.storage.deleteIdentity(id.toLowerCase()))) throw notFound();
+  }
+
+  /** `DELETE /admin/identities/{id}/credentials/{type}`. */
+  async deleteCredential(id: unknown, type: unknown, options: unknown): Promise<Identity> {
+    if (typeof type !== "string") {
+      throw new ValidationError([{ pointer: "/type", code: "invalid_type", message: "expected string" }]);
+    }
+    const identifier = optionalStringArgument(optionsArgument(options).identifier, "/identifier");
+    const stored = await this.ctx.writer.mutate(id as string, async (current, now) => ({
+      ...current,
+      credentials: deleteCredentialFrom(current.credentials, type as CredentialsType, identifier, now),
+    }));
+    return this.ctx.serialize(stored, { mode: "no_config" });
+  }
+}

@@ -68,9 +68,11 @@ function importProviders(
   const cred = credential(existing, type, now);
   const config = cloneJson((cred.config ?? { providers: [] }) as unknown as OidcCredentialConfig);
   config.providers ??= [];
+  const linked = new Set(cred.identifiers);
   for (const p of providers) {
     const identifier = `${p.provider}:${p.subject}`;
-    if (cred.identifiers.includes(identifier)) continue;
+    if (linked.has(identifier)) continue;
+    linked.add(identifier);
     cred.identifiers.push(identifier);
     const entry: OidcProvider = { subject: p.subject, provider: p.provider };
     if (type === "oidc")

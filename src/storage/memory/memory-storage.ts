@@ -57,7 +57,7 @@ export class MemoryStorage implements StorageAdapter {
       if (this.#identities.has(identity.id))
         return new ConflictError({ reason: "An identity with this id exists." });
       const keys = uniqueKeys(identity);
-      const clash = keys.find((k, i) => this.#owners.has(k) || keys.indexOf(k) !== i);
+      const clash = firstClash(keys, (k) => this.#owners.has(k));
       if (clash !== undefined) return conflict(clash);
       this.#put(cloneJson(identity), keys);
       const at =
@@ -188,9 +188,9 @@ export class MemoryStorage implements StorageAdapter {
     if (!current) return "not_found" as const;
     if (expectedUpdatedAt !== undefined && current.updated_at !== expectedUpdatedAt) return "stale" as const;
     const keys = uniqueKeys(identity);
-    const clash = keys.find((k, i) => {
+    const clash = firstClash(keys, (k) => {
       const owner = this.#owners.get(k);
-      return (owner !== undefined && owner !== identity.id) || keys.indexOf(k) !== i;
+      return owner !== undefined && owner !== identity.id;
     });
     if (clash !== undefined) throw conflict(clash);
     this.#drop(current);
@@ -263,4 +263,13 @@ function conflict(key: Key): ConflictError {
     message: "Unable to insert or update resource because a resource with that value exists already",
     reason: `This identity conflicts with another identity that already exists: ${what} is taken.`,
   });
+}
+
+/** The first key that `taken` reports or that repeats an earlier key of the same list: one pass, O(keys). */
+function firstClash(keys: readonly string[], taken: (key: string) => boolean): string | undefined {
+  const seen = new Set<string>();
+  for (const key of keys) {
+    if (taken(key) || seen.size === seen.add(key).size) return key;
+  }
+  return undefined;
 }

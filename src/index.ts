@@ -16,6 +16,7 @@ export {
 export * from "./errors/index.js";
 export type * from "./identity/identity.js";
 export { CREDENTIALS_TYPES, IDENTITY_STATES } from "./identity/identity.js";
+export { DEFAULT_IDENTITY_LIMITS, type IdentityLimits } from "./identity/limits.js";
 export type {
   BatchPatchBody,
   CreateIdentityBody,

@@ -61,7 +61,7 @@ describe("item 10: JSON is stored verbatim (Kratos stores json.RawMessage)", () 
 
   // Fails today: patched-document.ts (JSON-patch area) re-parses metadata with z.json(), which drops `__proto__`;
   // flip to it() once it uses JsonValueSchema (src/identity/json-value.ts).
-  it.fails("a PATCH that adds metadata with a __proto__ key keeps it", async () => {
+  it("a PATCH that adds metadata with a __proto__ key keeps it", async () => {
     const idm = open();
     const { id } = await idm.createIdentity({ traits: { email: "patch-proto@example.org" } });
     const patched = await idm.patchIdentity(id, [{ op: "add", path: "/metadata_public", value: HOSTILE }]);
@@ -202,6 +202,29 @@ describe("item 12: zero values of typed clients (Go decodes null as the zero val
       identities: [{ create: { traits: { email: "r2@example.org" }, region: "us-east" } }],
     });
     expect(batch.identities[0]).toMatchObject({ action: "create" });
+  });
+
+  it("PATCH /region: add and replace take a valid region (echoed, not stored); other ops and bad regions are refused (identity/handler.go applyRegionPatchOps)", async () => {
+    const idm = open();
+    const { id } = await idm.createIdentity({ traits: { email: "patch-region@example.org" } });
+    const patched = await idm.patchIdentity(id, [
+      { op: "replace", path: "/region", value: "eu-central" },
+      { op: "add", path: "/metadata_public", value: { a: 1 } },
+    ]);
+    expect(patched).toMatchObject({ region: "eu-central", metadata_public: { a: 1 } });
+    expect(await idm.getIdentity(id)).not.toHaveProperty("region");
+    const before = JSON.stringify(await idm.getIdentity(id));
+    const removed = await rejection(idm.patchIdentity(id, [{ op: "remove", path: "/region" }]));
+    expect(removed).toMatchObject({
+      code: "invalid_patch",
+      reason: 'operation "remove" is not supported on /region',
+    });
+    const mars = await rejection(idm.patchIdentity(id, [{ op: "add", path: "/region", value: "mars" }]));
+    expect(mars).toMatchObject({
+      code: "validation_failed",
+      reason: "the provided region is not a valid Ory region",
+    });
+    expect(JSON.stringify(await idm.getIdentity(id))).toBe(before);
   });
 });
 

@@ -149,6 +149,11 @@ export interface Identity<Traits = JsonObject> {
   credentials?: CredentialsMap;
   external_id?: string;
   organization_id: string | null;
+  /**
+   * Ory region named by the create, PUT or PATCH request this identity answers (Kratos echoes it; OSS Kratos and
+   * idkit do not store it, so reads never carry it).
+   */
+  region?: string;
   created_at: string;
   updated_at: string;
 }

@@ -7,6 +7,7 @@ import {
   type IdentityState,
   type JsonValue,
 } from "./identity.js";
+import { JsonValueSchema } from "./json-value.js";
 import { issuesFromZod } from "./payloads.js";
 
 const timestamp = z.iso.datetime({ offset: true });
@@ -25,7 +26,7 @@ const PatchedDocument = z.strictObject({
   schema_url: z.string().optional(),
   state: z.string(),
   state_changed_at: z.string().optional(),
-  traits: z.json().optional(),
+  traits: JsonValueSchema.optional(),
   verifiable_addresses: z
     .array(
       address.extend({
@@ -36,8 +37,8 @@ const PatchedDocument = z.strictObject({
     )
     .nullish(),
   recovery_addresses: z.array(address.extend({ break_glass_for_organization: z.uuid().nullish() })).nullish(),
-  metadata_public: z.json().nullish(),
-  metadata_admin: z.json().nullish(),
+  metadata_public: JsonValueSchema.nullish(),
+  metadata_admin: JsonValueSchema.nullish(),
   credentials: z
     .partialRecord(
       z.enum(CREDENTIALS_TYPES as [CredentialsType, ...CredentialsType[]]),

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { deleteCredentialFrom } from "../credentials/delete-credential.js";
 import { validateImportedHash } from "../credentials/password/verify-password.js";
-import { ValidationError } from "../errors/index.js";
+import { IdentityError, ValidationError } from "../errors/index.js";
+import { INVALID_REGION_REASON, REGIONS } from "../identity/body-fields.js";
 import { cloneJson } from "../identity/clone.js";
 import type { CredentialsType, Identity, JsonValue, StoredIdentity } from "../identity/identity.js";
 import { applyJsonPatch } from "../identity/json-patch.js";
@@ -14,6 +15,32 @@ import { isUuid, notFound } from "../storage/identity-writer.js";
 import type { ServiceContext } from "./context.js";
 
 const PatchOperations = z.array(JsonPatchOperation);
+
+/**
+ * Takes the operations on `/region` out of a patch, as Kratos does before applying it (`identity/handler.go`
+ * `applyRegionPatchOps`): only `add` / `replace` with a valid region, which is returned like a PUT's (OSS Kratos
+ * does not store it).
+ * @throws IdentityError `invalid_patch` for another op on `/region` | ValidationError for an invalid region
+ */
+function regionOperations(operations: JsonPatchOperation[]): { ops: JsonPatchOperation[]; region?: string } {
+  let region: string | undefined;
+  const ops = operations.filter((op, index) => {
+    if (op.path !== "/region") return true;
+    if (op.op !== "add" && op.op !== "replace") {
+      const message = `operation ${JSON.stringify(op.op)} is not supported on /region`;
+      throw new IdentityError("invalid_patch", { reason: message, message, details: { operation: index } });
+    }
+    if (typeof op.value !== "string" || (op.value !== "" && !REGIONS.includes(op.value))) {
+      throw new ValidationError(
+        [{ pointer: `/${index}/value`, code: "invalid_region", message: INVALID_REGION_REASON }],
+        { reason: INVALID_REGION_REASON },
+      );
+    }
+    region = op.value;
+    return false;
+  });
+  return region === undefined ? { ops } : { ops, region };
+}
 
 /**
  * Admin writes of single identities (Kratos `identity/handler.go`): create, PUT, PATCH, delete and credential
@@ -52,7 +79,9 @@ export class IdentityWrites {
 
   /** `PATCH /admin/identities/{id}` (RFC 6902). */
   async patch(id: unknown, operations: unknown): Promise<Identity> {
-    const ops = parsePayload(PatchOperations, operations) as JsonPatchOperation[];
+    const { ops, region } = regionOperations(
+      parsePayload(PatchOperations, operations) as JsonPatchOperation[],
+    );
     const stored = await this.ctx.writer.mutate(id as string, async (current, now) => {
       // applyJsonPatch works on its own deep copy: a shallow spread is enough here.
       const document = { ...current, schema_url: this.ctx.schemas.urlFor(current.schema_id) };
@@ -83,7 +112,7 @@ export class IdentityWrites {
       };
       return this.ctx.builder.revalidate(next, existing, undefined, now);
     });
-    return this.ctx.serialize(stored, { mode: "no_config" });
+    return echoRegion(this.ctx.serialize(stored, { mode: "no_config" }), { region });
   }
 
   /** `DELETE /admin/identities/{id}`. */

@@ -7,8 +7,8 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it, vi } from "vitest";
 import type { StoredIdentity } from "../src/identity/identity.js";
-import { IdentityBuilder } from "../src/identity/identity-builder.js";
 import { SchemaRegistry } from "../src/index.js";
+import { IdentityBuilder } from "../src/services/identity-builder.js";
 import { identitySchema } from "./helpers.js";
 
 setFlagsFromString("--expose-gc");

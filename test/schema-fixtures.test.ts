@@ -3,10 +3,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { DerivedRecoveryAddress, DerivedVerifiableAddress } from "../src/addresses/extract.js";
-import { applyIdentifiers } from "../src/identity/apply-extraction.js";
 import type { CredentialsMap } from "../src/identity/identity.js";
-import { validateTraits } from "../src/identity/validate-traits.js";
 import { isIdentityError, SchemaRegistry } from "../src/index.js";
+import { applyIdentifiers } from "../src/services/apply-extraction.js";
+import { validateTraits } from "../src/services/validate-traits.js";
 import { identitySchema, manager, rejection } from "./helpers.js";
 
 const fixture = (path: string) =>

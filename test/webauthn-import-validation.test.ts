@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MAX_WEBAUTHN_CREDENTIALS } from "../src/credentials/webauthn-payload.js";
+import { MAX_WEBAUTHN_CREDENTIALS } from "../src/identity/webauthn-payload.js";
 import { type Identity, isIdentityError } from "../src/index.js";
 import { manager, rejection } from "./helpers.js";
 

@@ -1,3 +1,5 @@
+import type { JsonObject, JsonValue } from "../json/json-types.js";
+
 /**
  * The identity model, field for field as Kratos serialises it (`identity/identity.go`): `JSON.stringify(identity)`
  * is what Kratos's admin API returns.
@@ -13,9 +15,7 @@ export type AddressVia = "email" | "sms";
 /** Verification status of a verifiable address. */
 export type VerifiableAddressStatus = "pending" | "sent" | "completed";
 
-/** A JSON value as stored in traits and metadata. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
+export type { JsonObject, JsonValue };
 
 export interface VerifiableAddress {
   id: string;

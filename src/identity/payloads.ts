@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { PasskeyImport, WebAuthnImport } from "../credentials/webauthn-payload.js";
 import { escapePointerToken, ValidationError, type ValidationIssue } from "../errors/index.js";
 import { MAX_JSON_DEPTH, toJsonInput } from "../json/json-input.js";
 import { INVALID_REGION_REASON, INVALID_STATE_MESSAGE, region, state, traits } from "./body-fields.js";
 import { applyGoNullSemantics, markRawJson } from "./go-nulls.js";
 import { JsonValueSchema } from "./json-value.js";
+import { PasskeyImport, WebAuthnImport } from "./webauthn-payload.js";
 
 export { echoRegion, REGIONS, requestedRegion } from "./body-fields.js";
 

@@ -1,4 +1,3 @@
-import { upgradeWebAuthnConfig } from "../credentials/webauthn.js";
 import { cloneJson } from "./clone.js";
 import type {
   Credential,
@@ -10,6 +9,7 @@ import type {
   StoredIdentity,
   VerifiableAddress,
 } from "./identity.js";
+import { upgradeWebAuthnConfig } from "./webauthn-config.js";
 
 /** How credentials appear in a serialised identity (Kratos `identity/identity.go` variants, spec 1.2). */
 export type CredentialsView =

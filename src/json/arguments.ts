@@ -1,6 +1,6 @@
 import { IdentityError, isIdentityError, ValidationError } from "../errors/index.js";
-import type { JsonObject } from "../identity/identity.js";
 import { toJsonInput } from "./json-input.js";
+import type { JsonObject } from "./json-types.js";
 
 /**
  * Checks of the plain (non-body) arguments of public methods: ids, strings and option bags. Each either returns a

@@ -1,5 +1,5 @@
 import { escapePointerToken, ValidationError } from "../errors/index.js";
-import type { JsonValue } from "../identity/identity.js";
+import type { JsonValue } from "./json-types.js";
 
 /** Deepest nesting accepted in a payload (recursive validators and copies must never exhaust the stack). */
 export const MAX_JSON_DEPTH = 256;

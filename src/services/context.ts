@@ -9,7 +9,6 @@ import {
 } from "../credentials/password-policy/index.js";
 import { IdentityError } from "../errors/index.js";
 import type { Identity, StoredIdentity } from "../identity/identity.js";
-import { IdentityBuilder } from "../identity/identity-builder.js";
 import { type CredentialsView, toIdentityJson } from "../identity/serialize.js";
 import type { IdentityManagerOptions } from "../identity-manager-config.js";
 import { readConfiguration } from "../json/arguments.js";
@@ -22,6 +21,7 @@ import { IdentityWriter, uuidGenerator } from "../storage/identity-writer.js";
 import { MemoryStorage } from "../storage/memory/memory-storage.js";
 import { RuntimeStorage } from "../storage/runtime-storage.js";
 import type { StorageAdapter } from "../storage/storage-adapter.js";
+import { IdentityBuilder } from "./identity-builder.js";
 
 /** What every service of the manager shares: built once from the options, never changed afterwards. */
 export interface ServiceContext {

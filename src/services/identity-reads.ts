@@ -1,11 +1,11 @@
 import { ValidationError } from "../errors/index.js";
 import type { CredentialsType, Identity, StoredIdentity } from "../identity/identity.js";
-import { checkCredentialTypes, toListQuery } from "../identity/list-query.js";
 import type { ListIdentitiesResult } from "../identity-manager-config.js";
 import { optionsArgument, stringArgument } from "../json/arguments.js";
 import { toJsonInput } from "../json/json-input.js";
 import { notFound } from "../storage/identity-writer.js";
 import type { ServiceContext } from "./context.js";
+import { checkCredentialTypes, toListQuery } from "./list-query.js";
 
 /** `includeCredentials` of an options bag, checked. */
 function includeOf(options: unknown): readonly CredentialsType[] {

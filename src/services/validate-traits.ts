@@ -6,11 +6,11 @@ import {
 } from "../addresses/extract.js";
 import { toE164IfValidPhone } from "../addresses/normalize.js";
 import { ValidationError, type ValidationIssue } from "../errors/index.js";
+import { cloneJson } from "../identity/clone.js";
+import type { JsonValue } from "../identity/identity.js";
+import { setAtPointer } from "../identity/pointer.js";
 import { isPhoneChannel } from "../schema/kratos-extension.js";
 import type { RegisteredSchema } from "../schema/schema-registry.js";
-import { cloneJson } from "./clone.js";
-import type { JsonValue } from "./identity.js";
-import { setAtPointer } from "./pointer.js";
 
 /** The traits as they will be stored (phones in E.164) and what the extension derived from them. */
 export interface ValidatedTraits {

@@ -1,6 +1,6 @@
 import type { DerivedRecoveryAddress, DerivedVerifiableAddress, Extraction } from "../addresses/extract.js";
 import { gracefulNormalization } from "../addresses/normalize.js";
-import type { Credential, CredentialsMap, RecoveryAddress, VerifiableAddress } from "./identity.js";
+import type { Credential, CredentialsMap, RecoveryAddress, VerifiableAddress } from "../identity/identity.js";
 
 /** Ids and clock the writer needs. */
 export interface WriteContext {

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { gracefulNormalization } from "../addresses/normalize.js";
 import { IdentityError, ValidationError } from "../errors/index.js";
+import { CREDENTIALS_TYPES, type CredentialsType } from "../identity/identity.js";
+import { parsePayload } from "../identity/payloads.js";
+import type { CredentialsView } from "../identity/serialize.js";
 import type { ListIdentitiesOptions } from "../identity-manager-config.js";
 import { isUuid } from "../storage/identity-writer.js";
 import type { ListIdentitiesQuery } from "../storage/storage-adapter.js";
-import { CREDENTIALS_TYPES, type CredentialsType } from "./identity.js";
-import { parsePayload } from "./payloads.js";
-import type { CredentialsView } from "./serialize.js";
 
 const NORMALISED_TYPES: readonly CredentialsType[] = ["password", "webauthn", "code"];
 /** Types the identifier filter looks at (Kratos): the normalised ones, plus oidc and saml verbatim. */

@@ -2,6 +2,16 @@ import type { ExistingAddresses } from "../addresses/extract.js";
 import { importCredentials, precheckCredentials } from "../credentials/import-credentials.js";
 import type { PasswordHasher } from "../credentials/password/password-hasher.js";
 import { validateImportedHash } from "../credentials/password/verify-password.js";
+import type { CredentialsMap, JsonValue, StoredIdentity } from "../identity/identity.js";
+import {
+  checkGivenAddresses,
+  checkLinks,
+  checkTraitsSize,
+  type IdentityLimits,
+  resolveIdentityLimits,
+} from "../identity/limits.js";
+import { jsonOrNull } from "../identity/patched-document.js";
+import { CreateIdentityBody, type ImportCredentials, parsePayload } from "../identity/payloads.js";
 import type { SchemaRegistry } from "../schema/schema-registry.js";
 import {
   applyIdentifiers,
@@ -9,16 +19,6 @@ import {
   finalizeVerifiable,
   type WriteContext,
 } from "./apply-extraction.js";
-import type { CredentialsMap, JsonValue, StoredIdentity } from "./identity.js";
-import {
-  checkGivenAddresses,
-  checkLinks,
-  checkTraitsSize,
-  type IdentityLimits,
-  resolveIdentityLimits,
-} from "./limits.js";
-import { jsonOrNull } from "./patched-document.js";
-import { CreateIdentityBody, type ImportCredentials, parsePayload } from "./payloads.js";
 import { validateTraits } from "./validate-traits.js";
 
 /** What building identities needs. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { WebAuthnKey } from "../identity/identity.js";
+import type { WebAuthnKey } from "./identity.js";
 
 /*
  * Import bodies of `credentials.webauthn` and `credentials.passkey` (Kratos `identity/handler.go`

@@ -1,0 +1,91 @@
+// Type-checks every ```ts block of README.md and docs/*.md against the sources (`npm run check:docs`, run by CI).
+// Each block becomes one module: its import lines stay at the top, the rest runs inside an async function (so
+// top-level `await` and `return` read as they do in a route handler). Names a block uses without declaring them
+// (`idm`, `body`, `token`, a schema...) are given their obvious types, and nothing else.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const OUT = join(ROOT, ".doc-snippets");
+
+/** What a snippet may use without declaring it. */
+const AMBIENT = {
+  idm: 'const idm = undefined as unknown as import("idkit").IdentityManager;',
+  body: 'const body = undefined as unknown as import("idkit").CreateIdentityBody;',
+  token: "const token = '';",
+  schema: 'const schema = {} as import("idkit").JsonSchema;',
+  mySchema: 'const mySchema = {} as import("idkit").JsonSchema;',
+  employeeSchema: 'const employeeSchema = {} as import("idkit").JsonSchema;',
+};
+const TYPES = [
+  "StoredIdentity",
+  "CredentialsType",
+  "ListIdentitiesQuery",
+  "StoredFlowToken",
+  "FlowTokenKind",
+  "CodeSubmission",
+  "FlowTokenRedemption",
+  "RedemptionOutcome",
+  "InsertOutcome",
+];
+
+function blocks(file) {
+  const lines = readFileSync(file, "utf8").split("\n");
+  const out = [];
+  let current;
+  lines.forEach((line, i) => {
+    if (current === undefined && /^\s*```ts\s*$/.test(line)) current = { line: i + 1, text: [] };
+    else if (current !== undefined && /^\s*```\s*$/.test(line)) {
+      out.push(current);
+      current = undefined;
+    } else if (current !== undefined) current.text.push(line);
+  });
+  return out;
+}
+
+const declares = (code, name) =>
+  new RegExp(`(?:\\bimport\\b[^;]*\\b${name}\\b)|(?:\\b(?:const|let|var|function|interface|type|class)\\s+${name}\\b)`).test(
+    code,
+  );
+
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT);
+const files = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+let count = 0;
+for (const file of files) {
+  for (const block of blocks(join(ROOT, file))) {
+    const imports = block.text.filter((l) => /^import\s.*;\s*$/.test(l));
+    const rest = block.text.filter((l) => !/^import\s.*;\s*$/.test(l)).join("\n");
+    const code = block.text.join("\n");
+    const ambient = [
+      ...Object.entries(AMBIENT)
+        .filter(([name]) => new RegExp(`\\b${name}\\b`).test(rest) && !declares(code, name))
+        .map(([, decl]) => decl),
+      ...TYPES.filter((name) => new RegExp(`\\b${name}\\b`).test(rest) && !declares(code, name)).map(
+        (name) => `type ${name} = import("idkit").${name};`,
+      ),
+    ];
+    const name = `${basename(file, ".md")}-${block.line}.ts`;
+    writeFileSync(
+      join(OUT, name),
+      `// ${file}:${block.line}\n${imports.join("\n")}\nexport async function snippet() {\n${ambient.join("\n")}\n${rest}\n}\n`,
+    );
+    count++;
+  }
+}
+writeFileSync(
+  join(OUT, "tsconfig.json"),
+  JSON.stringify({
+    extends: "../tsconfig.json",
+    compilerOptions: { noUnusedLocals: false, noUnusedParameters: false, noImplicitReturns: false, paths: { idkit: ["../src/index.ts"] } },
+    include: ["./*.ts"],
+  }),
+);
+try {
+  execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", OUT], { stdio: "inherit" });
+} catch {
+  console.error(`check:docs: a TypeScript block of the docs does not compile (see .doc-snippets/, one file a block)`);
+  process.exit(1);
+}
+console.log(`check:docs: ${count} TypeScript blocks of README.md and docs/ compile`);

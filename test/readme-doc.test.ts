@@ -1,0 +1,53 @@
+// README.md must not drift from the code: every deliberate difference from Kratos it lists names tests that exist,
+// and every value the package exports is in its API section.
+import { existsSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import * as idkit from "../src/index.js";
+
+const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+
+function section(title: string): string {
+  const start = readme.indexOf(title);
+  expect(start, title).toBeGreaterThanOrEqual(0);
+  const next = readme.indexOf("\n## ", start + title.length);
+  return readme.slice(start, next < 0 ? undefined : next);
+}
+
+describe("README", () => {
+  const differences = section("### Deliberate differences from Kratos");
+  const bullets = differences.split(/\n- /).slice(1);
+
+  it("lists the deliberate differences, each with a test or a doc that names one", () => {
+    expect(bullets.length).toBeGreaterThanOrEqual(15);
+    for (const bullet of bullets) {
+      expect(/`(?:src|test)\/[\w./-]+\.test\.ts`|docs\/passwords\.md/.test(bullet), bullet.slice(0, 80)).toBe(
+        true,
+      );
+    }
+  });
+
+  it("names tests that exist: `file` › `name` (a trailing … is a prefix), or a whole file", () => {
+    const cited = [
+      ...differences.matchAll(
+        /`((?:src|test)\/[\w./-]+\.test\.ts)`(\s*›\s*((?:`[^`]+`[\s,]*(?:and\s*)?)+))?/g,
+      ),
+    ];
+    expect(cited.length).toBeGreaterThan(0);
+    for (const [, file, , names] of cited) {
+      const path = new URL(`../${file}`, import.meta.url);
+      expect(existsSync(path), file).toBe(true);
+      const source = readFileSync(path, "utf8");
+      for (const [, name] of (names ?? "").matchAll(/`([^`]+)`/g)) {
+        const text = (name as string).replace(/…$/, "");
+        expect(source.includes(text), `${file} › ${name}`).toBe(true);
+      }
+    }
+  });
+
+  it("documents every value the package exports", () => {
+    const api = section("## API");
+    for (const name of Object.keys(idkit)) {
+      expect(api.includes(name), name).toBe(true);
+    }
+  });
+});

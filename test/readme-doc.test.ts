@@ -50,4 +50,15 @@ describe("README", () => {
       expect(api.includes(name), name).toBe(true);
     }
   });
+
+  it("names only exports that exist in its table of standalone exports", () => {
+    const table = section("### Standalone exports");
+    const names = [...table.matchAll(/^\| (.+?) \|/gm)]
+      .flatMap(([, cell]) =>
+        [...(cell as string).matchAll(/`([A-Za-z_][\w]*)/g)].map(([, name]) => name as string),
+      )
+      .filter((name) => name !== "export");
+    expect(names.length).toBeGreaterThan(20);
+    for (const name of names) expect(Object.keys(idkit), name).toContain(name);
+  });
 });

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { setOwn } from "../json/json-input.js";
 
 /**
  * Go's `encoding/json` reads a JSON `null` into a typed field as that field's zero value: `nil` for a pointer or
@@ -46,15 +47,6 @@ function unwrap(schema: Schema): { core: Schema; optional: boolean; raw: boolean
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
-
-/** Sets an own member, also for the key `__proto__` (which plain assignment would turn into a prototype). */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  } else {
-    target[key] = value;
-  }
-}
 
 /** Go's zero value for a required member of this kind, or undefined (absent) when it has none worth giving. */
 function zeroValue(core: Schema): unknown {

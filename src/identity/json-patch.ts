@@ -1,4 +1,5 @@
 import { IdentityError } from "../errors/index.js";
+import { setOwn } from "../json/json-input.js";
 import { cloneJson } from "./clone.js";
 import { isDeniedPatchPath } from "./patch-guard.js";
 import { type JsonPatchOperation, MAX_JSON_DEPTH, pointerDeeperThan } from "./payloads.js";
@@ -11,11 +12,6 @@ const MAX_OPERATIONS = 1000;
 
 /** The operations Kratos's `jsonx.ApplyJSONPatch` allows (it refuses `move`, `copy` and `test`). */
 const SUPPORTED_OPS = new Set(["add", "remove", "replace"]);
-
-/** Sets an own, enumerable member (never a setter such as `__proto__`). */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
 
 /**
  * Kratos answers `reason: "failed to apply JSON patch"` with the specific text in `message`; idkit puts the specific

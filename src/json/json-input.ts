@@ -39,7 +39,7 @@ const plainPrototype = (value: object): boolean => {
 };
 
 /** Sets an own, enumerable member (never a setter such as `__proto__`). */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === "__proto__") {
     Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   } else {

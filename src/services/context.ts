@@ -4,6 +4,7 @@ import { BCRYPT_MAX_PASSWORD_BYTES } from "../credentials/password/hashers/bcryp
 import { createPasswordHasher, type PasswordHasher } from "../credentials/password/password-hasher.js";
 import {
   createPasswordPolicy,
+  PASSWORD_POLICY_OPTIONS,
   type PasswordPolicy,
   type PasswordPolicyOptions,
 } from "../credentials/password-policy/index.js";
@@ -177,15 +178,7 @@ export function createServiceContext(input: unknown): ServiceContext {
       (v) => Number.isInteger(v) && (v as number) >= 0,
       "an integer >= 0",
     ) ?? 200;
-  const policyOptions = readConfiguration(o.passwordPolicy, "passwordPolicy", [
-    "minLength",
-    "maxBytes",
-    "identifierSimilarityCheck",
-    "commonPasswordCheck",
-    "breachedPasswordChecker",
-    "maxBreaches",
-    "ignoreCheckerErrors",
-  ]);
+  const policyOptions = readConfiguration(o.passwordPolicy, "passwordPolicy", PASSWORD_POLICY_OPTIONS);
   const bcrypt = hasher.algorithm === "bcrypt";
   if (
     bcrypt &&

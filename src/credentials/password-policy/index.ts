@@ -8,6 +8,7 @@ export { preloadCommonPasswords } from "./common-passwords.js";
 export { PASSWORD_POINTER, type PasswordPolicyIssueCode } from "./issues.js";
 export {
   DEFAULT_MIN_PASSWORD_LENGTH,
+  PASSWORD_POLICY_OPTIONS,
   type PasswordPolicyOptions,
   type ResolvedPasswordPolicyOptions,
   resolvePasswordPolicyOptions,

@@ -46,7 +46,8 @@ export const MIN_PASSWORD_LENGTH_FLOOR = 6;
 /** Kratos's schema maximum for `max_breaches`. */
 export const MAX_BREACHES_CEILING = 100;
 
-const POLICY_KEYS = [
+/** The options of a password policy (an unknown one is refused). */
+export const PASSWORD_POLICY_OPTIONS = [
   "minLength",
   "maxBytes",
   "identifierSimilarityCheck",
@@ -81,7 +82,7 @@ const schema = z
 export function resolvePasswordPolicyOptions(
   options: PasswordPolicyOptions = {},
 ): ResolvedPasswordPolicyOptions {
-  const parsed = schema.safeParse(readConfiguration(options, "passwordPolicy", POLICY_KEYS));
+  const parsed = schema.safeParse(readConfiguration(options, "passwordPolicy", PASSWORD_POLICY_OPTIONS));
   if (!parsed.success) {
     let reason: string;
     try {

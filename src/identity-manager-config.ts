@@ -2,7 +2,7 @@ import type { PasswordMigrationHook } from "./credentials/authenticate-password.
 import type { HashingOptions } from "./credentials/password/password-hasher.js";
 import type { PasswordPolicyOptions } from "./credentials/password-policy/index.js";
 import type { IdentityError } from "./errors/index.js";
-import type { CredentialsType, Identity } from "./identity/identity.js";
+import type { CredentialsType, Identity, JsonObject } from "./identity/identity.js";
 import type { IdentityLimits } from "./identity/limits.js";
 import type { LinkBuilders } from "./recovery/flows.js";
 import type { JsonSchema } from "./schema/schema-registry.js";
@@ -90,7 +90,7 @@ export interface ListIdentitiesOptions extends GetIdentityOptions {
   organizationId?: string;
 }
 
-export interface ListIdentitiesResult<T> {
+export interface ListIdentitiesResult<T = JsonObject> {
   identities: Identity<T>[];
   /** Present when there is a next page. */
   nextPageToken?: string;

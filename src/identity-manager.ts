@@ -135,7 +135,7 @@ export class IdentityManager<Traits = JsonObject> {
    * (`id`, `schema_url`, timestamps, addresses) are ignored, so a fetched identity can be sent back.
    * @throws NotFoundError | ValidationError | ConflictError | IdentityError `schema_not_found`
    */
-  async updateIdentity(id: string, body: UpdateIdentityBody): Promise<Identity<Traits>> {
+  async updateIdentity(id: string, body: UpdateIdentityBody | Identity<Traits>): Promise<Identity<Traits>> {
     return (await this.#writes.update(id, body)) as Identity<Traits>;
   }
 

@@ -20,4 +20,11 @@ describe("public types", () => {
     // @ts-expect-error not a code
     isIdentityError(e, "no_such_code");
   });
+
+  it("a fetched identity can be sent back with updateIdentity (the documented GET → PUT round trip)", async () => {
+    const idm = new IdentityManager<{ email: string }>();
+    const fetched = await idm.getIdentity("id", { includeCredentials: ["password"] });
+    expectTypeOf(idm.updateIdentity("id", fetched)).resolves.toEqualTypeOf<Identity<{ email: string }>>();
+    expectTypeOf<import("../src/index.js").ListIdentitiesResult>().toHaveProperty("identities");
+  });
 });

@@ -2,6 +2,7 @@ import { gracefulNormalization } from "../addresses/normalize.js";
 import { IdentityError } from "../errors/index.js";
 import { cloneJson } from "../identity/clone.js";
 import type { StoredIdentity } from "../identity/identity.js";
+import type { FailurePace } from "./failure-pace.js";
 import { burnVerifications, paddingHashes } from "./login-timing.js";
 import { MAX_PASSWORD_BYTES } from "./password/limits.js";
 import type { PasswordHasher } from "./password/password-hasher.js";
@@ -26,6 +27,8 @@ export interface AuthenticateDeps {
   /** Stores a new hash for the identity (rehash or migration), only if the stored one is still `previous`. */
   storeHash(identity: StoredIdentity, hash: string, previous: string | undefined): Promise<StoredIdentity>;
   onRehashError: ((error: unknown, identityId: string) => void | Promise<void>) | undefined;
+  /** The pace failed logins are brought to (learnt from unknown identifiers); none when absent. */
+  pace?: FailurePace;
 }
 
 /** Longest password (and identifier) a login considers, in bytes (passlib uses 4096 too); defined with the verifiers. */
@@ -52,6 +55,8 @@ function invalid(): IdentityError {
  *   configured gets nothing more; a stronger foreign one is not padded either (it cannot be evened out).
  * - The padding goes through `hasher.verify`, inside the same concurrency limit as every verification, and its
  *   failures (dummy hash or verification) are swallowed: the answer stays `invalid_credentials`.
+ * - Then every failed login against a known identity waits, if it ended sooner, until it has lasted the median of
+ *   the recent unknown-identifier failures (`deps.pace`, {@link FailurePace}): the work model's errors do not show.
  * - Not equalised: the right password (the caller knows it already; a cheap hash then costs its rehash, about one
  *   configured hash), and identities using the password migration hook (the host's hook decides the time).
  *   Inactive identities are padded like active ones, since the state is only checked once the password is right.
@@ -73,6 +78,7 @@ export async function authenticatePassword(
     // No stored password is this long, and crypt(3)-family verifiers cost O(length²): refuse before any work.
     throw invalid();
   }
+  const startedAt = deps.pace?.start() ?? 0;
   const normalised = gracefulNormalization(identifier);
   const identity =
     (await deps.findByIdentifier(normalised)) ??
@@ -84,6 +90,7 @@ export async function authenticatePassword(
 
   if (!identity || (!stored && config?.use_password_migration_hook !== true)) {
     await burnVerifications(deps.hasher, password, async () => [await deps.dummyHash()]);
+    deps.pace?.record(startedAt);
     throw invalid();
   }
 
@@ -111,6 +118,7 @@ export async function authenticatePassword(
         paddingHashes(stored, await deps.dummyHash()),
       );
     }
+    await deps.pace?.padTo(startedAt);
     throw invalid();
   }
   if (identity.state !== "active") throw disabled(identity);

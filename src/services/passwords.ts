@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { authenticatePassword } from "../credentials/authenticate-password.js";
+import { FailurePace } from "../credentials/failure-pace.js";
 import { withPasswordHash } from "../credentials/password-credential.js";
 import { IdentityError, ValidationError } from "../errors/index.js";
 import type { Identity } from "../identity/identity.js";
@@ -12,6 +13,7 @@ const LoginBody = z.strictObject({ identifier: z.string(), password: z.string() 
 /** Password login with rehash, and setting a password under the policy. */
 export class Passwords {
   #dummyHash: Promise<string> | undefined;
+  readonly #pace = new FailurePace();
 
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -38,6 +40,7 @@ export class Passwords {
         dummyHash: () => this.#dummy(),
         migrationHook: ctx.hooks.passwordMigration,
         onRehashError: ctx.hooks.onRehashError,
+        pace: this.#pace,
         storeHash: (found, hash, previous) =>
           ctx.writer.mutate(found.id, async (current, now) => {
             // Compare-and-set on the hash itself: a password changed meanwhile (setPassword, PUT) must not be

@@ -87,9 +87,11 @@ describe("login uses the pace", () => {
     credentials: { password: { config: { hashed_password: MD5_OF_TEST } } },
   } as unknown as StoredIdentity;
 
+  const verified: string[] = [];
   function deps(pace: FailurePace, found: StoredIdentity | undefined): AuthenticateDeps {
-    const hasher = createPasswordHasher({ argon2: { memoryCost: 1024 } });
-    const dummy = hasher.hash("nobody knows this");
+    const real = createPasswordHasher({ argon2: { memoryCost: 1024 } });
+    const hasher = { ...real, verify: (p: string, h: string) => (verified.push(h), real.verify(p, h)) };
+    const dummy = real.hash("nobody knows this");
     return {
       hasher,
       findByIdentifier: async () => found,
@@ -126,5 +128,23 @@ describe("login uses the pace", () => {
     expect(record).toHaveBeenCalledTimes(1); // known identities do not teach the pace
     await authenticatePassword(deps(pace, identity), "md5@example.org", "test");
     expect(clock.slept).toEqual([50]);
+  });
+
+  it("once the pace is learnt, a mid-cost hash (md5-crypt) is not padded with a scaled-down dummy but waited", async () => {
+    const { clock, pace } = fakeClock();
+    for (let i = 0; i < 5; i++) {
+      const t = pace.start();
+      clock.now += 40;
+      pace.record(t);
+    }
+    // md5-crypt, Kratos's vector (hash/hasher_test.go, test/fixtures/kratos-hash-vectors.json).
+    const md5crypt = "$md5-crypt$TVEiiKNb$SN6/pUaRQS/E8Jh46As2C/";
+    const user = { ...identity, credentials: { password: { config: { hashed_password: md5crypt } } } };
+    verified.length = 0;
+    await expect(
+      authenticatePassword(deps(pace, user as unknown as StoredIdentity), "a@example.org", "wrong"),
+    ).rejects.toMatchObject({ code: "invalid_credentials" });
+    expect(verified).toEqual([md5crypt]);
+    expect(clock.slept).toEqual([40]);
   });
 });

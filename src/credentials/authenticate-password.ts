@@ -57,6 +57,7 @@ function invalid(): IdentityError {
  *   failures (dummy hash or verification) are swallowed: the answer stays `invalid_credentials`.
  * - Then every failed login against a known identity waits, if it ended sooner, until it has lasted the median of
  *   the recent unknown-identifier failures (`deps.pace`, {@link FailurePace}): the work model's errors do not show.
+ *   Once that pace is learnt (five unknown-identifier failures), a partial pad is waited, not worked.
  * - Not equalised: the right password (the caller knows it already; a cheap hash then costs its rehash, about one
  *   configured hash), and identities using the password migration hook (the host's hook decides the time).
  *   Inactive identities are padded like active ones, since the state is only checked once the password is right.
@@ -114,9 +115,14 @@ export async function authenticatePassword(
 
   if (!(await deps.hasher.verify(password, stored))) {
     if (deps.hasher.needsRehash(stored)) {
-      await burnVerifications(deps.hasher, password, async () =>
-        paddingHashes(stored, await deps.dummyHash()),
-      );
+      // Once the pace is learnt, a partial pad (a scaled-down dummy) is waited out instead of worked: measured, two
+      // verifications cost more than the model says, and the wait is exact. A cheap hash still pays the full dummy.
+      const paced = deps.pace?.typical() !== undefined;
+      await burnVerifications(deps.hasher, password, async () => {
+        const dummy = await deps.dummyHash();
+        const pads = paddingHashes(stored, dummy);
+        return paced ? pads.filter((hash) => hash === dummy) : pads;
+      });
     }
     await deps.pace?.padTo(startedAt);
     throw invalid();

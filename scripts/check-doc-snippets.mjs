@@ -45,13 +45,18 @@ function blocks(file) {
 }
 
 const declares = (code, name) =>
-  new RegExp(`(?:\\bimport\\b[^;]*\\b${name}\\b)|(?:\\b(?:const|let|var|function|interface|type|class)\\s+${name}\\b)`).test(
-    code,
-  );
+  new RegExp(
+    `(?:\\bimport\\b[^;]*\\b${name}\\b)|(?:\\b(?:const|let|var|function|interface|type|class)\\s+${name}\\b)`,
+  ).test(code);
 
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT);
-const files = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const files = [
+  "README.md",
+  ...readdirSync(join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 let count = 0;
 for (const file of files) {
   for (const block of blocks(join(ROOT, file))) {
@@ -78,14 +83,21 @@ writeFileSync(
   join(OUT, "tsconfig.json"),
   JSON.stringify({
     extends: "../tsconfig.json",
-    compilerOptions: { noUnusedLocals: false, noUnusedParameters: false, noImplicitReturns: false, paths: { idkit: ["../src/index.ts"] } },
+    compilerOptions: {
+      noUnusedLocals: false,
+      noUnusedParameters: false,
+      noImplicitReturns: false,
+      paths: { idkit: ["../src/index.ts"] },
+    },
     include: ["./*.ts"],
   }),
 );
 try {
   execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", OUT], { stdio: "inherit" });
 } catch {
-  console.error(`check:docs: a TypeScript block of the docs does not compile (see .doc-snippets/, one file a block)`);
+  console.error(
+    `check:docs: a TypeScript block of the docs does not compile (see .doc-snippets/, one file a block)`,
+  );
   process.exit(1);
 }
 console.log(`check:docs: ${count} TypeScript blocks of README.md and docs/ compile`);

@@ -58,15 +58,23 @@ export class IdentityError extends Error {
   /** @internal brand checked by isIdentityError, survives duplicate ESM/CJS copies. */
   readonly [BRAND] = true;
 
+  /** @throws IdentityError `invalid_configuration` when `code` is not one of {@link ERROR_CODES}. */
   constructor(code: IdentityErrorCode, options: IdentityErrorOptions = {}) {
+    const o = readOptions(options);
+    const known = typeof code === "string" && Object.hasOwn(ERROR_CODES, code);
     super(
-      options.message ?? ERROR_CODES[code].message,
-      options.cause === undefined ? {} : { cause: options.cause },
+      known ? (o.message ?? ERROR_CODES[code].message) : "",
+      o.cause === undefined ? {} : { cause: o.cause },
     );
+    if (!known) {
+      throw new IdentityError("invalid_configuration", {
+        reason: "An IdentityError needs a code of ERROR_CODES.",
+      });
+    }
     this.code = code;
     this.status = ERROR_CODES[code].status;
-    this.reason = options.reason;
-    this.details = options.details;
+    this.reason = o.reason;
+    this.details = o.details;
   }
 
   /** Validation issues, if any (shorthand for `details?.issues ?? []`). */
@@ -88,16 +96,58 @@ export class IdentityError extends Error {
   }
 }
 
+/** Most issues one error carries (a payload with more problems reports the first ones). */
+const MAX_ISSUES = 100;
+
+/** The options of an error, read once and typed (hostile values are dropped, never thrown on). */
+function readOptions(options: unknown): IdentityErrorOptions {
+  const out: IdentityErrorOptions = {};
+  try {
+    if (options === null || typeof options !== "object") return out;
+    const { message, reason, details, cause } = options as Record<string, unknown>;
+    if (typeof message === "string") out.message = message;
+    if (typeof reason === "string") out.reason = reason;
+    if (details !== null && typeof details === "object") out.details = details as IdentityErrorDetails;
+    if (cause !== undefined) out.cause = cause;
+  } catch {
+    // a throwing getter or a revoked proxy: the defaults stand
+  }
+  return out;
+}
+
+/** Issues as plain `{ pointer, code, message, context? }` records, at most {@link MAX_ISSUES}. */
+function issueList(issues: unknown): ValidationIssue[] {
+  const out: ValidationIssue[] = [];
+  try {
+    if (!Array.isArray(issues)) return out;
+    const n = Math.min(issues.length, MAX_ISSUES);
+    for (let i = 0; i < n; i++) {
+      const raw = issues[i] as Partial<ValidationIssue> | undefined;
+      if (raw === null || typeof raw !== "object") continue;
+      const issue: ValidationIssue = {
+        pointer: typeof raw.pointer === "string" ? raw.pointer : "",
+        code: typeof raw.code === "string" ? raw.code : "invalid",
+        message: typeof raw.message === "string" ? raw.message : "",
+      };
+      if (raw.context !== null && typeof raw.context === "object") issue.context = raw.context;
+      out.push(issue);
+    }
+  } catch {
+    // as above
+  }
+  return out;
+}
+
 /** A payload, traits or policy failure (`validation_failed`, 400); `issues` say where. */
 export class ValidationError extends IdentityError {
   override name = "ValidationError";
   constructor(issues: ValidationIssue[], options: Omit<IdentityErrorOptions, "details"> = {}) {
+    const list = issueList(issues);
+    const o = readOptions(options);
     super("validation_failed", {
-      ...options,
-      reason:
-        options.reason ??
-        issues.map((i) => (i.pointer ? `${i.pointer}: ${i.message}` : i.message)).join("; "),
-      details: { issues },
+      ...o,
+      reason: o.reason ?? list.map((i) => (i.pointer ? `${i.pointer}: ${i.message}` : i.message)).join("; "),
+      details: { issues: list },
     });
   }
 }
@@ -139,10 +189,34 @@ export function isIdentityError(e: unknown, code?: IdentityErrorCode): e is Iden
 
 /** Escapes one reference token for an RFC 6901 JSON Pointer. */
 export function escapePointerToken(token: string | number): string {
-  return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
+  const text = typeof token === "string" ? token : typeof token === "number" ? String(token) : "";
+  return text.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
-/** Builds an RFC 6901 pointer from path segments. */
+/** Most tokens {@link toPointer} joins (JSON documents here nest at most 256 levels). */
+const MAX_POINTER_TOKENS = 1024;
+
+/**
+ * Builds an RFC 6901 pointer from path segments.
+ * @throws ValidationError `validation_failed` for anything but an array of at most 1024 segments.
+ */
 export function toPointer(path: ReadonlyArray<string | number>): string {
-  return path.map((t) => `/${escapePointerToken(t)}`).join("");
+  let ok = false;
+  try {
+    ok = Array.isArray(path) && path.length <= MAX_POINTER_TOKENS;
+  } catch {
+    // a revoked proxy
+  }
+  if (!ok) {
+    throw new ValidationError([
+      {
+        pointer: "",
+        code: "invalid_type",
+        message: `expected an array of at most ${MAX_POINTER_TOKENS} segments`,
+      },
+    ]);
+  }
+  let out = "";
+  for (let i = 0; i < path.length; i++) out += `/${escapePointerToken(path[i] as string | number)}`;
+  return out;
 }

@@ -1,4 +1,4 @@
-import { IdentityError, ValidationError } from "../errors/index.js";
+import { IdentityError, isIdentityError, ValidationError } from "../errors/index.js";
 
 /**
  * Size caps on one identity, checked on every create, update, patch and batch entry. Beyond a cap the write is
@@ -46,11 +46,19 @@ export function resolveIdentityLimits(options: unknown): Readonly<IdentityLimits
   const fail = (reason: string): never => {
     throw new IdentityError("invalid_configuration", { reason: `limits: ${reason}` });
   };
-  if (options === null || typeof options !== "object" || Array.isArray(options)) fail("must be an object");
+  let given: Record<string, unknown>;
+  try {
+    // One plain copy: a throwing getter or a revoked proxy is a configuration error, not a TypeError.
+    given = { ...(options as object) };
+    if (options === null || typeof options !== "object" || Array.isArray(options)) fail("must be an object");
+  } catch (e) {
+    if (isIdentityError(e)) throw e;
+    return fail("cannot be read");
+  }
   const out: IdentityLimits = { ...DEFAULT_IDENTITY_LIMITS };
-  for (const key of Object.keys(options as object)) {
+  for (const key of Object.keys(given)) {
     if (!(LIMIT_NAMES as string[]).includes(key)) fail(`unknown limit ${JSON.stringify(key)}`);
-    const value = (options as Record<string, unknown>)[key];
+    const value = given[key];
     if (value === undefined) continue;
     if (
       typeof value !== "number" ||

@@ -94,16 +94,20 @@ const PatchedPasswordConfig = z.strictObject({
 });
 
 /**
- * A password config the patch changed must hold only `hashed_password` / `use_password_migration_hook`: a clear-text
- * `password` would be stored as is (nothing hashes a patched config), and an unknown member would make the
- * identity's GET (with `includeCredentials`) unacceptable to `updateIdentity`. Kratos stores any config verbatim.
- * @throws ValidationError at `/credentials/password/config/...`
+ * A password or totp config the patch changed must hold only what an import takes back: for passwords
+ * `hashed_password` / `use_password_migration_hook` (a clear-text `password` would be stored as is, nothing hashes
+ * a patched config), for totp a `totp_url` string. Anything else would make the identity's GET (with
+ * `includeCredentials`) unacceptable to `updateIdentity`. Kratos stores any config verbatim.
+ * @throws ValidationError at `/credentials/<type>/config/...`
  */
-function checkPasswordConfig(config: unknown, previous: unknown): void {
+function checkChangedConfig(type: "password" | "totp", config: unknown, previous: unknown): void {
   if (config === undefined || JSON.stringify(config) === JSON.stringify(previous)) return;
-  const parsed = PatchedPasswordConfig.safeParse(config);
-  if (!parsed.success) throw new ValidationError(issuesFromZod(parsed.error, "/credentials/password/config"));
+  const parsed = (type === "password" ? PatchedPasswordConfig : PatchedTotpConfig).safeParse(config);
+  if (!parsed.success) throw new ValidationError(issuesFromZod(parsed.error, `/credentials/${type}/config`));
 }
+
+/** A changed totp config: what `updateIdentity` imports (Kratos's `totp_url`), so a GET can be sent back. */
+const PatchedTotpConfig = z.strictObject({ totp_url: z.string().min(1) });
 
 /**
  * Checks a patched identity document: credential keys equal to their `type` (Kratos
@@ -140,7 +144,8 @@ export function checkPatchedDocument(
       },
     ]);
   }
-  checkPasswordConfig(out.credentials?.password?.config, context.previous.password?.config);
+  checkChangedConfig("password", out.credentials?.password?.config, context.previous.password?.config);
+  checkChangedConfig("totp", out.credentials?.totp?.config, context.previous.totp?.config);
   for (const [key, cred] of Object.entries(out.credentials ?? {})) {
     cred.created_at ??= context.previous[key as CredentialsType]?.created_at ?? context.now;
     cred.updated_at ??= context.now;

@@ -19,6 +19,15 @@ const CREDENTIAL_ENVELOPE_KEYS = ["type", "identifiers", "version", "created_at"
 function skipWhenSentBack(type: string, config: unknown): boolean {
   if (!IMPORTABLE_FROM_RESPONSE.has(type)) return true;
   if (!config || typeof config !== "object" || Object.keys(config).length === 0) return true;
+  if (type === "password") {
+    // Nothing to import without a hash or the migration hook (e.g. `{ use_password_migration_hook: false }`).
+    const c = config as {
+      hashed_password?: unknown;
+      use_password_migration_hook?: unknown;
+      password?: unknown;
+    };
+    return !c.hashed_password && c.use_password_migration_hook !== true && !c.password;
+  }
   return type === "lookup_secret";
 }
 

@@ -69,36 +69,41 @@ export function expiryFrom(expiresIn: string | undefined, now: Date, kind: "link
 }
 
 /** Issues a link token: a random 32-character token, stored only as its digest. */
-export async function issueLinkToken(
+export async function issueLinkToken<T>(
   deps: FlowDeps,
   kind: FlowTokenKind,
   identityId: string,
   address: StoredFlowToken["address"],
   expiresAt: Date,
-): Promise<{ flowId: string; token: string }> {
+  present: (issued: { flowId: string; token: string }) => T,
+): Promise<T> {
   const token = randomToken();
   const flowId = deps.newId();
+  // The answer (host link builders included) is made before anything is stored: if it fails, nothing was written.
+  const answer = present({ flowId, token });
   await deps.storage.insertFlowToken(
     record(deps, kind, flowId, deps.digester.sign(token), identityId, address, expiresAt),
   );
-  return { flowId, token };
+  return answer;
 }
 
 /** Issues a 6-digit code bound to a new flow, stored only as its digest. */
-export async function issueCode(
+export async function issueCode<T>(
   deps: FlowDeps,
   kind: FlowTokenKind,
   identityId: string,
   address: StoredFlowToken["address"],
   expiresAt: Date,
-): Promise<{ flowId: string; code: string }> {
+  present: (issued: { flowId: string; code: string }) => T,
+): Promise<T> {
   const code = randomCode();
   const flowId = deps.newId();
+  const answer = present({ flowId, code }); // made first, as for links
   // The digest covers the flow id too, so equal codes of different flows never share a digest.
   await deps.storage.insertFlowToken(
     record(deps, kind, flowId, deps.digester.sign(`${flowId}:${code}`), identityId, address, expiresAt),
   );
-  return { flowId, code };
+  return answer;
 }
 
 function record(

@@ -1,6 +1,6 @@
 import { RE2JS } from "re2js";
 import { IdentityError, type ValidationIssue } from "../errors/index.js";
-import { stringArgument } from "../json/arguments.js";
+import { readConfiguration, stringArgument } from "../json/arguments.js";
 import { toJsonInput } from "../json/json-input.js";
 import { Ajv2020, AjvDraft07, type AjvInstance, type ValidateFunction } from "./ajv.js";
 import { addIdentityFormats } from "./formats.js";
@@ -142,12 +142,26 @@ export class SchemaRegistry {
   readonly #byId = new Map<string, RegisteredSchema>();
   readonly #byBase64 = new Map<string, RegisteredSchema>();
 
+  /** @throws IdentityError `invalid_configuration` for an option of the wrong kind or a schema that fails `register`. */
   constructor(options: SchemaRegistryOptions = {}) {
-    this.#publicUrl = (options.publicUrl ?? "http://127.0.0.1:4433").replace(/\/+$/, "");
+    const o = readConfiguration(options, "SchemaRegistry options", ["publicUrl", "schemas"]);
+    if (o.publicUrl !== undefined && typeof o.publicUrl !== "string") {
+      throw new IdentityError("invalid_configuration", { reason: "publicUrl must be a string" });
+    }
+    let schemas: [string, unknown][];
+    try {
+      schemas = Object.entries(toJsonInput(o.schemas ?? {}, { maxDepth: 130 }) as Record<string, unknown>);
+    } catch (cause) {
+      throw new IdentityError("invalid_configuration", {
+        reason: "schemas must be an object of JSON Schemas",
+        cause,
+      });
+    }
+    this.#publicUrl = ((o.publicUrl as string | undefined) ?? "http://127.0.0.1:4433").replace(/\/+$/, "");
     this.register(EMAIL_PRESET_ID, EMAIL_PRESET_SCHEMA as JsonSchema);
-    for (const [id, schema] of Object.entries(options.schemas ?? {})) {
+    for (const [id, schema] of schemas) {
       if (id === EMAIL_PRESET_ID) continue;
-      this.register(id, schema);
+      this.register(id, schema as JsonSchema);
     }
     if (!this.#byId.has(DEFAULT_SCHEMA_ID)) this.register(DEFAULT_SCHEMA_ID, DEFAULT_SCHEMA as JsonSchema);
   }

@@ -96,6 +96,34 @@ function hostCallback<A extends unknown[], R>(
   };
 }
 
+const ADAPTER_METHODS = [
+  "insertIdentities",
+  "getIdentity",
+  "findIdentityByCredentialIdentifier",
+  "findIdentityByExternalId",
+  "listIdentities",
+  "updateIdentity",
+  "deleteIdentity",
+  "insertFlowToken",
+  "findFlowToken",
+  "checkFlowCode",
+  "redeemFlowToken",
+] as const;
+
+/** The `storage` option: a `StorageAdapter` with every method of the contract, or `MemoryStorage`. */
+function storageOption(value: unknown): StorageAdapter {
+  if (value === undefined) return new MemoryStorage();
+  let missing: string | undefined;
+  try {
+    if (value === null || typeof value !== "object") missing = "(not an object)";
+    else missing = ADAPTER_METHODS.find((m) => typeof (value as Record<string, unknown>)[m] !== "function");
+  } catch {
+    missing = "(cannot be read)";
+  }
+  if (missing !== undefined) throw invalid(`storage must be a StorageAdapter; missing ${missing}`);
+  return value as StorageAdapter;
+}
+
 /** The `schemas` option as plain JSON (each schema is JSON; a throwing getter or proxy is refused here). */
 function schemasOption(value: unknown): Record<string, JsonSchema> {
   let copy: unknown;
@@ -146,12 +174,14 @@ function linkBuilders(publicUrl: string, custom: Partial<LinkBuilders>): Require
  */
 export function createServiceContext(input: unknown): ServiceContext {
   const o = readConfiguration(input, "options", OPTION_KEYS);
-  const adapter =
-    optional<StorageAdapter>(o.storage, "storage", isObject, "a StorageAdapter") ?? new MemoryStorage();
+  const adapter = storageOption(o.storage);
   const storage = new RuntimeStorage(adapter);
   const now =
     hostCallback(optional<() => Date>(o.now, "now", isFunction, "a function"), "now", (d) => {
-      if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw invalid("now must return a valid Date");
+      // RFC 3339 timestamps have four-digit years; Go's longest duration (292 years) must still fit a Date after it.
+      const year = d instanceof Date ? d.getUTCFullYear() : Number.NaN;
+      if (!(year >= 1 && year <= 9999))
+        throw invalid("now must return a valid Date between the years 1 and 9999");
       return d;
     }) ?? (() => new Date());
   const publicUrl =

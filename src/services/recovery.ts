@@ -51,17 +51,10 @@ export class Recovery {
         reason: message,
       });
     }
-    const { flowId, token } = await issueLinkToken(
-      this.ctx.flows,
-      "recovery_link",
-      identity.id,
-      null,
-      expiresAt,
-    );
-    return {
-      recovery_link: this.ctx.links.recoveryLink({ flowId, token }),
+    return issueLinkToken(this.ctx.flows, "recovery_link", identity.id, null, expiresAt, (issued) => ({
+      recovery_link: this.ctx.links.recoveryLink(issued),
       expires_at: expiresAt.toISOString(),
-    };
+    }));
   }
 
   /** `POST /admin/recovery/code`. */
@@ -78,13 +71,12 @@ export class Recovery {
         reason: "could not find identity",
       });
     }
-    const { flowId, code } = await issueCode(this.ctx.flows, "recovery_code", identity.id, null, expiresAt);
-    return {
+    return issueCode(this.ctx.flows, "recovery_code", identity.id, null, expiresAt, ({ flowId, code }) => ({
       recovery_link: this.ctx.links.recoveryCode({ flowId }),
       recovery_code: code,
       expires_at: expiresAt.toISOString(),
       flow_id: flowId,
-    };
+    }));
   }
 
   async redeemLink(token: unknown): Promise<Identity> {
@@ -122,36 +114,29 @@ export class Recovery {
 
   async createVerificationLink(body: unknown): Promise<{ verification_link: string; expires_at: string }> {
     const { identity, address, expiresAt } = await this.#verificationTarget(body);
-    const { flowId, token } = await issueLinkToken(
-      this.ctx.flows,
-      "verification_link",
-      identity.id,
-      address,
-      expiresAt,
-    );
-    return {
-      verification_link: this.ctx.links.verificationLink({ flowId, token }),
+    return issueLinkToken(this.ctx.flows, "verification_link", identity.id, address, expiresAt, (issued) => ({
+      verification_link: this.ctx.links.verificationLink(issued),
       expires_at: expiresAt.toISOString(),
-    };
+    }));
   }
 
   async createVerificationCode(
     body: unknown,
   ): Promise<{ verification_link: string; verification_code: string; expires_at: string; flow_id: string }> {
     const { identity, address, expiresAt } = await this.#verificationTarget(body);
-    const { flowId, code } = await issueCode(
+    return issueCode(
       this.ctx.flows,
       "verification_code",
       identity.id,
       address,
       expiresAt,
+      ({ flowId, code }) => ({
+        verification_link: this.ctx.links.verificationCode({ flowId }),
+        verification_code: code,
+        expires_at: expiresAt.toISOString(),
+        flow_id: flowId,
+      }),
     );
-    return {
-      verification_link: this.ctx.links.verificationCode({ flowId }),
-      verification_code: code,
-      expires_at: expiresAt.toISOString(),
-      flow_id: flowId,
-    };
   }
 
   async redeemVerificationLink(token: unknown): Promise<Identity> {

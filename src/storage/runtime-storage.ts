@@ -85,30 +85,52 @@ export class RuntimeStorage {
     });
   }
 
-  getIdentity(id: string) {
-    return this.#run("getIdentity", () => this.#adapter.getIdentity(id));
+  getIdentity(id: string): Promise<StoredIdentity | undefined> {
+    return this.#run("getIdentity", async () => maybeIdentity(await this.#adapter.getIdentity(id)));
   }
 
-  findIdentityByCredentialIdentifier(type: CredentialsType, identifier: string) {
-    return this.#run("findIdentityByCredentialIdentifier", () =>
-      this.#adapter.findIdentityByCredentialIdentifier(type, identifier),
+  findIdentityByCredentialIdentifier(
+    type: CredentialsType,
+    identifier: string,
+  ): Promise<StoredIdentity | undefined> {
+    return this.#run("findIdentityByCredentialIdentifier", async () =>
+      maybeIdentity(await this.#adapter.findIdentityByCredentialIdentifier(type, identifier)),
     );
   }
 
-  findIdentityByExternalId(externalId: string) {
-    return this.#run("findIdentityByExternalId", () => this.#adapter.findIdentityByExternalId(externalId));
+  findIdentityByExternalId(externalId: string): Promise<StoredIdentity | undefined> {
+    return this.#run("findIdentityByExternalId", async () =>
+      maybeIdentity(await this.#adapter.findIdentityByExternalId(externalId)),
+    );
   }
 
-  listIdentities(query: ListIdentitiesQuery) {
-    return this.#run("listIdentities", () => this.#adapter.listIdentities(query));
+  listIdentities(query: ListIdentitiesQuery): Promise<StoredIdentity[]> {
+    return this.#run("listIdentities", async () => {
+      const rows = await this.#adapter.listIdentities(query);
+      if (!Array.isArray(rows) || rows.length > query.limit)
+        throw new Error("listIdentities returned no page");
+      return rows.map((row) => checkedIdentity(row));
+    });
   }
 
-  updateIdentity(identity: StoredIdentity, expectedUpdatedAt?: string) {
-    return this.#run("updateIdentity", () => this.#adapter.updateIdentity(identity, expectedUpdatedAt));
+  updateIdentity(
+    identity: StoredIdentity,
+    expectedUpdatedAt?: string,
+  ): Promise<"ok" | "stale" | "not_found"> {
+    return this.#run("updateIdentity", async () => {
+      const outcome = await this.#adapter.updateIdentity(identity, expectedUpdatedAt);
+      if (outcome !== "ok" && outcome !== "stale" && outcome !== "not_found")
+        throw new Error("updateIdentity returned an unknown outcome");
+      return outcome;
+    });
   }
 
-  deleteIdentity(id: string) {
-    return this.#run("deleteIdentity", () => this.#adapter.deleteIdentity(id));
+  deleteIdentity(id: string): Promise<boolean> {
+    return this.#run("deleteIdentity", async () => {
+      const deleted = await this.#adapter.deleteIdentity(id);
+      if (typeof deleted !== "boolean") throw new Error("deleteIdentity returned no boolean");
+      return deleted;
+    });
   }
 
   insertFlowToken(token: StoredFlowToken) {
@@ -159,4 +181,35 @@ function checkedToken(token: unknown, kind: FlowTokenKind): StoredFlowToken {
     throw new Error("the adapter returned a malformed flow token");
   }
   return t as StoredFlowToken;
+}
+
+/** `undefined` for "none", else an identity of the stored shape. */
+function maybeIdentity(value: unknown): StoredIdentity | undefined {
+  return value === undefined || value === null ? undefined : checkedIdentity(value);
+}
+
+/**
+ * The shape every stored identity has (what the services read without further checks): a malformed one is the
+ * adapter's failure (`storage_error`), never a `TypeError` deeper in, nor a client error.
+ */
+function checkedIdentity(value: unknown): StoredIdentity {
+  const i = value as Partial<StoredIdentity> | null;
+  if (
+    typeof i !== "object" ||
+    i === null ||
+    typeof i.id !== "string" ||
+    typeof i.schema_id !== "string" ||
+    (i.state !== "active" && i.state !== "inactive") ||
+    typeof i.created_at !== "string" ||
+    typeof i.updated_at !== "string" ||
+    typeof i.state_changed_at !== "string" ||
+    !Array.isArray(i.verifiable_addresses) ||
+    !Array.isArray(i.recovery_addresses) ||
+    typeof i.credentials !== "object" ||
+    i.credentials === null ||
+    Array.isArray(i.credentials)
+  ) {
+    throw new Error("the adapter returned a malformed identity");
+  }
+  return i as StoredIdentity;
 }

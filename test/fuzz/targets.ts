@@ -4,9 +4,15 @@ import fc from "fast-check";
 import {
   createPasswordHasher,
   createPasswordPolicy,
+  createPwnedPasswordsChecker,
+  escapePointerToken,
+  IdentityError,
   IdentityManager,
   isIdentityError,
+  SchemaRegistry,
   schemaIdToBase64,
+  toPointer,
+  ValidationError,
   validateImportedHash,
   verifyPassword,
 } from "../../src/index.js";
@@ -233,6 +239,44 @@ export const TARGETS: FuzzTarget[] = [
     "new IdentityManager",
     () => [body({ defaultSchemaId: str, publicUrl: str, secrets: fc.array(str), schemas: json })],
     (_w, a) => new (IdentityManager as unknown as new (...x: unknown[]) => unknown)(...a),
+  ),
+  t(
+    "passwordHasher.hash",
+    () => [mostly(str)],
+    (w, a) => m(w).passwordHasher.hash(...a),
+  ),
+  t(
+    "new SchemaRegistry",
+    () => [body({ publicUrl: str, schemas: json })],
+    (_w, a) => new (SchemaRegistry as unknown as new (...x: unknown[]) => unknown)(...a),
+  ),
+  t(
+    "createPwnedPasswordsChecker",
+    () => [body({ host: str, timeoutMs: fc.integer(), cacheTtlMs: fc.integer() })],
+    (_w, a) => (createPwnedPasswordsChecker as (...x: unknown[]) => unknown)(...a),
+  ),
+  t(
+    "toPointer",
+    () => [mostly(fc.array(str))],
+    (_w, a) => (toPointer as (...x: unknown[]) => unknown)(...a),
+  ),
+  t(
+    "escapePointerToken",
+    () => [mostly(str)],
+    (_w, a) => (escapePointerToken as (...x: unknown[]) => unknown)(...a),
+  ),
+  t(
+    "new IdentityError",
+    () => [
+      mostly(fc.constantFrom("validation_failed", "storage_error", "nope")),
+      body({ reason: str, message: str }),
+    ],
+    (_w, a) => new (IdentityError as unknown as new (...x: unknown[]) => unknown)(...a),
+  ),
+  t(
+    "new ValidationError",
+    () => [mostly(fc.array(body({ pointer: str, code: str, message: str }))), body({ reason: str })],
+    (_w, a) => new (ValidationError as unknown as new (...x: unknown[]) => unknown)(...a),
   ),
   t(
     "schemaIdToBase64",

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { IdentityError } from "../../errors/index.js";
+import { readConfiguration } from "../../json/arguments.js";
 
 /** Options of {@link createPwnedPasswordsChecker}. */
 export interface PwnedPasswordsCheckerOptions {
@@ -77,11 +78,21 @@ export function parseRangeBody(body: string, suffix: string): number {
 export function createPwnedPasswordsChecker(
   options: PwnedPasswordsCheckerOptions = {},
 ): (password: string) => Promise<number> {
-  const parsed = optionsSchema.safeParse(options);
+  const given = readConfiguration(options, "pwnedPasswords", [
+    "fetch",
+    "host",
+    "cacheTtlMs",
+    "maxCacheEntries",
+    "timeoutMs",
+  ]);
+  const parsed = optionsSchema.safeParse(given);
   if (!parsed.success) {
-    const reason = parsed.error.issues
-      .map((i) => `pwnedPasswords.${i.path.join(".")}: ${i.message}`)
-      .join("; ");
+    let reason: string;
+    try {
+      reason = parsed.error.issues.map((i) => `pwnedPasswords.${i.path.join(".")}: ${i.message}`).join("; ");
+    } catch {
+      reason = "pwnedPasswords: an option has a value of the wrong kind"; // zod words issues lazily
+    }
     throw new IdentityError("invalid_configuration", { reason });
   }
   const o = parsed.data;

@@ -1,3 +1,4 @@
+import { ValidationError } from "../../errors/index.js";
 import { createArgon2idHasher } from "./hashers/argon2id.js";
 import { createBcryptHasher } from "./hashers/bcrypt.js";
 import { createLimiter } from "./limiter.js";
@@ -57,7 +58,14 @@ export function createPasswordHasher(options?: HashingOptions): PasswordHasher {
       : createArgon2idHasher(config.argon2, limiter);
   return Object.freeze({
     algorithm: inner.algorithm,
-    hash: (password: string) => inner.hash(password),
+    hash: (password: string) =>
+      typeof password === "string"
+        ? inner.hash(password)
+        : Promise.reject(
+            new ValidationError([
+              { pointer: "/password", code: "invalid_type", message: "The password must be a string." },
+            ]),
+          ),
     async verify(password: string, hash: string): Promise<boolean> {
       const verifier = isAcceptablePassword(password) ? findVerifier(hash) : undefined;
       if (verifier === undefined) return false;

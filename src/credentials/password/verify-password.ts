@@ -1,5 +1,7 @@
+import { availableParallelism } from "node:os";
 import { IdentityError } from "../../errors/index.js";
 import type { HashVerifier } from "./hash-verifier.js";
+import { createLimiter } from "./limiter.js";
 import { isAcceptablePassword, MAX_HASH_LENGTH } from "./limits.js";
 import { argon2dVerifier, argon2idVerifier, argon2iVerifier } from "./verifiers/argon2.js";
 import { bcryptVerifier } from "./verifiers/bcrypt.js";
@@ -46,7 +48,7 @@ export function findVerifier(hash: string): HashVerifier | undefined {
 
 /**
  * Checks a password against a stored hash of any supported format (bcrypt, argon2id/i/d, PBKDF2, scrypt, Firebase
- * scrypt and the legacy formats). The work runs off the event loop and secrets are compared in constant time.
+ * scrypt and the legacy formats). The work runs off the event loop, one verification per core at a time (FIFO), and secrets are compared in constant time.
  *
  * Resolves `false` for a wrong password **and** for an unknown, malformed or out-of-bounds hash, for a hash over
  * 65,536 characters and for a password over `MAX_PASSWORD_BYTES` (4096) UTF-8 bytes, the cap login applies; it
@@ -57,12 +59,21 @@ export function findVerifier(hash: string): HashVerifier | undefined {
  * await verifyPassword("123456", "$2a$10$ZsCsoVQ3xfBG/K2z2XpBf.tm90GZmtOqtqWcB5.pYd5Eq8y7RlDyq"); // true
  * ```
  */
+/** The concurrency bound of the standalone {@link verifyPassword}: one verification per core, the rest queue FIFO. */
+const standaloneLimiter = createLimiter(availableParallelism());
+
 export async function verifyPassword(password: string, hash: string): Promise<boolean> {
   if (!isAcceptablePassword(password)) return false;
   const verifier = findVerifier(hash);
   if (verifier === undefined) return false;
   try {
-    return (await verifier.verify(password, hash)) === true;
+    verifier.validate(hash); // bounds first: an out-of-bounds hash never waits for a slot
+  } catch {
+    return false;
+  }
+  try {
+    // A bounded number at a time, like a hasher's verifications: concurrent calls cannot each hold 1 GiB of argon2.
+    return (await standaloneLimiter.run(() => verifier.verify(password, hash))) === true;
   } catch {
     return false; // a verifier's contract is never to reject; this keeps the public one true whatever happens
   }

@@ -29,7 +29,7 @@ const oidcProvider = z.strictObject({
 });
 
 /** `credentials` of create and update bodies (Kratos `IdentityWithCredentials`). */
-export const ImportCredentials = z.strictObject({
+export const ImportCredentialsSchema = z.strictObject({
   password: z.strictObject({ config: passwordConfig }).optional(),
   oidc: z.strictObject({ config: z.strictObject({ providers: z.array(oidcProvider) }) }).optional(),
   saml: z
@@ -51,7 +51,7 @@ export const ImportCredentials = z.strictObject({
     })
     .optional(),
 });
-export type ImportCredentials = z.infer<typeof ImportCredentials>;
+export type ImportCredentials = z.infer<typeof ImportCredentialsSchema>;
 
 const importedVerifiable = z.strictObject({
   id: z.string().optional(),
@@ -75,7 +75,7 @@ const importedRecovery = z.strictObject({
 const CreateIdentityObject = z.strictObject({
   schema_id: z.string().optional(),
   traits: traits.optional(),
-  credentials: ImportCredentials.optional(),
+  credentials: ImportCredentialsSchema.optional(),
   verifiable_addresses: z.array(importedVerifiable).optional(),
   recovery_addresses: z.array(importedRecovery).optional(),
   metadata_public: json.optional(),
@@ -94,7 +94,7 @@ type NullableOptionals<T> = { [K in keyof T]: undefined extends T[K] ? T[K] | nu
  * for a typed member means absent, as Go decodes it (`credentials: { password: null }` too); `traits: null` is
  * refused at `/traits`; `state: ""` is the default state; `region` is checked (see {@link requestedRegion}).
  */
-export const CreateIdentityBody = z.preprocess(
+export const CreateIdentityBodySchema = z.preprocess(
   (body) => applyGoNullSemantics(body, CreateIdentityObject),
   CreateIdentityObject,
 );
@@ -103,7 +103,7 @@ export type CreateIdentityBody = NullableOptionals<z.input<typeof CreateIdentity
 const UpdateIdentityObject = z.strictObject({
   schema_id: z.string().optional(),
   traits: traits.optional(),
-  credentials: ImportCredentials.optional(),
+  credentials: ImportCredentialsSchema.optional(),
   metadata_public: json.optional(),
   metadata_admin: json.optional(),
   state: state.optional(),
@@ -112,7 +112,7 @@ const UpdateIdentityObject = z.strictObject({
 });
 
 /** Body of `updateIdentity` (Kratos `UpdateIdentityBody`, PUT semantics; `null` members as for create). */
-export const UpdateIdentityBody = z.preprocess(
+export const UpdateIdentityBodySchema = z.preprocess(
   (body) => applyGoNullSemantics(body, UpdateIdentityObject),
   UpdateIdentityObject,
 );
@@ -128,7 +128,7 @@ const BatchPatchObject = z.strictObject({
 });
 
 /** Body of `batchPatchIdentities` (Kratos `PATCH /admin/identities`; `null` members as for create). */
-export const BatchPatchBody = z.preprocess(
+export const BatchPatchBodySchema = z.preprocess(
   (body) => applyGoNullSemantics(body, BatchPatchObject),
   BatchPatchObject,
 );
@@ -137,7 +137,7 @@ export type BatchPatchBody = {
 };
 
 /** One RFC 6902 operation. */
-export const JsonPatchOperation = z.strictObject({
+export const JsonPatchOperationSchema = z.strictObject({
   op: z.string(),
   path: z.string(),
   value: json.optional(),

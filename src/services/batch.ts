@@ -1,6 +1,6 @@
 import { IdentityError, isIdentityError, ValidationError } from "../errors/index.js";
 import type { StoredIdentity } from "../identity/identity.js";
-import { BatchPatchBody, MAX_JSON_DEPTH, parsePayload } from "../identity/payloads.js";
+import { BatchPatchBodySchema, MAX_JSON_DEPTH, parsePayload } from "../identity/payloads.js";
 import type { BatchPatchResultItem } from "../identity-manager-config.js";
 import { toJsonInput } from "../json/json-input.js";
 import type { ServiceContext } from "./context.js";
@@ -29,7 +29,7 @@ export async function batchPatchIdentities(
   body: unknown,
 ): Promise<{ identities: BatchPatchResultItem[] }> {
   // Each entry's `create` is parsed on its own below, so one bad entry fails alone.
-  const parsed = parsePayload(BatchPatchBody, body, "", MAX_JSON_DEPTH, ["/identities/*/create"]);
+  const parsed = parsePayload(BatchPatchBodySchema, body, "", MAX_JSON_DEPTH, ["/identities/*/create"]);
   const entries = parsed.identities;
   if (entries.length > MAX_BATCH) {
     throw tooBig(

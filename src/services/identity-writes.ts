@@ -7,14 +7,20 @@ import { cloneJson } from "../identity/clone.js";
 import type { CredentialsType, Identity, JsonValue, StoredIdentity } from "../identity/identity.js";
 import { applyJsonPatch } from "../identity/json-patch.js";
 import { checkPatchedDocument, jsonOrNull } from "../identity/patched-document.js";
-import { echoRegion, JsonPatchOperation, parsePayload, UpdateIdentityBody } from "../identity/payloads.js";
+import {
+  echoRegion,
+  type JsonPatchOperation,
+  JsonPatchOperationSchema,
+  parsePayload,
+  UpdateIdentityBodySchema,
+} from "../identity/payloads.js";
 import { stripReadOnly } from "../identity/update-body.js";
 import { optionalStringArgument, optionsArgument } from "../json/arguments.js";
 import { toJsonInput } from "../json/json-input.js";
 import { isUuid, notFound } from "../storage/identity-writer.js";
 import type { ServiceContext } from "./context.js";
 
-const PatchOperations = z.array(JsonPatchOperation);
+const PatchOperations = z.array(JsonPatchOperationSchema);
 
 /**
  * Takes the operations on `/region` out of a patch, as Kratos does before applying it (`identity/handler.go`
@@ -60,7 +66,7 @@ export class IdentityWrites {
 
   /** `PUT /admin/identities/{id}`. */
   async update(id: unknown, body: unknown): Promise<Identity> {
-    const parsed = parsePayload(UpdateIdentityBody, stripReadOnly(toJsonInput(body)));
+    const parsed = parsePayload(UpdateIdentityBodySchema, stripReadOnly(toJsonInput(body)));
     const stored = await this.ctx.writer.mutate(id as string, async (current, now) => {
       const next: StoredIdentity = cloneJson(current);
       if (parsed.schema_id) next.schema_id = parsed.schema_id;

@@ -28,36 +28,15 @@ import {
   scrypt,
   timingSafeEqual,
 } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { verifyPassword } from "idkit";
 import { crypt64Encode } from "../src/credentials/password/verifiers/legacy/crypt64.js";
 import { md5CryptChecksum } from "../src/credentials/password/verifiers/legacy/md5-crypt.js";
 import { shaCryptChecksum } from "../src/credentials/password/verifiers/legacy/sha-crypt.js";
 import { findVerifier } from "../src/credentials/password/verify-password.js";
-import { check, compare, round, type Side, timeSyncCalls } from "./util.js";
+import { check, compare, hashVector, round, type Side, timeSyncCalls } from "./util.js";
 
-interface Vector {
-  format: string;
-  variant?: string;
-  password: string;
-  hash: string;
-  match: boolean;
-}
-
-const load = (path: string): Vector[] =>
-  (JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8")) as { vectors: Vector[] }).vectors;
-const VECTORS = [
-  ...load("../test/fixtures/legacy-hashes/kratos-legacy-vectors.json"),
-  ...load("../test/fixtures/hash-vectors/kratos-hash-vectors.json"),
-];
-
-/** The first positive Kratos vector whose hash starts with `prefix`. */
-function vector(prefix: string): { password: string; hash: string } {
-  const v = VECTORS.find((x) => x.match && x.hash.startsWith(prefix));
-  check(v, `no positive vector starting with ${prefix}`);
-  return { password: v.password, hash: v.hash };
-}
+const vector = hashVector;
 
 const b64 = (s: string) => Buffer.from(s, "base64");
 const pbkdf2Async = promisify(pbkdf2);

@@ -17,28 +17,11 @@
  * `noise_aa_ratio` (unknown ÷ unknown, the run's noise floor). A table goes to stderr.
  * `LOGIN_TIMING_ROUNDS` (default 8) sets the rounds per family.
  */
-import { readFileSync } from "node:fs";
 import { IdentityManager } from "idkit";
 import { estimateVerifyCost } from "../src/credentials/hash-cost.js";
-import { check, compare, round } from "./util.js";
+import { check, compare, hashVector, round } from "./util.js";
 
-interface Vector {
-  password: string;
-  hash: string;
-  match: boolean;
-}
-const load = (path: string): Vector[] =>
-  (JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8")) as { vectors: Vector[] }).vectors;
-const VECTORS = [
-  ...load("../test/fixtures/legacy-hashes/kratos-legacy-vectors.json"),
-  ...load("../test/fixtures/hash-vectors/kratos-hash-vectors.json"),
-];
-/** The first positive Kratos vector whose hash starts with `prefix`. */
-function vector(prefix: string): string {
-  const v = VECTORS.find((x) => x.match && x.hash.startsWith(prefix));
-  check(v, `no positive vector starting with ${prefix}`);
-  return v.hash;
-}
+const vector = (prefix: string): string => hashVector(prefix).hash;
 
 const BCRYPT_10 = "$2a$10$ZsCsoVQ3xfBG/K2z2XpBf.tm90GZmtOqtqWcB5.pYd5Eq8y7RlDyq";
 const PBKDF2 = vector("$pbkdf2-sha256$i=100000");

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 /**
  * Shared helpers of the benchmarks: medians, rounding and an interleaved A/B timer, so that every ratio compares
  * two measurements taken in the same run, on a machine in the same state.
@@ -99,4 +100,29 @@ export async function compare(
 /** Throws when a benchmark's sanity check fails: a benchmark of a wrong answer measures nothing. */
 export function check(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(`bench sanity check failed: ${message}`);
+}
+
+/** One of Kratos's hash test vectors (test/fixtures, origin in test/fixtures/README.md). */
+export interface HashVector {
+  format: string;
+  variant?: string;
+  password: string;
+  hash: string;
+  match: boolean;
+}
+
+const loadVectors = (path: string): HashVector[] =>
+  (JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8")) as { vectors: HashVector[] }).vectors;
+
+/** Kratos's legacy and modern hash vectors. */
+export const HASH_VECTORS: readonly HashVector[] = [
+  ...loadVectors("../test/fixtures/legacy-hashes/kratos-legacy-vectors.json"),
+  ...loadVectors("../test/fixtures/hash-vectors/kratos-hash-vectors.json"),
+];
+
+/** The first positive Kratos vector whose hash starts with `prefix`. */
+export function hashVector(prefix: string): { password: string; hash: string } {
+  const v = HASH_VECTORS.find((x) => x.match && x.hash.startsWith(prefix));
+  check(v, `no positive vector starting with ${prefix}`);
+  return { password: v.password, hash: v.hash };
 }

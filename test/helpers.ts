@@ -17,6 +17,18 @@ export function identitySchema(traits: Record<string, unknown>): Record<string, 
   return { $schema: "http://json-schema.org/draft-07/schema#", type: "object", properties: { traits } };
 }
 
+/** A schema whose traits accept anything besides an email password identifier (so odd keys reach storage). */
+export const OPEN_EMAIL_SCHEMA = identitySchema({
+  type: "object",
+  properties: {
+    email: {
+      type: "string",
+      format: "email",
+      "ory.sh/kratos": { credentials: { password: { identifier: true } } },
+    },
+  },
+});
+
 /** Captures the IdentityError a promise rejects with (fails when it resolves). */
 export async function rejection(p: Promise<unknown>): Promise<import("../src/index.js").IdentityError> {
   try {

@@ -3,18 +3,7 @@
 // combination, is accepted as absent (Go's zero value, identity/handler.go CreateIdentityBody / UpdateIdentityBody).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { identitySchema, manager } from "./helpers.js";
-
-const OPEN = identitySchema({
-  type: "object",
-  properties: {
-    email: {
-      type: "string",
-      format: "email",
-      "ory.sh/kratos": { credentials: { password: { identifier: true } } },
-    },
-  },
-});
+import { manager, OPEN_EMAIL_SCHEMA as OPEN } from "./helpers.js";
 
 const key = fc.oneof(
   fc.constantFrom("__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf", ""),

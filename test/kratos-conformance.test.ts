@@ -2,19 +2,8 @@
 // Kratos's behaviour, with the Go file it comes from.
 import { describe, expect, it } from "vitest";
 import { IdentityError } from "../src/index.js";
-import { identitySchema, manager, rejection } from "./helpers.js";
+import { manager, OPEN_EMAIL_SCHEMA as OPEN, rejection } from "./helpers.js";
 
-/** A schema whose traits accept anything besides an email identifier (so odd keys reach storage). */
-const OPEN = identitySchema({
-  type: "object",
-  properties: {
-    email: {
-      type: "string",
-      format: "email",
-      "ory.sh/kratos": { credentials: { password: { identifier: true } } },
-    },
-  },
-});
 const open = () => manager({ schemas: { open: OPEN }, defaultSchemaId: "open" });
 
 const HOSTILE = JSON.parse(

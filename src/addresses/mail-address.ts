@@ -8,7 +8,8 @@
  *
  * @module
  */
-import { isIPv4, isIPv6 } from "node:net";
+import { isIPv4 } from "node:net";
+import { isAtext, isDtext, isGoIP, isQtext, isV4MappedIPv6, isVchar, isWSP, quote } from "./mail-chars.js";
 
 /** Result of {@link parseAddress}: the addr-spec, or Go's error text. */
 export type MailParseResult = { readonly address: string } | { readonly error: string };
@@ -250,64 +251,6 @@ class AddrParser {
   consumeDisplayNameComment(): void {
     if (!this.consume("(")) throw new MailError("mail: comment does not start with (");
     if (this.consumeComment() === undefined) throw new MailError("mail: misformatted parenthetical comment");
-  }
-}
-
-/** Go's net.ParseIP accepts neither zones nor anything Node's parser would not. */
-function isGoIP(s: string): boolean {
-  return isIPv4(s) || (isIPv6(s) && !s.includes("%"));
-}
-
-const V4_MAPPED = /^\[::ffff:[0-9a-f]{1,4}:[0-9a-f]{1,4}\]$/;
-
-function isV4MappedIPv6(s: string): boolean {
-  if (!isIPv6(s) || s.includes("%")) return false;
-  // The WHATWG serialiser canonicalises the address, e.g. ::FFFF:1.2.3.4 and 0:0:0:0:0:ffff:102:304 alike.
-  return V4_MAPPED.test(new URL(`http://[${s}]/`).hostname);
-}
-
-/** Go's %q of a rune: single-quoted (Go's escaping of unprintable runes is not reproduced). */
-function quote(ch: string): string {
-  return `'${ch}'`;
-}
-
-/** RFC 5322 VCHAR, extended by RFC 6532 to every non-ASCII code point. */
-function isVchar(cp: number): boolean {
-  return (cp >= 0x21 && cp <= 0x7e) || cp >= 0x80;
-}
-
-function isWSP(cp: number): boolean {
-  return cp === 0x20 || cp === 0x09;
-}
-
-function isQtext(cp: number): boolean {
-  return cp !== 0x5c && cp !== 0x22 && isVchar(cp);
-}
-
-function isDtext(cp: number): boolean {
-  return cp !== 0x5b && cp !== 0x5d && cp !== 0x5c && isVchar(cp);
-}
-
-/** RFC 5322 atext (period included when `dot`): VCHAR minus the specials `()<>[]:;@\,"`. */
-function isAtext(cp: number, dot: boolean): boolean {
-  switch (cp) {
-    case 0x2e:
-      return dot;
-    case 0x28:
-    case 0x29:
-    case 0x3c:
-    case 0x3e:
-    case 0x5b:
-    case 0x5d:
-    case 0x3a:
-    case 0x3b:
-    case 0x40:
-    case 0x5c:
-    case 0x2c:
-    case 0x22:
-      return false;
-    default:
-      return isVchar(cp);
   }
 }
 

@@ -73,7 +73,6 @@ function optional<T>(
 }
 
 const isFunction = (v: unknown) => typeof v === "function";
-const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * Wraps a host callback so that its failure (a throw, or a result `check` refuses) is `invalid_configuration`
@@ -122,21 +121,6 @@ function storageOption(value: unknown): StorageAdapter {
   }
   if (missing !== undefined) throw invalid(`storage must be a StorageAdapter; missing ${missing}`);
   return value as StorageAdapter;
-}
-
-/** The `schemas` option as plain JSON (each schema is JSON; a throwing getter or proxy is refused here). */
-function schemasOption(value: unknown): Record<string, JsonSchema> {
-  let copy: unknown;
-  try {
-    copy = toJsonInput(value, { maxDepth: 130 });
-  } catch (cause) {
-    throw new IdentityError("invalid_configuration", {
-      reason: "schemas must be an object of JSON Schemas",
-      cause,
-    });
-  }
-  if (!isObject(copy)) throw invalid("schemas must be an object of JSON Schemas");
-  return copy as Record<string, JsonSchema>;
 }
 
 function secretsOption(value: unknown): string[] | undefined {
@@ -189,7 +173,8 @@ export function createServiceContext(input: unknown): ServiceContext {
     "http://127.0.0.1:4433";
   const schemas = new SchemaRegistry({
     publicUrl,
-    ...(o.schemas === undefined ? {} : { schemas: schemasOption(o.schemas) }),
+    // The registry reads and checks the schemas itself (invalid_configuration for anything but JSON Schemas).
+    ...(o.schemas === undefined ? {} : { schemas: o.schemas as Record<string, JsonSchema> }),
   });
   const defaultSchemaId =
     optional<string>(o.defaultSchemaId, "defaultSchemaId", (v) => typeof v === "string", "a string") ??

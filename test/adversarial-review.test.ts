@@ -147,3 +147,89 @@ describe("every entry point answers hostile values with an IdentityError or a re
     );
   });
 });
+
+describe("second review", () => {
+  it("async host callbacks that reject are refused without an unhandled rejection (which would end the process)", async () => {
+    const failing = async () => {
+      throw new Error("mailer down");
+    };
+    const idm = manager({ links: { recoveryLink: failing as never } });
+    const { id } = await idm.createIdentity({ traits: { email: "async@example.org" } });
+    expect((await rejection(idm.createRecoveryLink({ identity_id: id }))).code).toBe("invalid_configuration");
+    for (const options of [{ generateId: failing }, { now: failing }]) {
+      const other = manager(options as never);
+      expect((await rejection(other.createIdentity({ traits: { email: "a2@example.org" } }))).code).toBe(
+        "invalid_configuration",
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20)); // vitest fails the run on an unhandled rejection
+  });
+
+  it("a stored identity malformed deep inside (addresses, credentials, timestamps) is the adapter's failure", async () => {
+    const inner = new MemoryStorage();
+    let edit: (i: Record<string, unknown>) => void = () => {};
+    const getIdentity = async (id: string) => {
+      const found = (await inner.getIdentity(id)) as unknown as Record<string, unknown> | undefined;
+      if (found) edit(found);
+      return found;
+    };
+    const storage = new Proxy(inner, {
+      get(target, key) {
+        if (key === "getIdentity") return getIdentity;
+        const value = Reflect.get(target, key, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const idm = manager({ storage });
+    const { id } = await idm.createIdentity({
+      traits: { email: "deep@example.org" },
+      credentials: { oidc: { config: { providers: [{ provider: "g", subject: "s" }] } } },
+    });
+    const edits: ((i: Record<string, unknown>) => void)[] = [
+      (i) => {
+        i.verifiable_addresses = [null];
+      },
+      (i) => {
+        (i.verifiable_addresses as Record<string, unknown>[])[0] = { value: 0 };
+      },
+      (i) => {
+        i.updated_at = "x";
+      },
+      (i) => {
+        (i.credentials as Record<string, Record<string, unknown>>).oidc = {
+          ...(i.credentials as Record<string, Record<string, unknown>>).oidc,
+          config: { providers: [null] },
+        };
+      },
+      (i) => {
+        (i.credentials as Record<string, unknown>).saml = null;
+      },
+      (i) => {
+        (
+          (i.credentials as Record<string, Record<string, unknown>>).password as Record<string, unknown>
+        ).identifiers = 0;
+      },
+    ];
+    for (const e of edits) {
+      edit = e;
+      for (const call of [
+        idm.getIdentity(id, { includeCredentials: ["oidc", "password", "webauthn"] }),
+        idm.patchIdentity(id, [{ op: "add", path: "/metadata_admin", value: 1 }]),
+        idm.updateIdentity(id, { traits: { email: "deep@example.org" } }),
+      ]) {
+        expect((await rejection(call)).code).toBe("storage_error");
+      }
+    }
+  });
+
+  it("toPointer refuses an array whose elements cannot be read", () => {
+    const hostile = new Proxy([], {
+      get(target, key) {
+        if (key === "length") return 3;
+        if (key === Symbol.iterator) return Reflect.get(target, key);
+        throw new Error("arr boom");
+      },
+    });
+    expect(() => toPointer(hostile)).toThrow(ValidationError);
+  });
+});

@@ -217,6 +217,13 @@ export function toPointer(path: ReadonlyArray<string | number>): string {
     ]);
   }
   let out = "";
-  for (let i = 0; i < path.length; i++) out += `/${escapePointerToken(path[i] as string | number)}`;
+  try {
+    for (let i = 0; i < path.length; i++) out += `/${escapePointerToken(path[i] as string | number)}`;
+  } catch {
+    // a proxy whose traps throw
+    throw new ValidationError([
+      { pointer: "", code: "invalid_type", message: "the segments could not be read" },
+    ]);
+  }
   return out;
 }

@@ -79,3 +79,21 @@ export function readConfiguration<K extends string>(
   }
   return out;
 }
+
+/**
+ * A host callback must answer synchronously; if it returned a promise anyway, its rejection is handled here (it
+ * would otherwise crash the process as an unhandled rejection), and `check` refuses the promise as a value.
+ */
+export function settleQuietly(value: unknown): void {
+  try {
+    if (
+      value !== null &&
+      typeof value === "object" &&
+      typeof (value as PromiseLike<unknown>).then === "function"
+    ) {
+      Promise.resolve(value).catch(() => {});
+    }
+  } catch {
+    // a hostile thenable: nothing to settle
+  }
+}

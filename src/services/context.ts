@@ -12,7 +12,7 @@ import { IdentityError } from "../errors/index.js";
 import type { Identity, StoredIdentity } from "../identity/identity.js";
 import { type CredentialsView, toIdentityJson } from "../identity/serialize.js";
 import type { IdentityManagerOptions } from "../identity-manager-config.js";
-import { readConfiguration } from "../json/arguments.js";
+import { readConfiguration, settleQuietly } from "../json/arguments.js";
 import { toJsonInput } from "../json/json-input.js";
 import type { FlowDeps, LinkBuilders } from "../recovery/flows.js";
 import { createTokenDigester } from "../recovery/token-secrets.js";
@@ -91,6 +91,7 @@ function hostCallback<A extends unknown[], R>(
     } catch (cause) {
       throw new IdentityError("invalid_configuration", { reason: `${name} threw.`, cause });
     }
+    settleQuietly(result);
     return check(result);
   };
 }

@@ -1,5 +1,6 @@
 import { IdentityError, NotFoundError } from "../errors/index.js";
 import type { StoredIdentity } from "../identity/identity.js";
+import { settleQuietly } from "../json/arguments.js";
 import type { RuntimeStorage } from "./runtime-storage.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -20,6 +21,7 @@ export function uuidGenerator(generate: () => string): () => string {
     let id: unknown;
     try {
       id = generate();
+      settleQuietly(id); // an async generator's rejection must not go unhandled; the promise is refused below
     } catch (cause) {
       // The host's text stays on `cause`: the envelope only says which option failed.
       throw new IdentityError("invalid_configuration", { reason: "generateId threw.", cause });

@@ -10,6 +10,7 @@ import type {
   StorageAdapter,
   StoredFlowToken,
 } from "./storage-adapter.js";
+import { isStoredIdentity } from "./stored-shape.js";
 
 const REDEMPTION_OUTCOMES: ReadonlySet<unknown> = new Set<RedemptionOutcome>([
   "ok",
@@ -188,28 +189,8 @@ function maybeIdentity(value: unknown): StoredIdentity | undefined {
   return value === undefined || value === null ? undefined : checkedIdentity(value);
 }
 
-/**
- * The shape every stored identity has (what the services read without further checks): a malformed one is the
- * adapter's failure (`storage_error`), never a `TypeError` deeper in, nor a client error.
- */
+/** An identity of the stored shape, all the way down ({@link isStoredIdentity}), or the adapter's failure. */
 function checkedIdentity(value: unknown): StoredIdentity {
-  const i = value as Partial<StoredIdentity> | null;
-  if (
-    typeof i !== "object" ||
-    i === null ||
-    typeof i.id !== "string" ||
-    typeof i.schema_id !== "string" ||
-    (i.state !== "active" && i.state !== "inactive") ||
-    typeof i.created_at !== "string" ||
-    typeof i.updated_at !== "string" ||
-    typeof i.state_changed_at !== "string" ||
-    !Array.isArray(i.verifiable_addresses) ||
-    !Array.isArray(i.recovery_addresses) ||
-    typeof i.credentials !== "object" ||
-    i.credentials === null ||
-    Array.isArray(i.credentials)
-  ) {
-    throw new Error("the adapter returned a malformed identity");
-  }
-  return i as StoredIdentity;
+  if (!isStoredIdentity(value)) throw new Error("the adapter returned a malformed identity");
+  return value;
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { escapePointerToken, ValidationError, type ValidationIssue } from "../errors/index.js";
 import { MAX_JSON_DEPTH, toJsonInput } from "../json/json-input.js";
+import type { JsonValue } from "../json/json-types.js";
 import { INVALID_REGION_REASON, INVALID_STATE_MESSAGE, region, state, traits } from "./body-fields.js";
 import { applyGoNullSemantics, markRawJson } from "./go-nulls.js";
 import { JsonValueSchema } from "./json-value.js";
@@ -226,7 +227,15 @@ export function parsePayload<T extends z.ZodType>(
   maxDepth = MAX_JSON_DEPTH,
   opaque: readonly string[] = [],
 ): z.output<T> {
-  const data = toJsonInput(input, { root, maxDepth, opaque });
+  return parseJson(schema, toJsonInput(input, { root, maxDepth, opaque }), root);
+}
+
+/**
+ * {@link parsePayload} for data that is already a plain JSON copy ({@link toJsonInput}'s result): the schema only,
+ * no second copy.
+ * @throws ValidationError (`validation_failed`, 400) with one issue per problem.
+ */
+export function parseJson<T extends z.ZodType>(schema: T, data: JsonValue, root = ""): z.output<T> {
   const result = schema.safeParse(data);
   if (!result.success) {
     const issues = issuesFromZod(result.error, root);

@@ -1,5 +1,5 @@
 import { IdentityError, isIdentityError, ValidationError } from "../errors/index.js";
-import type { StoredIdentity } from "../identity/identity.js";
+import type { JsonValue, StoredIdentity } from "../identity/identity.js";
 import { BatchPatchBodySchema, MAX_JSON_DEPTH, parsePayload } from "../identity/payloads.js";
 import type { BatchPatchResultItem } from "../identity-manager-config.js";
 import { toJsonInput } from "../json/json-input.js";
@@ -37,7 +37,7 @@ export async function batchPatchIdentities(
     );
   }
   // Each entry's body is copied once into plain JSON; one that cannot be read fails alone.
-  const bodies = entries.map((item, i): unknown => {
+  const bodies = entries.map((item, i): JsonValue | IdentityError | null => {
     if (item.create === undefined || item.create === null) return null;
     try {
       return toJsonInput(item.create, { root: `/identities/${i}/create` });

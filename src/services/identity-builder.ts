@@ -11,7 +11,7 @@ import {
   resolveIdentityLimits,
 } from "../identity/limits.js";
 import { jsonOrNull } from "../identity/patched-document.js";
-import { CreateIdentityBodySchema, type ImportCredentials, parsePayload } from "../identity/payloads.js";
+import { CreateIdentityBodySchema, type ImportCredentials, parseJson } from "../identity/payloads.js";
 import type { SchemaRegistry } from "../schema/schema-registry.js";
 import {
   applyIdentifiers,
@@ -70,8 +70,8 @@ export class IdentityBuilder {
    * Builds a new identity from a create body.
    * @throws ValidationError (`too_large` / `too_many` past a cap) | IdentityError (schema, hash)
    */
-  async prepareCreate(input: unknown): Promise<StoredIdentity> {
-    const body = parsePayload(CreateIdentityBodySchema, input);
+  async prepareCreate(input: JsonValue): Promise<StoredIdentity> {
+    const body = parseJson(CreateIdentityBodySchema, input);
     const limits = this.#limits;
     checkTraitsSize(body.traits, limits.maxTraitsBytes);
     checkGivenAddresses({ verifiable: body.verifiable_addresses, recovery: body.recovery_addresses }, limits);

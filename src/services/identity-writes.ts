@@ -11,6 +11,7 @@ import {
   echoRegion,
   type JsonPatchOperation,
   JsonPatchOperationSchema,
+  parseJson,
   parsePayload,
   UpdateIdentityBodySchema,
 } from "../identity/payloads.js";
@@ -66,7 +67,7 @@ export class IdentityWrites {
 
   /** `PUT /admin/identities/{id}`. */
   async update(id: unknown, body: unknown): Promise<Identity> {
-    const parsed = parsePayload(UpdateIdentityBodySchema, stripReadOnly(toJsonInput(body)));
+    const parsed = parseJson(UpdateIdentityBodySchema, stripReadOnly(toJsonInput(body)) as JsonValue);
     const stored = await this.ctx.writer.mutate(id as string, async (current, now) => {
       const next: StoredIdentity = cloneJson(current);
       if (parsed.schema_id) next.schema_id = parsed.schema_id;

@@ -35,7 +35,7 @@ function codeInput(input: unknown): { flowId: unknown; code: unknown } {
 export class Recovery {
   constructor(private readonly ctx: ServiceContext) {}
 
-  async #activeIdentity(identityId: string) {
+  async #identityById(identityId: string) {
     return isUuid(identityId) ? this.ctx.storage.getIdentity(identityId.toLowerCase()) : undefined;
   }
 
@@ -43,7 +43,7 @@ export class Recovery {
   async createLink(body: unknown): Promise<{ recovery_link: string; expires_at: string }> {
     const input = parsePayload(RecoveryBody, body);
     const expiresAt = expiryFrom(input.expires_in, this.ctx.now());
-    const identity = await this.#activeIdentity(input.identity_id);
+    const identity = await this.#identityById(input.identity_id);
     if (!identity) {
       const message = "The requested identity id does not exist.";
       // Kratos's herodot.ErrBadRequest reason (selfservice/strategy/link/strategy_recovery.go).
@@ -63,7 +63,7 @@ export class Recovery {
   ): Promise<{ recovery_link: string; recovery_code: string; expires_at: string; flow_id: string }> {
     const input = parsePayload(RecoveryBody, body);
     const expiresAt = expiryFrom(input.expires_in, this.ctx.now(), "code");
-    const identity = await this.#activeIdentity(input.identity_id);
+    const identity = await this.#identityById(input.identity_id);
     if (!identity) {
       // Kratos's sqlcon.ErrNoRows with its reason (selfservice/strategy/code/strategy_recovery_admin.go).
       throw new NotFoundError("identity_not_found", {

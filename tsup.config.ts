@@ -1,13 +1,13 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts" },
+  entry: { index: "src/index.ts", testing: "src/testing/index.ts", postgres: "src/postgres/index.ts" },
   format: ["esm", "cjs"],
   dts: true,
   target: "node20",
   platform: "node",
   sourcemap: true,
   clean: true,
-  splitting: false,
+  splitting: true,
   treeshake: true,
 });

@@ -100,6 +100,12 @@ export type InsertOutcome = null | Error;
  * anywhere before or inside that step leaves the token redeemable.
  */
 export interface StorageAdapter {
+  /**
+   * `true` when several processes may share this store (a database server): every rule above then holds across
+   * processes, not only inside one. `MemoryStorage` is `false`. Optional, default `false`; informational (the
+   * manager behaves the same; hosts and the conformance suite read it).
+   */
+  readonly supportsMultipleProcesses?: boolean;
   /** Called once before the first operation (create tables, connect). */
   init?(): Promise<void>;
   /** Releases resources. */
@@ -129,8 +135,13 @@ export interface StorageAdapter {
 
   /**
    * Replaces a stored identity atomically, enforcing the uniqueness keys against every other identity.
-   * When `expectedUpdatedAt` is given, the write MUST happen only if the stored `updated_at` still equals it
-   * (compare-and-set), else resolve `"stale"`. Resolves `"not_found"` when the identity is gone.
+   * When `expectedUpdatedAt` is given, the write MUST happen only if the stored `updated_at` is still exactly
+   * that string (compare-and-set, compared as text: no rounding, no time-zone conversion), else resolve
+   * `"stale"`. Resolves `"not_found"` when the identity is gone.
+   *
+   * `updated_at` is the identity's version: the manager gives every write an `updated_at` strictly greater than
+   * the one it replaces (the clock, or the previous value plus 1 ms when the clock has not moved), so two writes
+   * in the same millisecond still carry different versions and a compare-and-set cannot be fooled by them.
    */
   updateIdentity(identity: StoredIdentity, expectedUpdatedAt?: string): Promise<"ok" | "stale" | "not_found">;
 

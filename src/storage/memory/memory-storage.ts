@@ -43,6 +43,7 @@ function lowerBound(sorted: readonly string[], id: string): number {
  * Listing is a binary search into a sorted id index, so a page costs O(page size).
  */
 export class MemoryStorage implements StorageAdapter {
+  readonly supportsMultipleProcesses = false;
   readonly #identities = new Map<string, StoredIdentity>();
   readonly #owners = new Map<Key, string>();
   readonly #sortedIds: string[] = [];

@@ -1,8 +1,16 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
 export default defineConfig({
-  resolve: { alias: { idkit: fileURLToPath(new URL("./src/index.ts", import.meta.url)) } },
+  resolve: {
+    alias: [
+      { find: /^idkit$/, replacement: src("index.ts") },
+      { find: /^idkit\/testing$/, replacement: src("testing/index.ts") },
+      { find: /^idkit\/postgres$/, replacement: src("postgres/index.ts") },
+    ],
+  },
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     setupFiles: ["test/setup/fail-on-console.ts"],

@@ -4,7 +4,9 @@ import { settleQuietly } from "../json/arguments.js";
 import type { RuntimeStorage } from "./runtime-storage.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_CAS_RETRIES = 8;
+const MAX_CAS_RETRIES = 12;
+/** Backoff after a lost compare-and-set: full jitter over 2^attempt ms, capped (writers in other processes). */
+const CAS_BACKOFF_CAP_MS = 100;
 
 /** True for a UUID in canonical textual form (any case). */
 export function isUuid(value: unknown): value is string {
@@ -74,7 +76,7 @@ export class IdentityWriter {
    * and the whole change is recomputed from the fresh state, so no update is lost and none is half-applied.
    * `write` performs the compare-and-set (default: the adapter's `updateIdentity`; token redemption passes one
    * that consumes the token in the same atomic step).
-   * @throws NotFoundError `identity_not_found` | IdentityError `identity_conflict` after 8 stale attempts
+   * @throws NotFoundError `identity_not_found` | IdentityError `identity_conflict` after 12 stale attempts
    */
   async mutate(
     id: string,
@@ -103,6 +105,10 @@ export class IdentityWriter {
         const outcome = await write(next, current.updated_at);
         if (outcome === "ok") return next;
         if (outcome === "not_found") throw notFound();
+        // Lost to a writer in another process (or another manager): back off with jitter, so the loser does not
+        // keep re-reading just before the winner's next write and lose again.
+        const delay = Math.random() * Math.min(CAS_BACKOFF_CAP_MS, 2 ** attempt);
+        await new Promise((resolve) => setTimeout(resolve, delay));
       }
       throw new IdentityError("identity_conflict", {
         reason: "The identity was modified concurrently too many times; try again.",

@@ -1,0 +1,176 @@
+import type { StoredIdentity } from "../identity/identity.js";
+import { idConflict, uniqueKeyConflict } from "../storage/conflict-error.js";
+import type { InsertOutcome } from "../storage/storage-adapter.js";
+import type { SqlQueryable } from "./executor.js";
+import { columnCast, IDENTITY_COLUMNS, identityParams, type UniqueKey, uniqueKeys } from "./rows.js";
+
+/** An identity of a batch with its keys, computed once. */
+interface Entry {
+  index: number;
+  identity: StoredIdentity;
+  params: Array<string | null>;
+  keys: UniqueKey[];
+}
+
+/** Qualified table names (`schema.table`, or bare names on the search path). */
+export interface Tables {
+  identities: string;
+  keys: string;
+  tokens: string;
+  migrations: string;
+}
+
+/** The table names, in `schema` when given (validated: lower-case letters, digits, underscores). */
+export function tables(schema: string | undefined): Tables {
+  const q = (name: string) => (schema === undefined ? name : `"${schema}".${name}`);
+  return {
+    identities: q("idkit_identities"),
+    keys: q("idkit_identity_keys"),
+    tokens: q("idkit_flow_tokens"),
+    migrations: q("idkit_migrations"),
+  };
+}
+
+const COLUMN_LIST = IDENTITY_COLUMNS.join(", ");
+
+/** The write statements for one set of tables, built once per storage. */
+export function writeStatements(t: Tables) {
+  return {
+    insertIdentities: `INSERT INTO ${t.identities} (${COLUMN_LIST})
+  SELECT ${IDENTITY_COLUMNS.map((c) => `t.${c}::${columnCast(c)}`).join(", ")}
+  FROM unnest(${IDENTITY_COLUMNS.map((_, i) => `$${i + 1}::text[]`).join(", ")}) AS t(${COLUMN_LIST})
+  ON CONFLICT (id) DO NOTHING
+  RETURNING id::text AS id`,
+    insertKeys: `INSERT INTO ${t.keys} (key, identity_id, kind)
+  SELECT t.key, t.identity_id::uuid, t.kind FROM unnest($1::text[], $2::text[], $3::text[]) AS t(key, identity_id, kind)
+  ON CONFLICT (key) DO NOTHING
+  RETURNING key`,
+    /** Claims keys for one identity: new keys inserted, keys it holds kept; others' keys are not returned. */
+    claimKeys: `INSERT INTO ${t.keys} (key, identity_id, kind)
+  SELECT t.key, $2::uuid, t.kind FROM unnest($1::text[], $3::text[]) AS t(key, kind)
+  ON CONFLICT (key) DO UPDATE SET kind = excluded.kind WHERE ${t.keys}.identity_id = excluded.identity_id
+  RETURNING key`,
+    updateIdentity: `UPDATE ${t.identities} SET ${IDENTITY_COLUMNS.slice(1)
+      .map((c, i) => `${c} = $${i + 2}::${columnCast(c)}`)
+      .join(", ")}
+  WHERE id = $1::uuid AND ($${IDENTITY_COLUMNS.length + 1}::text IS NULL OR updated_at = $${IDENTITY_COLUMNS.length + 1}::text)
+  RETURNING id`,
+    identityExists: `SELECT 1 FROM ${t.identities} WHERE id = $1::uuid`,
+    releaseKeys: `DELETE FROM ${t.keys} WHERE identity_id = $1::uuid AND NOT (key = ANY($2::text[]))`,
+    deleteIdentities: `DELETE FROM ${t.identities} WHERE id = ANY($1::uuid[])`,
+  };
+}
+
+/** The statements {@link insertBatch} and {@link replaceIdentity} run. */
+export type WriteStatements = ReturnType<typeof writeStatements>;
+
+/** The first key of `keys` that repeats an earlier one (an identity cannot hold one key twice). */
+function repeatedKey(keys: readonly UniqueKey[]): UniqueKey | undefined {
+  const seen = new Set<string>();
+  for (const key of keys) {
+    if (seen.size === seen.add(key.digest).size) return key;
+  }
+  return undefined;
+}
+
+/**
+ * Splits a batch into rounds so that no two identities of one round share a key or an id: an identity goes one
+ * round after the last earlier identity it shares one with. Inside a round every conflict is therefore with
+ * stored data, and the batch behaves as if its identities were inserted one by one, in order.
+ */
+function rounds(entries: readonly Entry[]): Entry[][] {
+  const roundOf = new Map<string, number>();
+  const out: Entry[][] = [];
+  for (const entry of entries) {
+    const marks = [`id:${entry.identity.id}`, ...entry.keys.map((k) => k.digest)];
+    let round = 0;
+    for (const mark of marks) round = Math.max(round, (roundOf.get(mark) ?? -1) + 1);
+    for (const mark of marks) roundOf.set(mark, round);
+    const bucket = out[round] ?? [];
+    out[round] = bucket;
+    bucket.push(entry);
+  }
+  return out;
+}
+
+/**
+ * Inserts a batch inside one transaction with multi-row statements (`unnest`), each identity standing alone:
+ * per round, all identity rows, then all their keys with `ON CONFLICT DO NOTHING`; an identity that did not get
+ * its row or every key is deleted again (its keys go with it, `ON DELETE CASCADE`) and reported as a conflict.
+ */
+export async function insertBatch(
+  tx: SqlQueryable,
+  sql: WriteStatements,
+  identities: readonly StoredIdentity[],
+) {
+  const outcomes: InsertOutcome[] = identities.map(() => null);
+  const entries: Entry[] = [];
+  identities.forEach((identity, index) => {
+    const keys = uniqueKeys(identity);
+    const repeated = repeatedKey(keys);
+    if (repeated) outcomes[index] = uniqueKeyConflict(repeated.kind, repeated.scope, repeated.value);
+    else entries.push({ index, identity, params: identityParams(identity), keys });
+  });
+  for (const round of rounds(entries)) {
+    const columns = IDENTITY_COLUMNS.map((_, c) => round.map((e) => e.params[c]));
+    const inserted = new Set(
+      (await tx.query<{ id: string }>(sql.insertIdentities, columns)).rows.map((r) => r.id),
+    );
+    const placed = round.filter((e) => inserted.has(e.identity.id));
+    for (const e of round) if (!inserted.has(e.identity.id)) outcomes[e.index] = idConflict();
+    const keys = placed.flatMap((e) => e.keys.map((k) => [k.digest, e.identity.id, k.kind] as const));
+    if (keys.length === 0) continue;
+    const claimed = new Set(
+      (
+        await tx.query<{ key: string }>(sql.insertKeys, [
+          keys.map((k) => k[0]),
+          keys.map((k) => k[1]),
+          keys.map((k) => k[2]),
+        ])
+      ).rows.map((r) => r.key),
+    );
+    const undo: string[] = [];
+    for (const e of placed) {
+      const taken = e.keys.find((k) => !claimed.has(k.digest));
+      if (taken === undefined) continue;
+      outcomes[e.index] = uniqueKeyConflict(taken.kind, taken.scope, taken.value);
+      undo.push(e.identity.id);
+    }
+    if (undo.length > 0) await tx.query(sql.deleteIdentities, [undo]);
+  }
+  return outcomes;
+}
+
+/**
+ * Replaces an identity by compare-and-set (`updated_at` compared as text) and moves its uniqueness keys: keys it
+ * no longer holds are released, new ones claimed; a key held by another identity throws `identity_conflict`
+ * (the caller's transaction then rolls back, so nothing is written).
+ */
+export async function replaceIdentity(
+  tx: SqlQueryable,
+  sql: WriteStatements,
+  identity: StoredIdentity,
+  expectedUpdatedAt: string | undefined,
+): Promise<"ok" | "stale" | "not_found"> {
+  const keys = uniqueKeys(identity);
+  const repeated = repeatedKey(keys);
+  if (repeated) throw uniqueKeyConflict(repeated.kind, repeated.scope, repeated.value);
+  const params = identityParams(identity);
+  const updated = await tx.query(sql.updateIdentity, [...params, expectedUpdatedAt ?? null]);
+  if (updated.rows.length === 0) {
+    const exists = await tx.query(sql.identityExists, [identity.id]);
+    return exists.rows.length === 0 ? "not_found" : "stale";
+  }
+  const digests = keys.map((k) => k.digest);
+  await tx.query(sql.releaseKeys, [identity.id, digests]);
+  if (keys.length === 0) return "ok";
+  const claimed = await tx.query<{ key: string }>(sql.claimKeys, [
+    digests,
+    identity.id,
+    keys.map((k) => k.kind),
+  ]);
+  const held = new Set(claimed.rows.map((r) => r.key));
+  const taken = keys.find((k) => !held.has(k.digest));
+  if (taken) throw uniqueKeyConflict(taken.kind, taken.scope, taken.value);
+  return "ok";
+}

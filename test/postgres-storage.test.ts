@@ -1,0 +1,196 @@
+// The PostgreSQL adapter through the manager, on PGlite and on the real server (skipped with a printed reason
+// when no server answers): migrations, uniqueness under concurrency, CAS, listing, tokens.
+import { afterAll, describe, expect, it } from "vitest";
+import { isIdentityError } from "../src/index.js";
+import { PostgresStorage } from "../src/postgres/index.js";
+import { FAST_HASHING, manager } from "./helpers.js";
+import {
+  endPools,
+  pgliteStorage,
+  reportSkip,
+  serverStorage,
+  serverUnavailable,
+  type TestStorage,
+} from "./setup/postgres.js";
+
+const unavailable = await serverUnavailable();
+if (unavailable) reportSkip("test/postgres-storage.test.ts", unavailable);
+const targets: Array<[string, () => Promise<TestStorage>]> = [["PGlite", pgliteStorage]];
+if (!unavailable) targets.push(["PostgreSQL server", () => serverStorage()]);
+afterAll(endPools);
+
+async function using<T>(create: () => Promise<TestStorage>, fn: (s: TestStorage) => Promise<T>): Promise<T> {
+  const storage = await create();
+  try {
+    return await fn(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+describe.each(targets)("PostgresStorage on %s", (_name, create) => {
+  it("migrate() is versioned and idempotent, also when several callers run it at once", async () => {
+    await using(create, async (storage) => {
+      expect(await storage.migrate()).toEqual([]);
+      const fresh = new PostgresStorage(storage.executor, { schema: storage.schema });
+      const again = await Promise.all([fresh.migrate(), fresh.migrate(), fresh.migrate()]);
+      expect(again.flat()).toEqual([]);
+      const { rows } = await storage.executor.query(`SELECT version FROM ${storage.schema}.idkit_migrations`);
+      expect(rows).toEqual([{ version: 1 }]);
+    });
+  });
+
+  it("init() refuses an unmigrated schema with a hint, as storage_error to clients", async () => {
+    await using(create, async (storage) => {
+      await storage.executor.query(`CREATE SCHEMA ${storage.schema}_empty`);
+      try {
+        const bare = new PostgresStorage(storage.executor, { schema: `${storage.schema}_empty` });
+        await expect(bare.init()).rejects.toThrow(/run `await storage.migrate\(\)` first/);
+        const idm = manager({ storage: bare });
+        const error = await idm.getIdentity("00000000-0000-4000-8000-000000000000").catch((e) => e);
+        expect(isIdentityError(error, "storage_error")).toBe(true);
+        expect(JSON.stringify(error)).not.toMatch(/migrate/);
+      } finally {
+        await storage.executor.query(`DROP SCHEMA ${storage.schema}_empty CASCADE`);
+      }
+    });
+  });
+
+  it("refuses a schema name that is not a plain identifier", () => {
+    for (const schema of ['x"; DROP TABLE y; --', "Upper", "", "1abc"]) {
+      expect(() => new PostgresStorage({} as never, { schema })).toThrow(
+        expect.objectContaining({ code: "invalid_configuration" }),
+      );
+    }
+  });
+
+  it("round-trips identities through the manager exactly as MemoryStorage does", async () => {
+    await using(create, async (storage) => {
+      const body = {
+        traits: { email: "Ann@Example.com", name: { first: "Ann", __proto__: 1 } },
+        metadata_public: { plan: "pro", nested: [1, "two", null, { three: true }] },
+        metadata_admin: null,
+        external_id: "crm-42",
+        credentials: {
+          password: {
+            config: { hashed_password: "$2a$04$4l3OT6GtzDvZ7V1Mcr0vteYzF9fFu8tk8khuXP8fyhvEiS5RPMS/q" },
+          },
+          oidc: { config: { providers: [{ provider: "google", subject: "g-1" }] } },
+        },
+      };
+      const clock = () => new Date("2026-01-01T00:00:00.000Z");
+      const memory = manager({ now: clock, generateId: () => "01234567-89ab-4def-8123-456789abcdef" });
+      const sql = manager({ storage, now: clock, generateId: () => "01234567-89ab-4def-8123-456789abcdef" });
+      const a = await memory.createIdentity(body as never);
+      const b = await sql.createIdentity(body as never);
+      expect(b).toEqual(a);
+      const options = { includeCredential: ["password", "oidc"] } as never;
+      expect(await sql.getIdentity(b.id, options)).toEqual(await memory.getIdentity(a.id, options));
+      expect(await sql.getIdentityByExternalId("crm-42")).toEqual(
+        await memory.getIdentityByExternalId("crm-42"),
+      );
+    });
+  });
+
+  it("1000 concurrent creates of one email: exactly one identity, 999 identity_conflict", async () => {
+    await using(create, async (storage) => {
+      const idm = manager({ storage });
+      const results = await Promise.allSettled(
+        Array.from({ length: 1000 }, () =>
+          idm.createIdentity({ traits: { email: "race@example.com" } } as never),
+        ),
+      );
+      const won = results.filter((r) => r.status === "fulfilled");
+      const lost = results
+        .filter((r) => r.status === "rejected")
+        .map((r) => (r as PromiseRejectedResult).reason);
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(999);
+      for (const e of lost) expect(isIdentityError(e, "identity_conflict")).toBe(true);
+      const { rows } = await storage.executor.query(
+        `SELECT count(*)::int AS n FROM ${storage.schema}.idkit_identities`,
+      );
+      expect(rows).toEqual([{ n: 1 }]);
+    });
+  });
+
+  it("concurrent patches of one identity lose no update", async () => {
+    await using(create, async (storage) => {
+      // Two managers = two independent in-process queues: only the store's compare-and-set keeps them honest.
+      const [m1, m2] = [manager({ storage }), manager({ storage })];
+      const created = await m1.createIdentity({
+        traits: { email: "p@example.com" },
+        metadata_admin: {},
+      } as never);
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? m1 : m2).patchIdentity(created.id, [
+            { op: "add", path: `/metadata_admin/k${i}`, value: i },
+          ]),
+        ),
+      );
+      const final = await m1.getIdentity(created.id);
+      expect(Object.keys(final.metadata_admin as object).sort()).toEqual(
+        Array.from({ length: 20 }, (_, i) => `k${i}`).sort(),
+      );
+    });
+  });
+
+  it("a conflicting update writes nothing and keeps the old keys", async () => {
+    await using(create, async (storage) => {
+      const idm = manager({ storage });
+      const a = await idm.createIdentity({ traits: { email: "a@example.com" } } as never);
+      await idm.createIdentity({ traits: { email: "b@example.com" } } as never);
+      const error = await idm
+        .patchIdentity(a.id, [{ op: "replace", path: "/traits/email", value: "b@example.com" }])
+        .catch((e) => e);
+      expect(isIdentityError(error, "identity_conflict")).toBe(true);
+      expect(error.reason).toMatch(/"b@example.com" is taken/);
+      expect((await idm.getIdentity(a.id)).traits).toEqual({ email: "a@example.com" });
+      const found = await idm.listIdentities({ credentialsIdentifier: "a@example.com" } as never);
+      expect(found.identities.map((i) => i.id)).toEqual([a.id]);
+    });
+  });
+
+  it("lists by keyset across pages, with every filter", async () => {
+    await using(create, async (storage) => {
+      const idm = manager({ storage });
+      const ids: string[] = [];
+      for (let i = 0; i < 25; i++)
+        ids.push((await idm.createIdentity({ traits: { email: `u${i}@example.com` } } as never)).id);
+      const seen: string[] = [];
+      let pageToken: string | undefined;
+      do {
+        const page = await idm.listIdentities({ pageSize: 7, ...(pageToken ? { pageToken } : {}) } as never);
+        seen.push(...page.identities.map((i) => i.id));
+        pageToken = page.nextPageToken;
+      } while (pageToken);
+      expect(seen).toEqual([...ids].sort());
+      const some = await idm.listIdentities({
+        ids: [ids[3], ids[5], "00000000-0000-4000-8000-000000000000"],
+      } as never);
+      expect(some.identities.map((i) => i.id).sort()).toEqual([ids[3], ids[5]].sort());
+    });
+  });
+
+  it("recovery codes: attempts counted atomically, redeemed once under concurrency", async () => {
+    await using(create, async (storage) => {
+      const idm = manager({ storage, hashing: FAST_HASHING });
+      const a = await idm.createIdentity({ traits: { email: "r@example.com" } } as never);
+      const { recovery_code, flow_id } = (await idm.createRecoveryCode({
+        identity_id: a.id,
+      } as never)) as never as {
+        recovery_code: string;
+        flow_id: string;
+      };
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, () => idm.redeemRecoveryCode({ flow_id, code: recovery_code })),
+      );
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      const { rows } = await storage.executor.query(
+        `SELECT count(*)::int AS n FROM ${storage.schema}.idkit_flow_tokens`,
+      );
+      expect(rows).toEqual([{ n: 0 }]);
+    });
+  });
+});

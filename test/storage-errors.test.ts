@@ -139,6 +139,24 @@ describe("storage_error carries no driver text", () => {
     }
   });
 
+  it("a failed init (a database not up yet) is retried by the next call, not cached forever", async () => {
+    let calls = 0;
+    class FlakyInit extends MemoryStorage {
+      async init() {
+        calls++;
+        if (calls === 1) throw driverError();
+      }
+    }
+    const adapter = new FlakyInit();
+    const idm = manager({ storage: adapter });
+    expectClean(
+      await rejection(idm.createIdentity({ traits: { email: "a@example.com" } } as never)),
+      "storage_error",
+    );
+    await expect(idm.createIdentity({ traits: { email: "a@example.com" } } as never)).resolves.toBeDefined();
+    expect(calls).toBe(2);
+  });
+
   it("batch entries: an adapter's per-entry Error is a clean storage_error in the item", async () => {
     const storage = new MemoryStorage();
     storage.insertIdentities = async (identities) => identities.map(() => driverError());

@@ -49,7 +49,8 @@ function isConflict(error: unknown): boolean {
 }
 
 /**
- * Wraps the host's adapter: calls `init` once (concurrent first calls share it), checks the shape of what the
+ * Wraps the host's adapter: calls `init` once (concurrent first calls share it; a failed `init` is retried by
+ * the next call), checks the shape of what the
  * adapter returns, and turns whatever an adapter throws or rejects with into an `IdentityError` that carries no
  * driver text (see {@link adapterFailure}).
  * Adapters are trusted to return fresh objects (MemoryStorage clones); the manager never hands out stored
@@ -69,7 +70,14 @@ export class RuntimeStorage {
 
   async #run<T>(op: string, fn: () => Promise<T>): Promise<T> {
     try {
-      this.#ready ??= this.#adapter.init ? this.#adapter.init() : Promise.resolve();
+      if (this.#ready === undefined) {
+        const ready = this.#adapter.init ? Promise.resolve(this.#adapter.init()) : Promise.resolve();
+        this.#ready = ready;
+        // A failed init (a database not up yet) is tried again by the next call instead of failing forever.
+        ready.catch(() => {
+          if (this.#ready === ready) this.#ready = undefined;
+        });
+      }
       await this.#ready;
       return await fn();
     } catch (e) {

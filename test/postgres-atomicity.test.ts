@@ -2,7 +2,7 @@
 // token: for every N of a create, an update, a batch and a token redemption, the tables afterwards are exactly
 // what they were before (issue 8 acceptance). Runs on PGlite, and on the real server when one answers.
 import { afterAll, describe, expect, it } from "vitest";
-import { type IdentityManager, isIdentityError } from "../src/index.js";
+import { isIdentityError } from "../src/index.js";
 import type { SqlExecutor, SqlQueryable } from "../src/postgres/index.js";
 import { manager } from "./helpers.js";
 import {
@@ -59,9 +59,10 @@ async function snapshot(s: TestStorage): Promise<string> {
   return JSON.stringify(out);
 }
 
-type Setup = (idm: IdentityManager) => Promise<(idm: IdentityManager) => Promise<unknown>>;
+type Manager = ReturnType<typeof manager>;
+type Setup = (idm: Manager) => Promise<(idm: Manager) => Promise<unknown>>;
 
-const email = (traits: string) => ({ traits: { email: traits } }) as never;
+const email = (value: string) => ({ traits: { email: value } }) as never;
 const operations: Array<[string, Setup]> = [
   [
     "create",

@@ -68,7 +68,7 @@ const operations: Array<[string, Setup]> = [
     "create",
     async () => (idm) =>
       idm.createIdentity({
-        ...email("new@example.com"),
+        traits: { email: "new@example.com" },
         external_id: "ext-1",
         metadata_admin: { a: 1 },
       } as never),

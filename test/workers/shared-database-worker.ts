@@ -4,7 +4,7 @@ import pg from "pg";
 import { IdentityManager, isIdentityError } from "../../src/index.js";
 import { fromPgPool, PostgresStorage } from "../../src/postgres/index.js";
 
-const [task, schema, startAt, ...args] = process.argv.slice(2);
+const [task, schema, startAt, ...args] = process.argv.slice(2) as [string, string, string, ...string[]];
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 const idm = new IdentityManager({
   storage: new PostgresStorage(fromPgPool(pool), { schema }),

@@ -1,8 +1,9 @@
 /**
- * The quick start: identity management in memory, the way Kratos's admin API does it.
- * Run with `npm run demo`.
+ * The quick start: identity management the way Kratos's admin API does it, in memory by default.
+ * Run with `npm run demo`; with `DATABASE_URL=postgres://... npm run demo` it runs on PostgreSQL instead, in a
+ * schema of its own (`idkit_demo`, emptied at the start of each run).
  */
-import { IdentityManager, isIdentityError } from "idkit";
+import { IdentityManager, isIdentityError, MemoryStorage, type StorageAdapter } from "idkit";
 
 // The recovery-enabled email schema of Kratos's "Managing Users and Identities" guide.
 const personSchema = {
@@ -33,7 +34,25 @@ const personSchema = {
 
 type Person = { email: string; name?: { first?: string; last?: string } };
 
+/** PostgreSQL when DATABASE_URL is set (pg is loaded only then), else memory. */
+async function chooseStorage(): Promise<{ storage: StorageAdapter; done: () => Promise<void> }> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return { storage: new MemoryStorage(), done: async () => {} };
+  const { default: pg } = await import("pg");
+  const { PostgresStorage, fromPgPool } = await import("idkit/postgres");
+  const pool = new pg.Pool({ connectionString: url });
+  await pool.query("DROP SCHEMA IF EXISTS idkit_demo CASCADE");
+  await pool.query("CREATE SCHEMA idkit_demo");
+  const storage = new PostgresStorage(fromPgPool(pool), { schema: "idkit_demo" });
+  await storage.migrate(); // versioned and idempotent: run it at deploy or start-up
+  console.log(`# storage: PostgreSQL (${new URL(url).host}, schema idkit_demo)`);
+  return { storage, done: () => pool.end() };
+}
+
+const { storage, done } = await chooseStorage();
+
 const idm = new IdentityManager<Person>({
+  storage,
   schemas: { default: personSchema },
   publicUrl: "http://127.0.0.1:4433",
   secrets: ["demo-secret-change-me-in-production"],
@@ -130,3 +149,5 @@ try {
   if (!isIdentityError(e, "validation_failed")) throw e;
   show("invalid email -> Kratos error envelope", e.toJSON());
 }
+
+await done();

@@ -87,7 +87,11 @@ writeFileSync(
       noUnusedLocals: false,
       noUnusedParameters: false,
       noImplicitReturns: false,
-      paths: { idkit: ["../src/index.ts"] },
+      paths: {
+        idkit: ["../src/index.ts"],
+        "idkit/testing": ["../src/testing/index.ts"],
+        "idkit/postgres": ["../src/postgres/index.ts"],
+      },
     },
     include: ["./*.ts"],
   }),

@@ -53,4 +53,26 @@ describe("deliberate differences from Kratos", () => {
     expect(e.issues[0]?.pointer).toBe("/credentials/password/config/password");
     expect((await idm.listIdentities()).identities).toEqual([]);
   });
+
+  it("a string with U+0000 or an unpaired surrogate is refused at its pointer, on every store (Kratos on PostgreSQL answers 500)", async () => {
+    const idm = manager();
+    const cases: Array<[unknown, string]> = [
+      [{ traits: { email: "nul\u0000@example.org" } }, "/traits/email"],
+      [{ traits: { email: "a@example.org" }, metadata_public: { "k\u0000": 1 } }, "/metadata_public/k\u0000"],
+      [{ traits: { email: "a@example.org" }, metadata_admin: ["\ud800"] }, "/metadata_admin/0"],
+      [{ traits: { email: "a@example.org" }, external_id: "x\udfffy" }, "/external_id"],
+    ];
+    for (const [body, pointer] of cases) {
+      const e = await rejection(idm.createIdentity(body as never));
+      expect(e.code).toBe("validation_failed");
+      expect(e.issues).toContainEqual(expect.objectContaining({ pointer, code: "invalid_json" }));
+    }
+    // Paired surrogates (an emoji) are ordinary text.
+    const ok = await idm.createIdentity({
+      traits: { email: "a@example.org" },
+      metadata_public: { m: "\ud83d\ude00" },
+    });
+    expect(ok.metadata_public).toEqual({ m: "😀" });
+    expect((await idm.listIdentities()).identities).toHaveLength(1);
+  });
 });

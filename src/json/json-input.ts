@@ -47,6 +47,17 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
   }
 }
 
+/**
+ * True for a string every store can hold: well-formed UTF-16 (no unpaired surrogate, which I-JSON, RFC 7493
+ * §2.1, forbids) and no U+0000 (which PostgreSQL's `text` and `jsonb` cannot store).
+ */
+export function isStorableString(value: string): boolean {
+  return !value.includes("\0") && (value as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+const UNSTORABLE =
+  "strings must be well-formed Unicode without U+0000 (RFC 7493 §2.1; PostgreSQL cannot store U+0000)";
+
 function describe(value: unknown): string {
   if (typeof value === "number") return String(value);
   if (typeof value === "object" && value !== null) return "a non-plain object";
@@ -61,6 +72,7 @@ function describe(value: unknown): string {
  * Accepted: `null`, booleans, finite numbers, strings, arrays and plain objects (own enumerable string keys;
  * `__proto__`, `constructor` and the like stay ordinary own members). Members whose value is `undefined` are
  * dropped, as `JSON.stringify` does; array holes and `undefined` elements become `null`, as `JSON.stringify` does.
+ * Strings and member names must be storable ({@link isStorableString}): no U+0000, no unpaired surrogate.
  * Everything else (functions, symbols, bigints, `NaN`, `Infinity`, dates, maps, class instances, values whose
  * getters or proxy traps throw, nesting deeper than `maxDepth`, more than `maxNodes` values) is refused.
  *
@@ -90,7 +102,11 @@ export function toJsonInput(input: unknown, options: JsonInputOptions = {}): Jso
 
   const copy = (value: unknown, depth: number): unknown => {
     spend(1);
-    if (value === null || typeof value === "string" || typeof value === "boolean") return value;
+    if (typeof value === "string") {
+      if (isStorableString(value)) return value;
+      throw new NotJson([...path], "invalid_json", UNSTORABLE);
+    }
+    if (value === null || typeof value === "boolean") return value;
     if (typeof value === "number") {
       if (Number.isFinite(value)) return value;
       throw new NotJson([...path], "invalid_json", `${describe(value)} is not a JSON number`);
@@ -122,6 +138,7 @@ export function toJsonInput(input: unknown, options: JsonInputOptions = {}): Jso
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
       path.push(key);
+      if (!isStorableString(key)) throw new NotJson([...path], "invalid_json", UNSTORABLE);
       const member = (value as Record<string, unknown>)[key];
       if (member !== undefined) setOwn(out, key, copy(member, depth + 1));
       path.pop();

@@ -3,13 +3,21 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import * as idkit from "../src/index.js";
+import * as postgres from "../src/postgres/index.js";
+import * as testing from "../src/testing/index.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
+/** From `title` to the next heading of its level or above (`## ` ends a `### ` section too). */
 function section(title: string): string {
   const start = readme.indexOf(title);
   expect(start, title).toBeGreaterThanOrEqual(0);
-  const next = readme.indexOf("\n## ", start + title.length);
+  const level = title.indexOf(" ");
+  const ends = Array.from({ length: level - 1 }, (_, i) =>
+    readme.indexOf(`\n${"#".repeat(i + 2)} `, start + title.length),
+  );
+  const found = ends.filter((i) => i >= 0);
+  const next = found.length > 0 ? Math.min(...found) : -1;
   return readme.slice(start, next < 0 ? undefined : next);
 }
 
@@ -48,6 +56,13 @@ describe("README", () => {
     const api = section("## API");
     for (const name of Object.keys(idkit)) {
       expect(api.includes(name), name).toBe(true);
+    }
+  });
+
+  it("documents every value idkit/postgres and idkit/testing export", () => {
+    const api = section("## API");
+    for (const name of [...Object.keys(postgres), ...Object.keys(testing)]) {
+      expect(api.includes(`\`${name}`), name).toBe(true);
     }
   });
 

@@ -12,10 +12,75 @@ function tooBig(message: string): ValidationError {
   return new ValidationError([{ pointer: "/identities", code: "too_big", message }]);
 }
 
-function hasClearTextPassword(create: unknown): boolean {
-  const c = create as { credentials?: { password?: { config?: { password?: unknown } } } } | null | undefined;
+/** True when a (copied) create body carries a clear-text password, which costs one hash to import. */
+export function hasClearTextPassword(create: JsonValue | IdentityError): boolean {
+  const c = create as { credentials?: { password?: { config?: { password?: unknown } } } } | null;
   const password = c?.credentials?.password?.config?.password;
   return typeof password === "string" && password !== "";
+}
+
+/** A create body copied once into plain JSON, or the error that says why it cannot be read (it fails alone). */
+export function copyCreateBody(create: unknown, root: string): JsonValue | IdentityError {
+  try {
+    return toJsonInput(create, { root });
+  } catch (e) {
+    return e as IdentityError;
+  }
+}
+
+/** A body built into an identity ready to store, or the error that refused it; `null` for a skipped entry. */
+export type Prepared = StoredIdentity | IdentityError | null;
+
+/** A body to build: plain JSON (`null` included: it is refused as a body), an error already, or `undefined` to skip. */
+export type BodyToBuild = JsonValue | IdentityError | undefined;
+
+/** What {@link insertPrepared} did with one body: stored, refused (with the identity storage refused), or skipped. */
+export type CreateOutcome =
+  | { identity: StoredIdentity; error?: undefined }
+  | { identity?: StoredIdentity | undefined; error: IdentityError }
+  | null;
+
+/**
+ * The build step of a batch create, each body on its own and all in parallel, so clear-text passwords are hashed
+ * side by side within the hasher's concurrency bound. Skipped (`undefined`) bodies become `null`; bodies that are
+ * already errors stay errors.
+ * @throws what the builder throws that is not an IdentityError (a bug)
+ */
+export function prepareMany(ctx: ServiceContext, bodies: readonly BodyToBuild[]): Promise<Prepared[]> {
+  return Promise.all(
+    bodies.map(async (body): Promise<Prepared> => {
+      if (body === undefined) return null;
+      if (isIdentityError(body)) return body;
+      try {
+        return await ctx.builder.prepareCreate(body);
+      } catch (e) {
+        if (isIdentityError(e)) return e;
+        throw e;
+      }
+    }),
+  );
+}
+
+/**
+ * The write step of a batch create: the built identities in one `insertIdentities` call (each identity atomic,
+ * failing alone). Outcomes come back in input order.
+ * @throws IdentityError `storage_error` when the adapter fails the whole write (nothing says which were stored).
+ */
+export async function insertPrepared(
+  ctx: ServiceContext,
+  prepared: readonly Prepared[],
+): Promise<CreateOutcome[]> {
+  const toInsert = prepared.filter((p): p is StoredIdentity => p !== null && !isIdentityError(p));
+  const outcomes = await ctx.storage.insertIdentities(toInsert);
+  let next = 0;
+  return prepared.map((p): CreateOutcome => {
+    if (p === null) return null;
+    if (isIdentityError(p)) return { error: p };
+    const outcome = outcomes[next++];
+    if (!outcome) return { identity: p };
+    const error = isIdentityError(outcome) ? outcome : new IdentityError("storage_error", { cause: outcome });
+    return { identity: p, error };
+  });
 }
 
 /**
@@ -36,45 +101,24 @@ export async function batchPatchIdentities(
       `The maximum number of identities per request that can be created or deleted at once is ${MAX_BATCH}.`,
     );
   }
-  // Each entry's body is copied once into plain JSON; one that cannot be read fails alone.
-  const bodies = entries.map((item, i): JsonValue | IdentityError | null => {
-    if (item.create === undefined || item.create === null) return null;
-    try {
-      return toJsonInput(item.create, { root: `/identities/${i}/create` });
-    } catch (e) {
-      return e as IdentityError;
-    }
-  });
+  const bodies = entries.map((item, i) =>
+    item.create === undefined || item.create === null
+      ? undefined
+      : copyCreateBody(item.create, `/identities/${i}/create`),
+  );
   const limit = ctx.maxClearTextPasswordsPerBatch;
-  if (bodies.filter((b) => !isIdentityError(b) && hasClearTextPassword(b)).length > limit) {
+  if (bodies.filter((b) => b !== undefined && hasClearTextPassword(b)).length > limit) {
     throw tooBig(
       `The maximum number of identities per request that can be created with a plaintext password is ${limit}.`,
     );
   }
-  const prepared = await Promise.all(
-    bodies.map(async (body) => {
-      if (body === null || isIdentityError(body)) return body;
-      try {
-        return await ctx.builder.prepareCreate(body);
-      } catch (e) {
-        if (isIdentityError(e)) return e;
-        throw e;
-      }
-    }),
-  );
-  const toInsert = prepared.filter((p): p is StoredIdentity => p !== null && !isIdentityError(p));
-  const outcomes = await ctx.storage.insertIdentities(toInsert);
-  const outcomeById = new Map(toInsert.map((s, i) => [s.id, outcomes[i] ?? null]));
-  const identities = prepared.map((p, i): BatchPatchResultItem => {
+  const outcomes = await insertPrepared(ctx, await prepareMany(ctx, bodies));
+  const identities = outcomes.map((outcome, i): BatchPatchResultItem => {
     const patchId = entries[i]?.patch_id;
     const withPatch = patchId === undefined || patchId === null ? {} : { patch_id: patchId };
-    if (p === null) return null;
-    const error = isIdentityError(p) ? p : outcomeById.get(p.id);
-    if (error) {
-      const e = isIdentityError(error) ? error : new IdentityError("storage_error", { cause: error });
-      return { action: "error", ...withPatch, error: e.toJSON().error };
-    }
-    return { action: "create", identity: (p as StoredIdentity).id, ...withPatch };
+    if (outcome === null) return null;
+    if (outcome.error) return { action: "error", ...withPatch, error: outcome.error.toJSON().error };
+    return { action: "create", identity: outcome.identity.id, ...withPatch };
   });
   return { identities };
 }

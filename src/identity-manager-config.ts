@@ -1,7 +1,7 @@
 import type { PasswordMigrationHook } from "./credentials/authenticate-password.js";
 import type { HashingOptions } from "./credentials/password/password-hasher.js";
 import type { PasswordPolicyOptions } from "./credentials/password-policy/index.js";
-import type { IdentityError } from "./errors/index.js";
+import type { IdentityError, IdentityErrorCode } from "./errors/index.js";
 import type { CredentialsType, Identity, JsonObject } from "./identity/identity.js";
 import type { IdentityLimits } from "./identity/limits.js";
 import type { LinkBuilders } from "./recovery/flows.js";
@@ -101,3 +101,62 @@ export type BatchPatchResultItem =
   | { action: "create"; identity: string; patch_id?: string }
   | { action: "error"; patch_id?: string; error: ReturnType<IdentityError["toJSON"]>["error"] }
   | null;
+
+/** Running counts of {@link IdentityManager.importIdentities}: items whose outcome is known. */
+export interface ImportProgress {
+  /** Items handled so far (`created + failed`). */
+  processed: number;
+  /** Identities written. */
+  created: number;
+  /** Items refused (each has an entry in `errors`). */
+  failed: number;
+}
+
+/** Options of {@link IdentityManager.importIdentities}; an unknown option is `invalid_configuration`. */
+export interface ImportIdentitiesOptions {
+  /**
+   * Items per storage write (one `insertIdentities` call), an integer from 1 to 1000. A batch is also closed
+   * early once it holds `maxClearTextPasswordsPerBatch` items with a clear-text password. @default 500
+   */
+  batchSize?: number;
+  /**
+   * Batches in flight at once (being built, hashed or written), an integer from 1 to 64. At most
+   * `batchSize × concurrency` items are read ahead of the ones already handled. @default 2
+   */
+  concurrency?: number;
+  /**
+   * Told the running counts (a fresh object) after each batch. Its result is ignored (a promise is not
+   * awaited) and a throw or rejection is swallowed: it never stops the import.
+   */
+  onProgress?: (progress: ImportProgress) => void;
+  /**
+   * Stops the import: nothing more is read from the source (it is closed with `return()`), the batches already
+   * in flight are finished, and the import resolves with `aborted: true`. An already aborted signal reads nothing.
+   */
+  signal?: AbortSignal;
+}
+
+/** Why one item of an import failed. */
+export interface ImportItemError {
+  /** 0-based position of the item in the source. */
+  index: number;
+  /** The error family's code (`validation_failed`, `identity_conflict`, `unsupported_hash`, ...). */
+  code: IdentityErrorCode;
+  /** The error's `reason` (the specific explanation), or its message when it has none. */
+  message: string;
+  /**
+   * RFC 6901 pointer into the item of the invalid field (the first issue's) or of the conflicting one (a trait
+   * such as `/traits/email`, or `/external_id`); absent when unknown.
+   */
+  pointer?: string;
+  /** For `identity_conflict`: the id of the identity that holds the conflicting identifier, when found. */
+  conflictingIdentityId?: string;
+}
+
+/** What {@link IdentityManager.importIdentities} did. */
+export interface ImportIdentitiesResult extends ImportProgress {
+  /** One entry per failed item, ordered by `index`. */
+  errors: ImportItemError[];
+  /** True when the signal stopped the import: items `0 .. processed - 1` were handled, none after. */
+  aborted: boolean;
+}

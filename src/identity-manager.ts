@@ -10,6 +10,8 @@ import type {
   BatchPatchResultItem,
   GetIdentityOptions,
   IdentityManagerOptions,
+  ImportIdentitiesOptions,
+  ImportIdentitiesResult,
   ListIdentitiesOptions,
   ListIdentitiesResult,
 } from "./identity-manager-config.js";
@@ -18,16 +20,9 @@ import { batchPatchIdentities } from "./services/batch.js";
 import { createServiceContext, type ServiceContext } from "./services/context.js";
 import { IdentityReads } from "./services/identity-reads.js";
 import { IdentityWrites } from "./services/identity-writes.js";
+import { importIdentities } from "./services/import-stream.js";
 import { Passwords } from "./services/passwords.js";
 import { Recovery } from "./services/recovery.js";
-
-export type {
-  BatchPatchResultItem,
-  GetIdentityOptions,
-  IdentityManagerOptions,
-  ListIdentitiesOptions,
-  ListIdentitiesResult,
-};
 
 /**
  * Identity management with Kratos's admin semantics, as a library: identities validated against JSON Schema,
@@ -88,6 +83,18 @@ export class IdentityManager<Traits = JsonObject> {
    */
   async batchPatchIdentities(body: BatchPatchBody): Promise<{ identities: BatchPatchResultItem[] }> {
     return batchPatchIdentities(this.#ctx, body);
+  }
+
+  /**
+   * Imports create bodies streamed from an (async) iterable, lazily and in bounded memory; each item fails alone
+   * (see {@link ImportIdentitiesOptions}, {@link ImportIdentitiesResult}, `docs/identities.md`).
+   * @throws ValidationError (bad or throwing `source`) | IdentityError `invalid_configuration`, `storage_error`
+   */
+  async importIdentities(
+    source: Iterable<CreateIdentityBody> | AsyncIterable<CreateIdentityBody>,
+    options?: ImportIdentitiesOptions,
+  ): Promise<ImportIdentitiesResult> {
+    return importIdentities(this.#ctx, source, options);
   }
 
   /**

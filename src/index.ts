@@ -24,14 +24,18 @@ export type {
   JsonPatchOperation,
   UpdateIdentityBody,
 } from "./identity/payloads.js";
-export {
-  type BatchPatchResultItem,
-  type GetIdentityOptions,
-  IdentityManager,
-  type IdentityManagerOptions,
-  type ListIdentitiesOptions,
-  type ListIdentitiesResult,
-} from "./identity-manager.js";
+export { IdentityManager } from "./identity-manager.js";
+export type {
+  BatchPatchResultItem,
+  GetIdentityOptions,
+  IdentityManagerOptions,
+  ImportIdentitiesOptions,
+  ImportIdentitiesResult,
+  ImportItemError,
+  ImportProgress,
+  ListIdentitiesOptions,
+  ListIdentitiesResult,
+} from "./identity-manager-config.js";
 export type { LinkBuilders } from "./recovery/flows.js";
 export type { KratosExtension } from "./schema/kratos-extension.js";
 export { DEFAULT_SCHEMA, DEFAULT_SCHEMA_ID, EMAIL_PRESET_ID, EMAIL_PRESET_SCHEMA } from "./schema/presets.js";

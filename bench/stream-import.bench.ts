@@ -2,7 +2,8 @@
  * Streaming import: pre-hashed identities from a generator through `importIdentities`.
  *
  * - Throughput into MemoryStorage (100k), as a ratio against `batchPatchIdentities` (1000 per call) of the same
- *   rows into a fresh MemoryStorage, the path it shares.
+ *   rows into a fresh MemoryStorage, the path it shares: the median over interleaved rounds of the per-round ratio,
+ *   on wall time and on process CPU time (steadier on a shared machine).
  * - Memory: peak RSS of the import into a store that keeps nothing (so only the import's own memory can grow),
  *   for 100k and for a larger count (1M; STREAM_IMPORT_LARGE to change). Bounded memory means the two peaks are
  *   about equal. Into MemoryStorage the peak grows with the store, as it must.
@@ -18,7 +19,7 @@ import {
   MemoryStorage,
   type StorageAdapter,
 } from "idkit";
-import { round } from "./util.js";
+import { median, round } from "./util.js";
 
 const SMALL = Number(process.env.STREAM_IMPORT_TOTAL ?? 100_000);
 const LARGE = Number(process.env.STREAM_IMPORT_LARGE ?? 1_000_000);
@@ -58,6 +59,8 @@ function sink(): StorageAdapter {
 type Mode = "stream_memory" | "stream_sink" | "batch_memory";
 interface ChildFigures {
   ms: number;
+  /** Process CPU time (user + system, all threads) of the import. */
+  cpu_ms: number;
   peak_rss_mb: number;
   base_rss_mb: number;
 }
@@ -74,6 +77,7 @@ async function measure(mode: Mode, total: number): Promise<ChildFigures> {
     peak = Math.max(peak, process.memoryUsage().rss);
   };
   const timer = setInterval(sample, 5);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   if (mode === "batch_memory") {
     for (let b = 0; b < total; b += 1000) {
@@ -90,9 +94,15 @@ async function measure(mode: Mode, total: number): Promise<ChildFigures> {
       throw new Error(`stream import failed: ${JSON.stringify(result.errors[0])}`);
   }
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
   clearInterval(timer);
   sample();
-  return { ms: round(ms, 0), peak_rss_mb: mb(peak), base_rss_mb: mb(base) };
+  return {
+    ms: round(ms, 0),
+    cpu_ms: round((cpu.user + cpu.system) / 1000, 0),
+    peak_rss_mb: mb(peak),
+    base_rss_mb: mb(base),
+  };
 }
 
 const CHILD = "--stream-import-child";
@@ -107,21 +117,38 @@ function inChild(mode: Mode, total: number): ChildFigures {
   return JSON.parse(out.stdout.trim().split("\n").at(-1) as string) as ChildFigures;
 }
 
+/** Rounds of the stream ÷ batch comparison, interleaved (A-B, B-A, ...) so drift of the machine cancels out. */
+const ROUNDS = Number(process.env.STREAM_IMPORT_ROUNDS ?? 3);
+
 export async function streamImportBenchmark(): Promise<Record<string, number>> {
-  const stream = inChild("stream_memory", SMALL);
-  const batch = inChild("batch_memory", SMALL);
+  const streams: ChildFigures[] = [];
+  const batches: ChildFigures[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    if (r % 2 === 0) {
+      streams.push(inChild("stream_memory", SMALL));
+      batches.push(inChild("batch_memory", SMALL));
+    } else {
+      batches.push(inChild("batch_memory", SMALL));
+      streams.push(inChild("stream_memory", SMALL));
+    }
+  }
   const small = inChild("stream_sink", SMALL);
   const large = inChild("stream_sink", LARGE);
   const perSecond = (total: number, ms: number) => Math.round(total / (ms / 1000));
+  const ms = (runs: ChildFigures[]) => median(runs.map((f) => f.ms));
+  const ratio = (key: "ms" | "cpu_ms") =>
+    round(median(streams.map((s, i) => s[key] / (batches[i] as ChildFigures)[key])), 2);
   return {
     identities: SMALL,
-    stream_memory_ms: stream.ms,
-    stream_memory_identities_per_s: perSecond(SMALL, stream.ms),
-    stream_memory_peak_rss_mb: stream.peak_rss_mb,
-    batch_memory_ms: batch.ms,
-    batch_memory_identities_per_s: perSecond(SMALL, batch.ms),
-    batch_memory_peak_rss_mb: batch.peak_rss_mb,
-    ratio_stream_over_batch_time: round(stream.ms / batch.ms, 2),
+    rounds: ROUNDS,
+    stream_memory_ms: ms(streams),
+    stream_memory_identities_per_s: perSecond(SMALL, ms(streams)),
+    stream_memory_peak_rss_mb: Math.max(...streams.map((f) => f.peak_rss_mb)),
+    batch_memory_ms: ms(batches),
+    batch_memory_identities_per_s: perSecond(SMALL, ms(batches)),
+    batch_memory_peak_rss_mb: Math.max(...batches.map((f) => f.peak_rss_mb)),
+    ratio_stream_over_batch_time: ratio("ms"),
+    ratio_stream_over_batch_cpu: ratio("cpu_ms"),
     sink_small_identities: SMALL,
     sink_small_identities_per_s: perSecond(SMALL, small.ms),
     sink_small_peak_rss_mb: small.peak_rss_mb,

@@ -184,17 +184,21 @@ class ImportRun {
   /** Writes one built batch and counts it; never rejects (a failure of the whole batch is kept in #failure). */
   async #commit(batch: Item[], preparing: Promise<Prepared[]>): Promise<void> {
     if (this.#failure !== undefined) return; // an earlier batch stopped the import: this one is not written
-    const entries: ImportItemError[] = [];
+    let entries: ImportItemError[];
     try {
       const outcomes = await insertPrepared(this.#ctx, await preparing);
-      for (const [i, outcome] of outcomes.entries()) {
-        if (outcome?.error === undefined) continue;
-        entries.push(await itemError(this.#ctx, batch[i]?.index ?? -1, outcome.error, outcome.identity));
-      }
+      // The conflicts' holders are looked up side by side (a lookup per conflicting item, none per created one).
+      entries = await Promise.all(
+        outcomes.flatMap((outcome, i) =>
+          outcome?.error === undefined
+            ? []
+            : [itemError(this.#ctx, batch[i]?.index ?? -1, outcome.error, outcome.identity)],
+        ),
+      );
     } catch (error) {
       this.#failure = { error };
       if (!isIdentityError(error)) return;
-      for (const item of batch) entries.push(await itemError(this.#ctx, item.index, error, undefined));
+      entries = await Promise.all(batch.map((item) => itemError(this.#ctx, item.index, error, undefined)));
     }
     this.#errors.push(...entries);
     this.#failed += entries.length;

@@ -357,6 +357,12 @@ describe("importIdentities", () => {
 
   it("refuses a source that is not iterable and bad options, never with a TypeError", async () => {
     const idm = manager();
+    // Items that are no JSON at all fail alone (an undefined item is not skipped, unlike a batch's `create: null`).
+    const odd = await idm.importIdentities([undefined, Symbol("s"), 1n, new Date()] as never);
+    expect(odd).toMatchObject({ processed: 4, created: 0, failed: 4 });
+    expect(odd.errors.map((e) => [e.index, e.code, e.pointer])).toEqual(
+      [0, 1, 2, 3].map((i) => [i, "validation_failed", ""]),
+    );
     for (const source of [undefined, null, 1, "abc", {}, { [Symbol.iterator]: 1 }, () => {}]) {
       const e = await rejection(idm.importIdentities(source as never));
       expect(e.code).toBe("validation_failed");

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { CredentialsType, StoredIdentity } from "../identity/identity.js";
 import type { ListIdentitiesQuery, StorageAdapter } from "../storage/storage-adapter.js";
 import { isStoredIdentity } from "../storage/stored-shape.js";
-import { email, insertAll, keyOf, makeIdentity } from "./fixtures.js";
+import { email, insertAll, keyOf, makeIdentity, revise } from "./fixtures.js";
 import type { SuiteContext } from "./harness.js";
 
 /** One page, asserting the shape of each row and that no page is longer than `limit`. */
@@ -133,6 +133,30 @@ export function listingCases({ describe, test }: SuiteContext): void {
         }
       }
       assert.equal(checked, 2 * 2 * 3 * 4 * 3);
+    });
+
+    test("updates and deletes move identities between organization pages", async (adapter) => {
+      const [orgA, orgB] = [randomUUID(), randomUUID()];
+      const all = Array.from({ length: 6 }, () => makeIdentity({ organizationId: orgA }));
+      await insertAll(adapter, all);
+      const [moved, gone, cleared] = all as [StoredIdentity, StoredIdentity, StoredIdentity];
+      const movedNext = revise(moved, { organizationId: orgB });
+      assert.equal(await adapter.updateIdentity(movedNext, moved.updated_at), "ok");
+      assert.equal(
+        await adapter.updateIdentity(revise(cleared, { organizationId: null }), cleared.updated_at),
+        "ok",
+      );
+      assert.equal(await adapter.deleteIdentity(gone.id), true);
+      const inA = all.slice(3);
+      assert.deepStrictEqual(
+        ids(await page(adapter, { limit: 100, organizationId: orgA })),
+        ascending(ids(inA)),
+      );
+      assert.deepStrictEqual(await page(adapter, { limit: 100, organizationId: orgB }), [movedNext]);
+      assert.deepStrictEqual(
+        ids(await page(adapter, { limit: 100, organizationId: orgA, ids: [moved.id, cleared.id, gone.id] })),
+        [],
+      );
     });
 
     test("pages neither skip nor repeat while identities are inserted and deleted between reads", async (adapter) => {

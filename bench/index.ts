@@ -9,6 +9,7 @@ import { importBenchmark } from "./import.bench.js";
 import { largeIdentityBenchmark } from "./large-identity.bench.js";
 import { legacyBenchmark } from "./legacy-verifiers.bench.js";
 import { loginTimingBenchmark } from "./login-timing.bench.js";
+import { memoryInsertBenchmark } from "./memory-insert.bench.js";
 import { streamImportBenchmark } from "./stream-import.bench.js";
 
 const only = process.env.BENCH?.split(",");
@@ -20,6 +21,7 @@ const suites: Record<string, () => Promise<Record<string, number>>> = {
   clear_text_import: clearTextImportBenchmark,
   login_timing: loginTimingBenchmark,
   large_identity: largeIdentityBenchmark,
+  memory_insert: memoryInsertBenchmark,
   stream_import: streamImportBenchmark,
 };
 

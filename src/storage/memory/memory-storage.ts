@@ -1,3 +1,4 @@
+import sortedBtree from "sorted-btree";
 import { ConflictError } from "../../errors/index.js";
 import { cloneJson } from "../../identity/clone.js";
 import type { CredentialsType, StoredIdentity } from "../../identity/identity.js";
@@ -26,29 +27,41 @@ function uniqueKeys(identity: StoredIdentity): Key[] {
   return keys;
 }
 
-function lowerBound(sorted: readonly string[], id: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as string) < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+type BTreeClass = typeof sortedBtree.default;
+/** A sorted set of ids (a B+ tree whose values are all `undefined`). */
+type IdIndex = sortedBtree.default<string, undefined>;
+/**
+ * sorted-btree is a CommonJS module: Node's ESM loader hands its whole `module.exports` over as the default
+ * import, while bundlers and vitest may hand the class itself; take the class either way.
+ */
+const BTree: BTreeClass =
+  (sortedBtree as { default?: BTreeClass }).default ?? (sortedBtree as unknown as BTreeClass);
+
+/** Ids compare as strings, by UTF-16 code units (for lower-case UUIDs: the byte order PostgreSQL uses). */
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const newIdIndex = (): IdIndex => new BTree<string, undefined>(undefined, compareIds);
+
+/**
+ * The ids of `index` strictly greater than `after` (all of them without `after`), ascending, lazily: O(log n)
+ * to find the start, then O(1) per id.
+ */
+function* idsAfter(index: IdIndex, after: string | undefined): Generator<string> {
+  for (const id of index.keys(after)) if (id !== after) yield id;
 }
 
 /**
  * The embedded default store: everything in memory, every uniqueness rule enforced atomically (each operation
  * runs to completion without yielding), deep copies in and out so callers can never mutate stored state.
- * Listing is a binary search into a sorted id index, so a page costs O(page size).
+ * Ids are kept in B+ trees (all ids, and the ids of each organization), so an insert or delete costs O(log n)
+ * whatever the order of the ids (random UUIDs included) and a page of a listing O(log n + page size).
  */
 export class MemoryStorage implements StorageAdapter {
   readonly supportsMultipleProcesses = false;
   readonly #identities = new Map<string, StoredIdentity>();
   readonly #owners = new Map<Key, string>();
-  readonly #sortedIds: string[] = [];
-  /** Sorted ids per organization. */
-  readonly #byOrganization = new Map<string, string[]>();
+  readonly #sortedIds: IdIndex = newIdIndex();
+  /** Sorted ids per organization (no entry for an organization without identities). */
+  readonly #byOrganization = new Map<string, IdIndex>();
   /** Flow tokens by id, and the id of each by `kind + digest`. */
   readonly #tokens = new Map<string, StoredFlowToken>();
   readonly #tokenByDigest = new Map<string, string>();
@@ -61,11 +74,7 @@ export class MemoryStorage implements StorageAdapter {
       const clash = firstClash(keys, (k) => this.#owners.has(k));
       if (clash !== undefined) return conflict(clash);
       this.#put(cloneJson(identity), keys);
-      const at =
-        this.#sortedIds.length === 0 || (this.#sortedIds.at(-1) as string) < identity.id
-          ? this.#sortedIds.length
-          : lowerBound(this.#sortedIds, identity.id);
-      this.#sortedIds.splice(at, 0, identity.id);
+      this.#sortedIds.set(identity.id, undefined);
       return null;
     });
   }
@@ -84,26 +93,25 @@ export class MemoryStorage implements StorageAdapter {
   }
 
   async listIdentities(query: ListIdentitiesQuery): Promise<StoredIdentity[]> {
-    let candidates: readonly string[];
-    let start = 0;
+    let candidates: Iterable<string>;
     if (query.ids || query.credentialsIdentifiers) {
       // Index-backed: the candidate set comes from the filters, never from a scan of all identities.
       let set: Set<string> | undefined = query.ids ? new Set(query.ids) : undefined;
       if (query.credentialsIdentifiers)
         set = this.#intersect(set, this.#idsByIdentifier(query.credentialsIdentifiers));
-      candidates = [...(set ?? [])].filter((id) => this.#identities.has(id)).sort();
+      const after = query.after;
+      candidates = [...(set ?? [])]
+        .filter((id) => this.#identities.has(id) && (after === undefined || id > after))
+        .sort(compareIds);
     } else {
       // The organization index keeps a rare organization's page O(page size) too.
-      candidates =
-        query.organizationId === undefined
-          ? this.#sortedIds
-          : (this.#byOrganization.get(query.organizationId) ?? []);
-      start = query.after === undefined ? 0 : upperBound(candidates, query.after);
+      const index =
+        query.organizationId === undefined ? this.#sortedIds : this.#byOrganization.get(query.organizationId);
+      candidates = index === undefined ? [] : idsAfter(index, query.after);
     }
     const page: StoredIdentity[] = [];
-    for (let i = start; i < candidates.length && page.length < query.limit; i++) {
-      const id = candidates[i] as string;
-      if (query.after !== undefined && id <= query.after) continue;
+    for (const id of candidates) {
+      if (page.length >= query.limit) break;
       const identity = this.#identities.get(id) as StoredIdentity;
       if (query.organizationId !== undefined && identity.organization_id !== query.organizationId) continue;
       page.push(cloneJson(identity));
@@ -120,7 +128,7 @@ export class MemoryStorage implements StorageAdapter {
     if (!current) return false;
     this.#drop(current);
     this.#identities.delete(id);
-    this.#sortedIds.splice(lowerBound(this.#sortedIds, id), 1);
+    this.#sortedIds.delete(id);
     for (const token of [...this.#tokens.values()]) if (token.identity_id === id) this.#dropToken(token);
     return true;
   }
@@ -203,8 +211,8 @@ export class MemoryStorage implements StorageAdapter {
     this.#identities.set(identity.id, identity);
     for (const k of keys) this.#owners.set(k, identity.id);
     if (identity.organization_id) {
-      const ids = this.#byOrganization.get(identity.organization_id) ?? [];
-      ids.splice(lowerBound(ids, identity.id), 0, identity.id);
+      const ids = this.#byOrganization.get(identity.organization_id) ?? newIdIndex();
+      ids.set(identity.id, undefined);
       this.#byOrganization.set(identity.organization_id, ids);
     }
   }
@@ -213,9 +221,8 @@ export class MemoryStorage implements StorageAdapter {
     for (const k of uniqueKeys(identity)) if (this.#owners.get(k) === identity.id) this.#owners.delete(k);
     const ids = identity.organization_id ? this.#byOrganization.get(identity.organization_id) : undefined;
     if (ids) {
-      const at = lowerBound(ids, identity.id);
-      if (ids[at] === identity.id) ids.splice(at, 1);
-      if (ids.length === 0) this.#byOrganization.delete(identity.organization_id as string);
+      ids.delete(identity.id);
+      if (ids.size === 0) this.#byOrganization.delete(identity.organization_id as string);
     }
   }
 
@@ -237,17 +244,6 @@ export class MemoryStorage implements StorageAdapter {
   #intersect(a: Set<string> | undefined, b: Set<string>): Set<string> {
     return a === undefined ? b : new Set([...a].filter((x) => b.has(x)));
   }
-}
-
-function upperBound(sorted: readonly string[], id: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as string) <= id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function conflict(key: Key): ConflictError {

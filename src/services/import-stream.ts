@@ -69,8 +69,8 @@ function clearTextRefused(): ValidationError {
 
 /**
  * `idm.importIdentities`: streams create bodies from any iterable or async iterable into the store, batch by
- * batch, through the batch create path ({@link prepareMany}, {@link insertPrepared}); see {@link ImportIdentitiesOptions}
- * for the bounds and {@link ImportIdentitiesResult} for the summary.
+ * batch, through the batch create path ({@link prepareMany}, {@link insertPrepared}); see
+ * {@link ImportIdentitiesOptions} for the bounds and {@link ImportIdentitiesResult} for the summary.
  * @throws ValidationError `validation_failed` when `source` is not iterable, or when the source throws (issue at
  *   `/<index>` of the item it failed to give; `details.summary` holds what was done before) | IdentityError
  *   `invalid_configuration` for bad options | `storage_error` when the adapter fails a whole batch

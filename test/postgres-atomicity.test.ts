@@ -5,19 +5,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { isIdentityError } from "../src/index.js";
 import type { SqlExecutor, SqlQueryable } from "../src/postgres/index.js";
 import { manager } from "./helpers.js";
-import {
-  endPools,
-  pgliteStorage,
-  reportSkip,
-  serverStorage,
-  serverUnavailable,
-  TestStorage,
-} from "./setup/postgres.js";
+import { endPools, postgresTargets, TestStorage } from "./setup/postgres.js";
 
-const unavailable = await serverUnavailable();
-if (unavailable) reportSkip("test/postgres-atomicity.test.ts", unavailable);
-const targets: Array<[string, () => Promise<TestStorage>]> = [["PGlite", pgliteStorage]];
-if (!unavailable) targets.push(["PostgreSQL server", () => serverStorage()]);
+const targets = await postgresTargets("test/postgres-atomicity.test.ts");
 afterAll(endPools);
 
 /** Wraps an executor; once armed, the Nth statement (counting those inside transactions) throws. */

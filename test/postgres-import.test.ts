@@ -3,19 +3,9 @@
 // summary and exactly the failing indices, and the database holds exactly the created identities.
 import { afterAll, describe, expect, it } from "vitest";
 import { manager } from "./helpers.js";
-import {
-  endPools,
-  pgliteStorage,
-  reportSkip,
-  serverStorage,
-  serverUnavailable,
-  type TestStorage,
-} from "./setup/postgres.js";
+import { endPools, postgresTargets } from "./setup/postgres.js";
 
-const unavailable = await serverUnavailable();
-if (unavailable) reportSkip("test/postgres-import.test.ts", unavailable);
-const targets: Array<[string, () => Promise<TestStorage>]> = [["PGlite", pgliteStorage]];
-if (!unavailable) targets.push(["PostgreSQL server", () => serverStorage()]);
+const targets = await postgresTargets("test/postgres-import.test.ts");
 afterAll(endPools);
 
 // bcrypt cost 4 of "123456": generated with @node-rs/bcrypt, an independent implementation of the same format.

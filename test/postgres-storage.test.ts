@@ -4,19 +4,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { isIdentityError } from "../src/index.js";
 import { PostgresStorage } from "../src/postgres/index.js";
 import { FAST_HASHING, manager } from "./helpers.js";
-import {
-  endPools,
-  pgliteStorage,
-  reportSkip,
-  serverStorage,
-  serverUnavailable,
-  type TestStorage,
-} from "./setup/postgres.js";
+import { endPools, postgresTargets, type TestStorage } from "./setup/postgres.js";
 
-const unavailable = await serverUnavailable();
-if (unavailable) reportSkip("test/postgres-storage.test.ts", unavailable);
-const targets: Array<[string, () => Promise<TestStorage>]> = [["PGlite", pgliteStorage]];
-if (!unavailable) targets.push(["PostgreSQL server", () => serverStorage()]);
+const targets = await postgresTargets("test/postgres-storage.test.ts");
 afterAll(endPools);
 
 async function using<T>(create: () => Promise<TestStorage>, fn: (s: TestStorage) => Promise<T>): Promise<T> {

@@ -92,3 +92,15 @@ export async function pgliteStorage(): Promise<TestStorage> {
   await storage.migrate();
   return storage;
 }
+
+/**
+ * The stores a PostgreSQL test file runs on: PGlite always, the real server when it answers (else the skip and its
+ * reason are printed for `file`).
+ */
+export async function postgresTargets(file: string): Promise<Array<[string, () => Promise<TestStorage>]>> {
+  const unavailable = await serverUnavailable();
+  if (unavailable) reportSkip(file, unavailable);
+  const targets: Array<[string, () => Promise<TestStorage>]> = [["PGlite", pgliteStorage]];
+  if (!unavailable) targets.push(["PostgreSQL server", () => serverStorage()]);
+  return targets;
+}

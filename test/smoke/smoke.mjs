@@ -9,29 +9,51 @@ assert.equal(e.status, 404);
 assert.equal(idkit.isIdentityError(e, "identity_not_found"), true);
 console.log("smoke (import): ok,", Object.keys(idkit).length, "exports");
 
-// Declarations match the runtime: every value the .d.ts exports exists in the ESM and the CJS build, and no more.
-import { readFileSync } from "node:fs";
+// Declarations match the runtime: for every entry point, every value the .d.ts / .d.cts exports (read with the
+// TypeScript compiler, so shared declaration chunks and re-exports count) exists in the ESM and the CJS build, and
+// no more.
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
 
 const require = createRequire(import.meta.url);
-const cjs = require("idkit");
-for (const file of ["index.d.ts", "index.d.cts"]) {
-  const dts = readFileSync(new URL(`../../dist/${file}`, import.meta.url), "utf8");
-  const blocks = [...dts.matchAll(/^export \{([^}]*)\};?$/gm)].map((m) => m[1]);
-  const values = blocks
-    .flatMap((b) => b.split(","))
-    .map((s) => s.trim())
-    .filter((s) => s !== "" && !s.startsWith("type "))
-    .map((s) => s.split(/\s+as\s+/).pop());
-  assert.deepEqual(
-    [...values].sort(),
-    Object.keys(idkit).sort(),
-    `${file}: value exports differ from the ESM build`,
-  );
-  assert.deepEqual(
-    [...values].sort(),
-    Object.keys(cjs).sort(),
-    `${file}: value exports differ from the CJS build`,
+
+function declaredValues(file) {
+  const program = ts.createProgram([file], {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    skipLibCheck: true,
+    noEmit: true,
+  });
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(file);
+  assert.ok(source, `${file} was not read`);
+  const moduleSymbol = checker.getSymbolAtLocation(source);
+  return checker
+    .getExportsOfModule(moduleSymbol)
+    .filter((symbol) => {
+      const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+      return (target.flags & ts.SymbolFlags.Value) !== 0;
+    })
+    .map((symbol) => symbol.getName())
+    .sort();
+}
+
+for (const [entry, specifier] of [
+  ["index", "idkit"],
+  ["testing", "idkit/testing"],
+  ["postgres", "idkit/postgres"],
+]) {
+  const esm = Object.keys(await import(specifier)).sort();
+  const cjs = Object.keys(require(specifier)).sort();
+  for (const ext of ["d.ts", "d.cts"]) {
+    const file = fileURLToPath(new URL(`../../dist/${entry}.${ext}`, import.meta.url));
+    const values = declaredValues(file);
+    assert.ok(values.length > 0, `${entry}.${ext}: no value exports found`);
+    assert.deepEqual(values, esm, `${entry}.${ext}: value exports differ from the ESM build`);
+    assert.deepEqual(values, cjs, `${entry}.${ext}: value exports differ from the CJS build`);
+  }
+  console.log(
+    `smoke (declarations): ${specifier}: ${esm.length} value exports, the same in .d.ts, .d.cts, ESM and CJS`,
   );
 }
-console.log("smoke (declarations): every value export of the .d.ts exists in the ESM and CJS builds");

@@ -1,7 +1,8 @@
 import sortedBtree from "sorted-btree";
-import { ConflictError } from "../../errors/index.js";
+import type { ConflictError } from "../../errors/index.js";
 import { cloneJson } from "../../identity/clone.js";
 import type { CredentialsType, StoredIdentity } from "../../identity/identity.js";
+import { idConflict, uniqueKeyConflict } from "../conflict-error.js";
 import type {
   CodeSubmission,
   FlowTokenKind,
@@ -65,11 +66,12 @@ export class MemoryStorage implements StorageAdapter {
   /** Flow tokens by id, and the id of each by `kind + digest`. */
   readonly #tokens = new Map<string, StoredFlowToken>();
   readonly #tokenByDigest = new Map<string, string>();
+  /** Token ids per identity, so deleting an identity costs its own tokens, not all of them. */
+  readonly #tokensByIdentity = new Map<string, Set<string>>();
 
   async insertIdentities(identities: readonly StoredIdentity[]): Promise<InsertOutcome[]> {
     return identities.map((identity) => {
-      if (this.#identities.has(identity.id))
-        return new ConflictError({ reason: "An identity with this id exists." });
+      if (this.#identities.has(identity.id)) return idConflict();
       const keys = uniqueKeys(identity);
       const clash = firstClash(keys, (k) => this.#owners.has(k));
       if (clash !== undefined) return conflict(clash);
@@ -129,7 +131,10 @@ export class MemoryStorage implements StorageAdapter {
     this.#drop(current);
     this.#identities.delete(id);
     this.#sortedIds.delete(id);
-    for (const token of [...this.#tokens.values()]) if (token.identity_id === id) this.#dropToken(token);
+    for (const tokenId of [...(this.#tokensByIdentity.get(id) ?? [])]) {
+      const token = this.#tokens.get(tokenId);
+      if (token) this.#dropToken(token);
+    }
     return true;
   }
 
@@ -139,6 +144,9 @@ export class MemoryStorage implements StorageAdapter {
       throw new Error("flow token already exists");
     this.#tokens.set(token.id, cloneJson(token));
     this.#tokenByDigest.set(key, token.id);
+    const owned = this.#tokensByIdentity.get(token.identity_id) ?? new Set<string>();
+    owned.add(token.id);
+    this.#tokensByIdentity.set(token.identity_id, owned);
   }
 
   async findFlowToken(kind: FlowTokenKind, digests: readonly string[]): Promise<StoredFlowToken | undefined> {
@@ -184,6 +192,9 @@ export class MemoryStorage implements StorageAdapter {
   #dropToken(token: StoredFlowToken): void {
     this.#tokens.delete(token.id);
     this.#tokenByDigest.delete(`${token.kind}\0${token.digest}`);
+    const owned = this.#tokensByIdentity.get(token.identity_id);
+    owned?.delete(token.id);
+    if (owned?.size === 0) this.#tokensByIdentity.delete(token.identity_id);
   }
 
   /** Number of stored identities (handy in tests). */
@@ -246,20 +257,13 @@ export class MemoryStorage implements StorageAdapter {
   }
 }
 
+/** The `identity_conflict` for a taken key, in the words every adapter uses. */
 function conflict(key: Key): ConflictError {
-  const [kind, a, b] = key.split("\0");
-  const what =
-    kind === "c"
-      ? `the ${a} identifier ${JSON.stringify(b)}`
-      : kind === "v"
-        ? `the verifiable address ${JSON.stringify(b)} (${a})`
-        : kind === "r"
-          ? `the recovery address ${JSON.stringify(b)} (${a})`
-          : `the external_id ${JSON.stringify(a)}`;
-  return new ConflictError({
-    message: "Unable to insert or update resource because a resource with that value exists already",
-    reason: `This identity conflicts with another identity that already exists: ${what} is taken.`,
-  });
+  const [kind, a = "", b = ""] = key.split("\0");
+  if (kind === "c") return uniqueKeyConflict("credential", a, b);
+  if (kind === "v") return uniqueKeyConflict("verifiable_address", a, b);
+  if (kind === "r") return uniqueKeyConflict("recovery_address", a, b);
+  return uniqueKeyConflict("external_id", "", a);
 }
 
 /** The first key that `taken` reports or that repeats an earlier key of the same list: one pass, O(keys). */

@@ -126,6 +126,30 @@ describe.each(targets)("PostgresStorage on %s", (_name, create) => {
     });
   });
 
+  it("a frozen clock: every write still gets a newer updated_at (the CAS version), and no patch is lost", async () => {
+    await using(create, async (storage) => {
+      const now = () => new Date("2026-01-01T00:00:00.000Z");
+      const [m1, m2] = [manager({ storage, now }), manager({ storage, now })];
+      const created = await m1.createIdentity({
+        traits: { email: "f@example.com" },
+        metadata_admin: {},
+      } as never);
+      const written = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          (i % 2 ? m1 : m2).patchIdentity(created.id, [
+            { op: "add", path: `/metadata_admin/k${i}`, value: i },
+          ]),
+        ),
+      );
+      const versions = written.map((w) => w.updated_at).sort();
+      expect(new Set(versions).size).toBe(10);
+      expect(versions[0] > created.updated_at).toBe(true);
+      const final = await m1.getIdentity(created.id);
+      expect(Object.keys(final.metadata_admin as object)).toHaveLength(10);
+      expect(final.updated_at).toBe(versions.at(-1));
+    });
+  });
+
   it("a conflicting update writes nothing and keeps the old keys", async () => {
     await using(create, async (storage) => {
       const idm = manager({ storage });

@@ -15,6 +15,7 @@ import { streamImportBenchmark } from "./stream-import.bench.js";
 const only = process.env.BENCH?.split(",");
 const suites: Record<string, () => Promise<Record<string, number>>> = {
   import: importBenchmark,
+  postgres: async () => (await import("./postgres.bench.js")).postgresBenchmark(),
   auth: authBenchmark,
   event_loop: eventLoopBenchmark,
   legacy: legacyBenchmark,

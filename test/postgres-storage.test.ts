@@ -143,7 +143,7 @@ describe.each(targets)("PostgresStorage on %s", (_name, create) => {
       );
       const versions = written.map((w) => w.updated_at).sort();
       expect(new Set(versions).size).toBe(10);
-      expect(versions[0] > created.updated_at).toBe(true);
+      expect((versions[0] as string) > created.updated_at).toBe(true);
       const final = await m1.getIdentity(created.id);
       expect(Object.keys(final.metadata_admin as object)).toHaveLength(10);
       expect(final.updated_at).toBe(versions.at(-1));

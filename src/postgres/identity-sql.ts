@@ -5,10 +5,9 @@ import type { SqlQueryable } from "./executor.js";
 import { columnCast, IDENTITY_COLUMNS, identityParams, type UniqueKey, uniqueKeys } from "./rows.js";
 
 /** An identity of a batch with its keys, computed once. */
-interface Entry {
+export interface Entry {
   index: number;
   identity: StoredIdentity;
-  params: Array<string | null>;
   keys: UniqueKey[];
 }
 
@@ -36,27 +35,31 @@ const COLUMN_LIST = IDENTITY_COLUMNS.join(", ");
 /** The write statements for one set of tables, built once per storage. */
 export function writeStatements(t: Tables) {
   return {
+    // One JSON document per batch (the identities themselves): one JSON.stringify, no per-element escaping of
+    // array literals by the driver, and JSONB members extracted by the server.
     insertIdentities: `INSERT INTO ${t.identities} (${COLUMN_LIST})
-  SELECT ${IDENTITY_COLUMNS.map((c) => `t.${c}::${columnCast(c)}`).join(", ")}
-  FROM unnest(${IDENTITY_COLUMNS.map((_, i) => `$${i + 1}::text[]`).join(", ")}) AS t(${COLUMN_LIST})
+  SELECT ${IDENTITY_COLUMNS.map((c) => (columnCast(c) === "jsonb" ? `e->'${c}'` : `(e->>'${c}')::${columnCast(c)}`)).join(", ")}
+  FROM jsonb_array_elements($1::jsonb) AS e
   ON CONFLICT (id) DO NOTHING
   RETURNING id::text AS id`,
     insertKeys: `INSERT INTO ${t.keys} (key, identity_id, kind)
-  SELECT t.key, t.identity_id::uuid, t.kind FROM unnest($1::text[], $2::text[], $3::text[]) AS t(key, identity_id, kind)
+  SELECT decode(t.key, 'hex'), t.identity_id::uuid, t.kind
+  FROM unnest($1::text[], $2::text[], $3::text[]) AS t(key, identity_id, kind)
   ON CONFLICT (key) DO NOTHING
-  RETURNING key`,
+  RETURNING encode(key, 'hex') AS key`,
     /** Claims keys for one identity: new keys inserted, keys it holds kept; others' keys are not returned. */
     claimKeys: `INSERT INTO ${t.keys} (key, identity_id, kind)
-  SELECT t.key, $2::uuid, t.kind FROM unnest($1::text[], $3::text[]) AS t(key, kind)
+  SELECT decode(t.key, 'hex'), $2::uuid, t.kind FROM unnest($1::text[], $3::text[]) AS t(key, kind)
   ON CONFLICT (key) DO UPDATE SET kind = excluded.kind WHERE ${t.keys}.identity_id = excluded.identity_id
-  RETURNING key`,
+  RETURNING encode(key, 'hex') AS key`,
     updateIdentity: `UPDATE ${t.identities} SET ${IDENTITY_COLUMNS.slice(1)
       .map((c, i) => `${c} = $${i + 2}::${columnCast(c)}`)
       .join(", ")}
   WHERE id = $1::uuid AND ($${IDENTITY_COLUMNS.length + 1}::text IS NULL OR updated_at = $${IDENTITY_COLUMNS.length + 1}::text)
   RETURNING id`,
     identityExists: `SELECT 1 FROM ${t.identities} WHERE id = $1::uuid`,
-    releaseKeys: `DELETE FROM ${t.keys} WHERE identity_id = $1::uuid AND NOT (key = ANY($2::text[]))`,
+    releaseKeys: `DELETE FROM ${t.keys} WHERE identity_id = $1::uuid
+  AND key NOT IN (SELECT decode(h, 'hex') FROM unnest($2::text[]) AS h)`,
     deleteIdentities: `DELETE FROM ${t.identities} WHERE id = ANY($1::uuid[])`,
   };
 }
@@ -93,31 +96,50 @@ function rounds(entries: readonly Entry[]): Entry[][] {
   return out;
 }
 
+/** A batch ready to write: the entries to insert (keys and documents computed before the transaction opens). */
+export interface PreparedBatch {
+  outcomes: InsertOutcome[];
+  /** Rounds of entries sharing no key or id; each round's identities as one JSON document. */
+  rounds: Array<{ entries: Entry[]; document: string }>;
+}
+
 /**
- * Inserts a batch inside one transaction with multi-row statements (`unnest`), each identity standing alone:
- * per round, all identity rows, then all their keys with `ON CONFLICT DO NOTHING`; an identity that did not get
- * its row or every key is deleted again (its keys go with it, `ON DELETE CASCADE`) and reported as a conflict.
+ * Computes a batch's uniqueness keys, its rounds and their JSON documents, outside any transaction (so this work
+ * overlaps the database's, and a retried transaction does not redo it). An identity holding one key twice fails
+ * here.
  */
-export async function insertBatch(
-  tx: SqlQueryable,
-  sql: WriteStatements,
-  identities: readonly StoredIdentity[],
-) {
+export function prepareBatch(identities: readonly StoredIdentity[]): PreparedBatch {
   const outcomes: InsertOutcome[] = identities.map(() => null);
   const entries: Entry[] = [];
   identities.forEach((identity, index) => {
     const keys = uniqueKeys(identity);
     const repeated = repeatedKey(keys);
     if (repeated) outcomes[index] = uniqueKeyConflict(repeated.kind, repeated.scope, repeated.value);
-    else entries.push({ index, identity, params: identityParams(identity), keys });
+    else entries.push({ index, identity, keys });
   });
-  for (const round of rounds(entries)) {
-    const columns = IDENTITY_COLUMNS.map((_, c) => round.map((e) => e.params[c]));
+  return {
+    outcomes,
+    rounds: rounds(entries).map((round) => ({
+      entries: round,
+      document: JSON.stringify(round.map((e) => e.identity)),
+    })),
+  };
+}
+
+/**
+ * Inserts a prepared batch inside one transaction with multi-row statements, each identity standing alone: per
+ * round, all identity rows (one JSON document), then all their keys (`unnest`) with `ON CONFLICT DO NOTHING`; an
+ * identity that did not get its row or every key is deleted again (its keys go with it, `ON DELETE CASCADE`) and
+ * reported as a conflict.
+ */
+export async function insertBatch(tx: SqlQueryable, sql: WriteStatements, batch: PreparedBatch) {
+  const outcomes = [...batch.outcomes];
+  for (const round of batch.rounds) {
     const inserted = new Set(
-      (await tx.query<{ id: string }>(sql.insertIdentities, columns)).rows.map((r) => r.id),
+      (await tx.query<{ id: string }>(sql.insertIdentities, [round.document])).rows.map((r) => r.id),
     );
-    const placed = round.filter((e) => inserted.has(e.identity.id));
-    for (const e of round) if (!inserted.has(e.identity.id)) outcomes[e.index] = idConflict();
+    const placed = round.entries.filter((e) => inserted.has(e.identity.id));
+    for (const e of round.entries) if (!inserted.has(e.identity.id)) outcomes[e.index] = idConflict();
     const keys = placed.flatMap((e) => e.keys.map((k) => [k.digest, e.identity.id, k.kind] as const));
     if (keys.length === 0) continue;
     const claimed = new Set(

@@ -20,8 +20,8 @@ export interface Migration {
  *   documents (their uniqueness lives in `idkit_identity_keys`); timestamps as ISO-8601 text, so they round-trip
  *   exactly (`updated_at` is the compare-and-set version, compared as text).
  * - `idkit_identity_keys`: one row per uniqueness key (credential identifier, verifiable address, recovery
- *   address, external_id); the primary key is a SHA-256 of `kind, scope, value`, so long values never exceed an
- *   index entry and every lookup is one primary-key probe.
+ *   address, external_id); the primary key is the 32-byte SHA-256 of `kind, scope, value`, so long values never
+ *   exceed an index entry and every lookup is one primary-key probe.
  * - `idkit_flow_tokens`: recovery and verification tokens, only their keyed digests.
  */
 export const MIGRATIONS: readonly Migration[] = [
@@ -47,7 +47,7 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
       `CREATE INDEX IF NOT EXISTS idkit_identities_organization_id_idx ON ${t.identities} (organization_id, id)`,
       `CREATE TABLE IF NOT EXISTS ${t.keys} (
-        key TEXT PRIMARY KEY,
+        key BYTEA PRIMARY KEY,
         identity_id UUID NOT NULL REFERENCES ${t.identities} (id) ON DELETE CASCADE,
         kind TEXT NOT NULL
       )`,

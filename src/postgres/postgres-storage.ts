@@ -13,6 +13,7 @@ import type {
 import type { SqlExecutor, SqlQueryable } from "./executor.js";
 import {
   insertBatch,
+  prepareBatch,
   replaceIdentity,
   type Tables,
   tables,
@@ -128,7 +129,8 @@ export class PostgresStorage implements StorageAdapter {
 
   insertIdentities(identities: readonly StoredIdentity[]): Promise<InsertOutcome[]> {
     if (identities.length === 0) return Promise.resolve([]);
-    return this.#tx((tx) => insertBatch(tx, this.#sql, identities));
+    const batch = prepareBatch(identities);
+    return this.#tx((tx) => insertBatch(tx, this.#sql, batch));
   }
 
   getIdentity(id: string): Promise<StoredIdentity | undefined> {
@@ -137,13 +139,13 @@ export class PostgresStorage implements StorageAdapter {
   }
 
   findIdentityByCredentialIdentifier(type: CredentialsType, identifier: string) {
-    return this.#one(`JOIN ${this.#t.keys} k ON k.identity_id = i.id WHERE k.key = $1`, [
+    return this.#one(`JOIN ${this.#t.keys} k ON k.identity_id = i.id WHERE k.key = decode($1, 'hex')`, [
       credentialKey(type, identifier),
     ]);
   }
 
   findIdentityByExternalId(externalId: string) {
-    return this.#one(`JOIN ${this.#t.keys} k ON k.identity_id = i.id WHERE k.key = $1`, [
+    return this.#one(`JOIN ${this.#t.keys} k ON k.identity_id = i.id WHERE k.key = decode($1, 'hex')`, [
       externalIdKey(externalId),
     ]);
   }
@@ -157,7 +159,9 @@ export class PostgresStorage implements StorageAdapter {
     if (query.ids !== undefined) where.push(`i.id = ANY(${param(query.ids.filter(isLowerUuid))}::uuid[])`);
     if (query.credentialsIdentifiers !== undefined) {
       const keys = query.credentialsIdentifiers.map((c) => credentialKey(c.type, c.identifier));
-      where.push(`i.id IN (SELECT identity_id FROM ${this.#t.keys} WHERE key = ANY(${param(keys)}::text[]))`);
+      where.push(
+        `i.id IN (SELECT identity_id FROM ${this.#t.keys} WHERE key IN (SELECT decode(h, 'hex') FROM unnest(${param(keys)}::text[]) AS h))`,
+      );
     }
     if (query.organizationId !== undefined) {
       const org = isLowerUuid(query.organizationId) ? query.organizationId : null;

@@ -7,7 +7,7 @@ export interface UniqueKey {
   /** The credential type or the address channel; "" for external_id. */
   scope: string;
   value: string;
-  /** Hex SHA-256 of `kind NUL scope NUL value`: the primary key of `idkit_identity_keys`. */
+  /** Hex SHA-256 of `kind NUL scope NUL value`; decoded, the primary key of `idkit_identity_keys`. */
   digest: string;
 }
 

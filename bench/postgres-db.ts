@@ -74,20 +74,36 @@ export function identityColumns(rows: readonly StoredIdentity[]): Array<Array<st
   );
 }
 
+/** Columns as from {@link identityColumns} back into the JSON document of rows the adapter's INSERT takes. */
+export function columnsDocument(columns: ReadonlyArray<ReadonlyArray<string | null>>): string {
+  const count = columns[0]?.length ?? 0;
+  const rows: Array<Record<string, unknown>> = [];
+  for (let j = 0; j < count; j++) {
+    const row: Record<string, unknown> = {};
+    IDENTITY_COLUMNS.forEach((c, i) => {
+      const v = columns[i]?.[j] ?? null;
+      row[c] = JSON_COLUMNS.has(c) && v !== null ? JSON.parse(v) : v;
+    });
+    rows.push(row);
+  }
+  return JSON.stringify(rows);
+}
+
 /**
- * Inserts one chunk in one transaction with the adapter's `unnest` statements (identities, then their keys),
- * nothing else. `columns` as from {@link identityColumns}. Returns how many identity rows were inserted.
+ * Inserts one chunk in one transaction with the adapter's own statements (the identities as one JSON document,
+ * then their keys with `unnest`), nothing else. `document` is `JSON.stringify(rows)`. Returns how many identity
+ * rows were inserted.
  */
 export async function rawInsert(
   pool: pg.Pool,
   sql: WriteStatements,
-  columns: ReadonlyArray<ReadonlyArray<string | null>>,
+  document: string,
   keys: readonly KeyRow[],
 ): Promise<number> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    const inserted = await client.query(sql.insertIdentities, columns as unknown[]);
+    const inserted = await client.query(sql.insertIdentities, [document]);
     await client.query(sql.insertKeys, [
       keys.map((k) => k.key),
       keys.map((k) => k.identity_id),

@@ -10,6 +10,7 @@ import { IDENTITY_COLUMNS, uniqueKeys } from "../src/postgres/rows.js";
 import {
   alternate,
   type BenchSchema,
+  columnsDocument,
   identityColumns,
   type KeyRow,
   rawInsert,
@@ -90,7 +91,7 @@ async function fill(schemas: Schemas, t: StoredIdentity, n: number): Promise<Fil
       }
       if (i === n - 101) filled.lastPageToken = id;
     }
-    const p = rawInsert(schemas.pool, schema.sql, columns, keys).then((inserted) =>
+    const p = rawInsert(schemas.pool, schema.sql, columnsDocument(columns), keys).then((inserted) =>
       check(inserted === size, "fill chunk inserted whole"),
     );
     inFlight.add(p);

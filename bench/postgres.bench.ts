@@ -30,7 +30,6 @@ import { IDENTITY_SELECT, identityFromRow } from "../src/postgres/rows.js";
 import {
   alternate,
   DATABASE_URL,
-  identityColumns,
   type KeyRow,
   rawInsert,
   Schemas,
@@ -79,7 +78,9 @@ async function readBack(schemas: Schemas, name: string) {
     await schemas.pool.query(`SELECT ${IDENTITY_SELECT} FROM ${own.identities} i ORDER BY i.id`)
   ).rows.map(identityFromRow);
   const keys = (
-    await schemas.pool.query<KeyRow>(`SELECT key, identity_id::text AS identity_id, kind FROM ${own.keys}`)
+    await schemas.pool.query<KeyRow>(
+      `SELECT encode(key, 'hex') AS key, identity_id::text AS identity_id, kind FROM ${own.keys}`,
+    )
   ).rows;
   const byIdentity = new Map<string, KeyRow[]>();
   for (const k of keys) byIdentity.set(k.identity_id, [...(byIdentity.get(k.identity_id) ?? []), k]);
@@ -97,7 +98,7 @@ async function rawImport(schemas: Schemas, chunks: Awaited<ReturnType<typeof rea
   let inserted = 0;
   const t0 = performance.now();
   for (const c of chunks)
-    inserted += await rawInsert(schemas.pool, schema.sql, identityColumns(c.rows), c.keys);
+    inserted += await rawInsert(schemas.pool, schema.sql, JSON.stringify(c.rows), c.keys);
   const ms = performance.now() - t0;
   check(inserted === chunks.reduce((n, c) => n + c.rows.length, 0), "raw inserted every row");
   await schemas.drop(schema.name);

@@ -1,8 +1,9 @@
 // The PostgreSQL adapter through the manager, on PGlite and on the real server (skipped with a printed reason
 // when no server answers): migrations, uniqueness under concurrency, CAS, listing, tokens.
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { isIdentityError } from "../src/index.js";
-import { PostgresStorage } from "../src/postgres/index.js";
+import { fromPGlite, fromPgPool, PostgresStorage, type SqlExecutor } from "../src/postgres/index.js";
 import { FAST_HASHING, manager } from "./helpers.js";
 import { endPools, postgresTargets, type TestStorage } from "./setup/postgres.js";
 
@@ -44,6 +45,48 @@ describe.each(targets)("PostgresStorage on %s", (_name, create) => {
         await storage.executor.query(`DROP SCHEMA ${storage.schema}_empty CASCADE`);
       }
     });
+  });
+
+  it("any value as executor, pool, db or options: a storage or invalid_configuration, never a TypeError", () => {
+    const executor = { query: async () => ({ rows: [] }), transaction: async () => undefined } as never;
+    const check = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        expect(isIdentityError(e, "invalid_configuration"), String(e)).toBe(true);
+      }
+    };
+    fc.assert(
+      fc.property(fc.anything(), fc.anything(), (a, b) => {
+        check(() => new PostgresStorage(a as never, b as never));
+        check(() => new PostgresStorage(executor, a as never));
+        check(() => new PostgresStorage(executor, { retry: a } as never));
+        check(() => fromPgPool(a as never));
+        check(() => fromPGlite(a as never));
+      }),
+    );
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error("trap");
+        },
+        ownKeys: () => {
+          throw new Error("trap");
+        },
+      },
+    );
+    for (const v of [hostile, null, 1, "x", () => {}, { query: 1, transaction: () => {} }]) {
+      check(() => new PostgresStorage(v as never));
+      check(() => new PostgresStorage(executor, v as never));
+      check(() => fromPgPool(v as never));
+    }
+    expect(() => new PostgresStorage(executor, { retry: { maxAttempts: 0 } })).toThrow(
+      expect.objectContaining({ reason: expect.stringMatching(/maxAttempts/) }),
+    );
+    expect(() => new PostgresStorage(executor, { schemaa: "x" } as never)).toThrow(
+      expect.objectContaining({ code: "invalid_configuration" }),
+    );
   });
 
   it("refuses a schema name that is not a plain identifier", () => {
@@ -163,6 +206,92 @@ describe.each(targets)("PostgresStorage on %s", (_name, create) => {
       expect((await idm.getIdentity(a.id)).traits).toEqual({ email: "a@example.com" });
       const found = await idm.listIdentities({ credentialsIdentifier: "a@example.com" } as never);
       expect(found.identities.map((i) => i.id)).toEqual([a.id]);
+    });
+  });
+
+  it("concurrent batches with overlapping emails (also inside a batch): no deadlock, one identity per email", async () => {
+    await using(create, async (storage) => {
+      // Counts the deadlocks PostgreSQL reports (each one costs deadlock_timeout, 1 s, before its retry).
+      let deadlocks = 0;
+      const inner = storage.executor;
+      const counting: SqlExecutor = {
+        query: (sql, params) => inner.query(sql, params),
+        transaction: (fn) =>
+          inner.transaction(fn).catch((e) => {
+            if ((e as { code?: string }).code === "40P01") deadlocks++;
+            throw e;
+          }),
+      };
+      const idm = manager({ storage: new PostgresStorage(counting, { schema: storage.schema }) });
+      // Random overlapping emails, duplicates inside batches too (several rounds per batch).
+      let seed = 1;
+      const random = () => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed / 2147483648;
+      };
+      const batches = Array.from({ length: 6 }, () =>
+        Array.from({ length: 50 }, () => `e${Math.floor(random() * 100)}@example.com`),
+      );
+      const results = await Promise.all(
+        batches.map((emails) =>
+          idm.batchPatchIdentities({
+            identities: emails.map((email) => ({
+              create: { schema_id: "preset://email", traits: { email } },
+            })),
+          } as never),
+        ),
+      );
+      const items = results.flatMap((r) => r.identities);
+      const created = items.filter((i) => i?.action === "create");
+      const errors = items.flatMap((i) => (i?.action === "error" ? [i.error.id] : []));
+      expect(created).toHaveLength(new Set(batches.flat()).size);
+      expect(new Set(errors)).toEqual(new Set(["identity_conflict"]));
+      expect(deadlocks).toBe(0);
+    });
+  });
+
+  it("a leading U+FEFF survives the round trip (PGlite's text decoder would strip it)", async () => {
+    await using(create, async (storage) => {
+      const idm = manager({ storage });
+      const a = await idm.createIdentity({
+        traits: { email: "bom@example.com" },
+        external_id: "\ufeffacme-1",
+      } as never);
+      expect((await idm.getIdentity(a.id)).external_id).toBe("\ufeffacme-1");
+      expect((await idm.getIdentityByExternalId("\ufeffacme-1")).id).toBe(a.id);
+      await expect(idm.getIdentityByExternalId("acme-1")).rejects.toMatchObject({
+        code: "identity_not_found",
+      });
+      // Still writable: the value read back is the value stored.
+      await idm.patchIdentity(a.id, [{ op: "add", path: "/metadata_admin", value: { ok: true } }]);
+    });
+  });
+
+  it("a token for an identity deleted meanwhile is dropped, not a storage_error", async () => {
+    await using(create, async (storage) => {
+      await expect(
+        storage.insertFlowToken({
+          id: "00000000-0000-4000-8000-000000000001",
+          kind: "recovery_link",
+          digest: "ab",
+          identity_id: "00000000-0000-4000-8000-000000000002",
+          address: null,
+          issued_at: "2026-01-01T00:00:00.000Z",
+          expires_at: "2026-01-02T00:00:00.000Z",
+          attempts: 0,
+        }),
+      ).resolves.toBeUndefined();
+      expect(await storage.findFlowToken("recovery_link", ["ab"])).toBeUndefined();
+    });
+  });
+
+  it("migrate() into a missing schema: storage_error, the driver's text only on cause", async () => {
+    await using(create, async (storage) => {
+      const missing = new PostgresStorage(storage.executor, { schema: `${storage.schema}_missing` });
+      const error = await missing.migrate().catch((e) => e);
+      expect(isIdentityError(error, "storage_error")).toBe(true);
+      expect(JSON.stringify(error)).not.toMatch(/does not exist|_missing/);
+      expect(String(error.cause)).toMatch(/schema/);
     });
   });
 

@@ -3,6 +3,7 @@
  * and a transaction. `fromPgPool` and `fromPGlite` adapt the two drivers idkit is tested with; any other driver
  * (postgres.js, a Cloudflare Hyperdrive client, a Kysely or Drizzle connection) fits the same two methods.
  */
+import { methodsOf } from "./configure.js";
 
 /** What one statement returns: its rows (objects keyed by column name). */
 export interface SqlResult<Row = Record<string, unknown>> {
@@ -48,8 +49,10 @@ export interface PGliteLike {
  * connection whose `ROLLBACK` failed is destroyed, not returned to the pool). The pool stays the caller's: idkit
  * never ends it.
  * @param pool a `pg` `Pool` (or anything with its `query` and `connect`).
+ * @throws IdentityError `invalid_configuration` when `pool` has no `query` and `connect` methods.
  */
 export function fromPgPool(pool: PgPoolLike): SqlExecutor {
+  methodsOf(pool, "pool", ["query", "connect"]);
   const run = (q: PgPoolLike | PgClientLike) => async (sql: string, params?: readonly unknown[]) => {
     const result = await q.query(sql, params === undefined ? undefined : [...params]);
     return { rows: result.rows as never[] };
@@ -82,8 +85,10 @@ export function fromPgPool(pool: PgPoolLike): SqlExecutor {
  * An executor over a PGlite database (PostgreSQL compiled to WebAssembly, in process): for tests, local
  * development and embedded apps. PGlite has one connection, so transactions run one at a time.
  * @param db a `PGlite` instance (or anything with its `query` and `transaction`).
+ * @throws IdentityError `invalid_configuration` when `db` has no `query` and `transaction` methods.
  */
 export function fromPGlite(db: PGliteLike): SqlExecutor {
+  methodsOf(db, "db", ["query", "transaction"]);
   const run = (q: { query: PGliteLike["query"] }) => async (sql: string, params?: readonly unknown[]) => {
     const result = await q.query(sql, params === undefined ? undefined : [...params]);
     return { rows: result.rows as never[] };

@@ -96,11 +96,28 @@ function rounds(entries: readonly Entry[]): Entry[][] {
   return out;
 }
 
+/** True (and the outcome set) when `entry` takes an id or key an inserted identity of its batch holds. */
+function clashesWithBatch(
+  entry: Entry,
+  held: ReadonlyMap<string, UniqueKey | "id">,
+  outcomes: InsertOutcome[],
+): boolean {
+  if (held.has(`id:${entry.identity.id}`)) {
+    outcomes[entry.index] = idConflict();
+    return true;
+  }
+  const key = entry.keys.find((k) => held.has(k.digest));
+  if (key === undefined) return false;
+  outcomes[entry.index] = uniqueKeyConflict(key.kind, key.scope, key.value);
+  return true;
+}
+
 /** A batch ready to write: the entries to insert (keys and documents computed before the transaction opens). */
 export interface PreparedBatch {
   outcomes: InsertOutcome[];
-  /** Rounds of entries sharing no key or id; each round's identities as one JSON document. */
-  rounds: Array<{ entries: Entry[]; document: string }>;
+  /** Rounds of entries sharing no key or id with each other; the first round's identities as one JSON document. */
+  rounds: Entry[][];
+  first: string;
 }
 
 /**
@@ -117,13 +134,8 @@ export function prepareBatch(identities: readonly StoredIdentity[]): PreparedBat
     if (repeated) outcomes[index] = uniqueKeyConflict(repeated.kind, repeated.scope, repeated.value);
     else entries.push({ index, identity, keys });
   });
-  return {
-    outcomes,
-    rounds: rounds(entries).map((round) => ({
-      entries: round,
-      document: JSON.stringify(round.map((e) => e.identity)),
-    })),
-  };
+  const split = rounds(entries);
+  return { outcomes, rounds: split, first: JSON.stringify((split[0] ?? []).map((e) => e.identity)) };
 }
 
 /**
@@ -134,13 +146,24 @@ export function prepareBatch(identities: readonly StoredIdentity[]): PreparedBat
  */
 export async function insertBatch(tx: SqlQueryable, sql: WriteStatements, batch: PreparedBatch) {
   const outcomes = [...batch.outcomes];
-  for (const round of batch.rounds) {
+  /** Ids and keys taken by identities of this batch already inserted. */
+  const held = new Map<string, UniqueKey | "id">();
+  for (const [r, all] of batch.rounds.entries()) {
+    // A later round's identity that repeats a key of an inserted earlier one fails here, without a statement:
+    // only those whose earlier rival failed reach the database.
+    const round = r === 0 ? all : all.filter((e) => !clashesWithBatch(e, held, outcomes));
+    if (round.length === 0) continue;
+    const document = r === 0 ? batch.first : JSON.stringify(round.map((e) => e.identity));
     const inserted = new Set(
-      (await tx.query<{ id: string }>(sql.insertIdentities, [round.document])).rows.map((r) => r.id),
+      (await tx.query<{ id: string }>(sql.insertIdentities, [document])).rows.map((r) => r.id),
     );
-    const placed = round.entries.filter((e) => inserted.has(e.identity.id));
-    for (const e of round.entries) if (!inserted.has(e.identity.id)) outcomes[e.index] = idConflict();
-    const keys = placed.flatMap((e) => e.keys.map((k) => [k.digest, e.identity.id, k.kind] as const));
+    const placed = round.filter((e) => inserted.has(e.identity.id));
+    for (const e of round) if (!inserted.has(e.identity.id)) outcomes[e.index] = idConflict();
+    // Keys are claimed in digest order: concurrent batches then lock shared keys in the same order and cannot
+    // deadlock on them (in batch order, two overlapping batches each waited for the other).
+    const keys = placed
+      .flatMap((e) => e.keys.map((k) => [k.digest, e.identity.id, k.kind] as const))
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     if (keys.length === 0) continue;
     const claimed = new Set(
       (
@@ -159,6 +182,11 @@ export async function insertBatch(tx: SqlQueryable, sql: WriteStatements, batch:
       undo.push(e.identity.id);
     }
     if (undo.length > 0) await tx.query(sql.deleteIdentities, [undo]);
+    for (const e of placed) {
+      if (outcomes[e.index] !== null) continue;
+      held.set(`id:${e.identity.id}`, "id");
+      for (const k of e.keys) held.set(k.digest, k);
+    }
   }
   return outcomes;
 }
@@ -183,13 +211,14 @@ export async function replaceIdentity(
     const exists = await tx.query(sql.identityExists, [identity.id]);
     return exists.rows.length === 0 ? "not_found" : "stale";
   }
-  const digests = keys.map((k) => k.digest);
+  const sorted = [...keys].sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
+  const digests = sorted.map((k) => k.digest);
   await tx.query(sql.releaseKeys, [identity.id, digests]);
   if (keys.length === 0) return "ok";
   const claimed = await tx.query<{ key: string }>(sql.claimKeys, [
     digests,
     identity.id,
-    keys.map((k) => k.kind),
+    sorted.map((k) => k.kind),
   ]);
   const held = new Set(claimed.rows.map((r) => r.key));
   const taken = keys.find((k) => !held.has(k.digest));

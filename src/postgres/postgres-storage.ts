@@ -1,4 +1,4 @@
-import { IdentityError } from "../errors/index.js";
+import { StorageError } from "../errors/index.js";
 import type { CredentialsType, StoredIdentity } from "../identity/identity.js";
 import type {
   CodeSubmission,
@@ -10,6 +10,7 @@ import type {
   StorageAdapter,
   StoredFlowToken,
 } from "../storage/storage-adapter.js";
+import { methodsOf, readStorageOptions } from "./configure.js";
 import type { SqlExecutor, SqlQueryable } from "./executor.js";
 import {
   insertBatch,
@@ -35,8 +36,6 @@ export interface PostgresStorageOptions {
    */
   schema?: string;
 }
-
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Rolls a transaction back while handing a result out of it. */
 class Rollback<T> {
@@ -66,28 +65,36 @@ export class PostgresStorage implements StorageAdapter {
   /**
    * @param executor the database, e.g. `fromPgPool(new pg.Pool())` or `fromPGlite(new PGlite())`. The caller
    *   owns it: {@link close} does not end a pool.
-   * @param options retry policy for serialization failures.
+   * @param options `schema` and the retry policy for serialization failures.
+   * @throws IdentityError `invalid_configuration` for an executor without `query` and `transaction`, an unknown
+   *   option, a schema name that is not a plain lower-case identifier, or retry numbers out of range.
    */
   constructor(executor: SqlExecutor, options: PostgresStorageOptions = {}) {
-    this.#executor = executor;
-    this.#retry = options.retry ?? {};
-    if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
-      throw new IdentityError("invalid_configuration", {
-        reason:
-          "schema must be lower-case letters, digits and underscores, starting with a letter or underscore.",
-      });
-    }
-    this.#schema = options.schema;
-    this.#t = tables(options.schema);
+    const { schema, retry } = readStorageOptions(options);
+    const { query, transaction } = methodsOf(executor, "executor", ["query", "transaction"]);
+    this.#executor = {
+      query: (sql, params) => query(sql, params) as never,
+      transaction: (fn) => transaction(fn) as never,
+    };
+    this.#retry = retry;
+    this.#schema = schema;
+    this.#t = tables(schema);
     this.#sql = writeStatements(this.#t);
   }
 
   /**
    * Creates or upgrades idkit's tables (versioned, idempotent, safe when several processes run it at once).
    * @returns the schema versions this call applied.
+   * @throws StorageError `storage_error` when the database refuses (e.g. the schema does not exist), the driver's
+   *   error on `cause`.
    */
-  migrate(): Promise<number[]> {
-    return runMigrations(this.#executor, this.#t, (fn) => withRetry(fn, this.#retry));
+  async migrate(): Promise<number[]> {
+    try {
+      return await runMigrations(this.#executor, this.#t, (fn) => withRetry(fn, this.#retry));
+    } catch (cause) {
+      // The driver's text (it may name hosts or schemas) stays on `cause`, for the operator's logs.
+      throw new StorageError({ reason: "The idkit schema migration failed; see the cause.", cause });
+    }
   }
 
   /** Checks that {@link migrate} has run (called once by the manager before the first operation). */
@@ -189,6 +196,17 @@ export class PostgresStorage implements StorageAdapter {
   }
 
   async insertFlowToken(token: StoredFlowToken): Promise<void> {
+    try {
+      await this.#insertToken(token);
+    } catch (error) {
+      // The identity was deleted meanwhile (foreign key violation): the token would have been deleted with it,
+      // so it is dropped, as MemoryStorage's delete would have dropped it; redeeming it is token_invalid.
+      if ((error as { code?: unknown } | null)?.code === "23503") return;
+      throw error;
+    }
+  }
+
+  async #insertToken(token: StoredFlowToken): Promise<void> {
     await this.#query(
       `INSERT INTO ${this.#t.tokens} (id, kind, digest, identity_id, address, issued_at, expires_at, attempts)
        VALUES ($1::uuid, $2, $3, $4::uuid, $5::jsonb, $6, $7, $8::int)`,

@@ -72,9 +72,13 @@ export function columnCast(column: string): string {
   return JSON_COLUMNS.has(column) ? "jsonb" : UUID_COLUMNS.has(column) ? "uuid" : "text";
 }
 
-/** The select list that reads an identity back as text, so no driver's type parsing is involved. */
+/**
+ * The select list that reads an identity back as text, so no driver's type parsing is involved. TEXT columns
+ * travel JSON-encoded (`to_json(...)::text`): a driver that decodes text with a BOM-stripping decoder (PGlite)
+ * would otherwise drop a leading U+FEFF from a value such as an `external_id`.
+ */
 export const IDENTITY_SELECT = IDENTITY_COLUMNS.map((c) =>
-  JSON_COLUMNS.has(c) || UUID_COLUMNS.has(c) ? `i.${c}::text AS ${c}` : `i.${c}`,
+  JSON_COLUMNS.has(c) || UUID_COLUMNS.has(c) ? `i.${c}::text AS ${c}` : `to_json(i.${c})::text AS ${c}`,
 ).join(", ");
 
 /** An identity as one parameter per column (JSON as text). */
@@ -94,19 +98,19 @@ export function identityFromRow(row: Record<string, unknown>): StoredIdentity {
   };
   return {
     id: row.id as string,
-    schema_id: row.schema_id as string,
-    state: row.state as StoredIdentity["state"],
-    state_changed_at: row.state_changed_at as string,
+    schema_id: json("schema_id"),
+    state: json("state"),
+    state_changed_at: json("state_changed_at"),
     traits: json("traits"),
     verifiable_addresses: json("verifiable_addresses"),
     recovery_addresses: json("recovery_addresses"),
     metadata_public: json("metadata_public"),
     metadata_admin: json("metadata_admin"),
     credentials: json("credentials"),
-    external_id: (row.external_id as string | null) ?? null,
+    external_id: json("external_id"),
     organization_id: (row.organization_id as string | null) ?? null,
-    created_at: row.created_at as string,
-    updated_at: row.updated_at as string,
+    created_at: json("created_at"),
+    updated_at: json("updated_at"),
   };
 }
 

@@ -19,6 +19,8 @@ import type { ServiceContext } from "./context.js";
 const RecoveryBody = z.strictObject({ identity_id: z.string(), expires_in: z.string().optional() });
 const VerificationBody = RecoveryBody.extend({ address: z.string().optional() });
 const CodeBody = z.object({ flow_id: z.unknown(), code: z.unknown() });
+/** Redemption attempts lost to concurrent writes of the identity before giving up with "try again". */
+const MAX_STALE_REDEMPTIONS = 8;
 
 /** `{ flow_id, code }` of a code submission, read once; wrong types are left for the flow to refuse. */
 function codeInput(input: unknown): { flowId: unknown; code: unknown } {
@@ -92,16 +94,27 @@ export class Recovery {
 
   /**
    * Recovery redemption, all-or-nothing: the token (found, not yet consumed) is consumed only after the identity
-   * was read and found active, so a failed read leaves it redeemable.
+   * was read and found active, so a failed read leaves it redeemable. The consume is a compare-and-set on the
+   * identity as read (its unchanged record, at its `updated_at`): a deactivation committed in between makes the
+   * store answer `stale`, and the state is read and checked again.
    */
   async #identityOfToken(token: StoredFlowToken): Promise<Identity> {
-    const identity = await this.ctx.storage.getIdentity(token.identity_id);
-    if (!identity) throw new IdentityError("token_invalid");
-    if (identity.state !== "active") {
-      throw new IdentityError("identity_disabled", { details: { identity_id: identity.id } });
+    for (let attempt = 0; attempt < MAX_STALE_REDEMPTIONS; attempt++) {
+      const identity = await this.ctx.storage.getIdentity(token.identity_id);
+      if (!identity) throw new IdentityError("token_invalid");
+      if (identity.state !== "active") {
+        throw new IdentityError("identity_disabled", { details: { identity_id: identity.id } });
+      }
+      const outcome = await consumeToken(this.ctx.flows, token, {
+        identity,
+        expectedUpdatedAt: identity.updated_at,
+      });
+      if (outcome === "ok") return this.ctx.serialize(identity, { mode: "no_config" });
+      if (outcome === "not_found") throw new IdentityError("token_invalid");
     }
-    if ((await consumeToken(this.ctx.flows, token)) !== "ok") throw new IdentityError("token_invalid");
-    return this.ctx.serialize(identity, { mode: "no_config" });
+    throw new IdentityError("identity_conflict", {
+      reason: "The identity was modified concurrently too many times; try again.",
+    });
   }
 
   async #verificationTarget(body: unknown) {

@@ -9,6 +9,7 @@ export default defineConfig({
       { find: /^idkit$/, replacement: src("index.ts") },
       { find: /^idkit\/testing$/, replacement: src("testing/index.ts") },
       { find: /^idkit\/postgres$/, replacement: src("postgres/index.ts") },
+      { find: /^idkit\/http$/, replacement: src("http/index.ts") },
     ],
   },
   test: {

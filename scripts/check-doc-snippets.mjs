@@ -91,6 +91,7 @@ writeFileSync(
         idkit: ["../src/index.ts"],
         "idkit/testing": ["../src/testing/index.ts"],
         "idkit/postgres": ["../src/postgres/index.ts"],
+        "idkit/http": ["../src/http/index.ts"],
       },
     },
     include: ["./*.ts"],

@@ -8,7 +8,7 @@ import { MemoryStorage } from "../src/index.js";
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 /** A MemoryStorage whose methods in `overrides` replace its own. */
-function broken(overrides: (inner: MemoryStorage) => Partial<StorageAdapter>): () => StorageAdapter {
+export function broken(overrides: (inner: MemoryStorage) => Partial<StorageAdapter>): () => StorageAdapter {
   return () => {
     const inner = new MemoryStorage();
     const own = overrides(inner) as Record<string | symbol, unknown>;

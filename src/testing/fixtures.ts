@@ -32,10 +32,14 @@ export interface IdentitySpec {
 let counter = 0;
 const BASE_MS = Date.UTC(2024, 0, 15, 12, 0, 0);
 
+/** A number no earlier call returned (in this process), for values that must be unique. */
+export function serial(): number {
+  return ++counter;
+}
+
 /** A fresh unique string for emails and external ids. */
 export function unique(prefix: string): string {
-  counter++;
-  return `${prefix}-${counter}-${randomUUID().slice(0, 8)}`;
+  return `${prefix}-${serial()}-${randomUUID().slice(0, 8)}`;
 }
 
 /** A fresh lower-case email. */
@@ -171,10 +175,14 @@ export function assertConflict(value: unknown, what: string): void {
 
 /** Asserts that `promise` rejects with `identity_conflict`. */
 export async function assertRejectsConflict(promise: Promise<unknown>, what: string): Promise<void> {
-  await assert.rejects(promise, (e: unknown) => {
-    assertConflict(e, what);
-    return true;
-  });
+  await assert.rejects(
+    promise,
+    (e: unknown) => {
+      assertConflict(e, what);
+      return true;
+    },
+    `${what}: expected a rejection with identity_conflict, but it resolved`,
+  );
 }
 
 /** Inserts identities that must all succeed. */

@@ -1,0 +1,107 @@
+import { ValidationError } from "../index.js";
+import { readJsonBody } from "./body.js";
+import { pageLinkHeaders, parsePagePagination, queryValues } from "./pagination.js";
+import { httpError, jsonResponse } from "./responses.js";
+import type { Route } from "./routes-identities.js";
+
+/**
+ * The recovery routes (`selfservice/strategy/link` and `code`, admin side), the schema routes (`schema/handler.go`)
+ * and the health checks (`oryx/healthx`).
+ */
+
+const json = (status: number, value: unknown, headers?: Record<string, string>) =>
+  jsonResponse(status, JSON.stringify(value), headers);
+
+/**
+ * `flow_type` of a recovery code body: Kratos accepts `browser` (the default) and `api`; the flow's type does not
+ * change what idkit issues, so a valid one is dropped before the library sees the body.
+ * @throws ValidationError with Kratos's reason for another value
+ */
+function withoutFlowType(body: unknown): unknown {
+  if (body === null || typeof body !== "object" || Array.isArray(body) || !Object.hasOwn(body, "flow_type")) {
+    return body;
+  }
+  const { flow_type: flowType, ...rest } = body as Record<string, unknown>;
+  if (flowType !== null && flowType !== "browser" && flowType !== "api") {
+    const reason = `Value from "flow_type" is not valid: ${JSON.stringify(String(flowType))}`;
+    throw new ValidationError([{ pointer: "/flow_type", code: "invalid_enum_value", message: reason }], {
+      reason,
+    });
+  }
+  return rest;
+}
+
+export const RECOVERY_ROUTES: readonly Route[] = [
+  {
+    method: "POST",
+    path: "/recovery/link",
+    async handle(c, { idm, options }) {
+      const read = await readJsonBody(c.req.raw, options.bodyLimit);
+      if (!read.ok) return read.response;
+      return json(200, await idm.createRecoveryLink(read.value as never));
+    },
+  },
+  {
+    method: "POST",
+    path: "/recovery/code",
+    async handle(c, { idm, options }) {
+      const read = await readJsonBody(c.req.raw, options.bodyLimit);
+      if (!read.ok) return read.response;
+      return json(201, await idm.createRecoveryCode(withoutFlowType(read.value) as never));
+    },
+  },
+];
+
+export const SCHEMA_ROUTES: readonly Route[] = [
+  {
+    method: "GET",
+    path: "/schemas",
+    async handle(c, { idm }) {
+      const url = new URL(c.req.url);
+      const values = queryValues(url);
+      const { page, perPage } = parsePagePagination(values);
+      const all = idm.schemas.list();
+      const slice = all.slice(page * perPage, (page + 1) * perPage);
+      const body = slice.map((s) => ({ id: s.id, schema: s.schema }));
+      return json(200, body, pageLinkHeaders(url.pathname, values, all.length, page, perPage));
+    },
+  },
+  {
+    method: "GET",
+    path: "/schemas/:id",
+    async handle(c, { idm }) {
+      const id = c.req.param("id") ?? "";
+      const found = idm.schemas.get(id);
+      if (found === undefined) return httpError(404, `Identity schema \`${id}\` could not be found.`);
+      return json(200, found.schema);
+    },
+  },
+];
+
+/** Kratos's text for a failed readiness check on its admin port (errors are not shared). */
+const OBFUSCATED = "error may contain sensitive information and was obfuscated";
+
+export const HEALTH_ROUTES: readonly Route[] = [
+  {
+    method: "GET",
+    path: "/health/alive",
+    handle: async () => json(200, { status: "ok" }),
+  },
+  {
+    method: "GET",
+    path: "/health/ready",
+    async handle(c, { idm, options }) {
+      try {
+        await idm.listIdentities({ pageSize: 1 });
+      } catch (e) {
+        try {
+          options.onError?.(e, c.req.raw);
+        } catch {
+          // the host's logger failed: the probe still gets its answer
+        }
+        return json(503, { errors: { storage: OBFUSCATED } });
+      }
+      return json(200, { status: "ok" });
+    },
+  },
+];

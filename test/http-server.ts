@@ -18,7 +18,7 @@ export interface TestServer {
 export async function startServer<T>(
   idm: IdentityManager<T>,
   options?: AdminHandlerOptions,
-  clientOptions: { accessToken?: string } = {},
+  clientOptions: { apiKey?: string } = {},
 ): Promise<TestServer> {
   const handler = createAdminHandler(idm, options);
   const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(

@@ -78,8 +78,18 @@ export const SCHEMA_ROUTES: readonly Route[] = [
   },
 ];
 
-/** Kratos's text for a failed readiness check on its admin port (errors are not shared). */
-const OBFUSCATED = "error may contain sensitive information and was obfuscated";
+/**
+ * A failed readiness check. Kratos (`healthx.Ready` on its admin port, errors not shared) writes herodot's envelope
+ * of its `swaggerNotReadyStatus` with this message, under a 503 but with `code: 500` in the body; idkit puts 503
+ * in both.
+ */
+const NOT_READY = {
+  error: {
+    code: 503,
+    status: "Service Unavailable",
+    message: "error may contain sensitive information and was obfuscated",
+  },
+};
 
 export const HEALTH_ROUTES: readonly Route[] = [
   {
@@ -99,7 +109,7 @@ export const HEALTH_ROUTES: readonly Route[] = [
         } catch {
           // the host's logger failed: the probe still gets its answer
         }
-        return json(503, { errors: { storage: OBFUSCATED } });
+        return json(503, NOT_READY);
       }
       return json(200, { status: "ok" });
     },

@@ -28,7 +28,7 @@ const unchanged = async () => expect(await snapshot()).toBe(before);
 async function send(
   method: string,
   path: string,
-  body?: BodyInit,
+  body?: string | Uint8Array,
   headers: Record<string, string> = { "content-type": "application/json" },
 ): Promise<{ status: number; headers: Headers; data: ErrorBody }> {
   const res = await fetch(`${s.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });

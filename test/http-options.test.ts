@@ -183,7 +183,7 @@ describe("failures: no stack or driver text reaches the client", () => {
     for (const [method, path] of [
       ["GET", "/admin/identities/00000000-0000-4000-8000-000000000000"],
       ["DELETE", "/admin/identities/00000000-0000-4000-8000-000000000000"],
-    ]) {
+    ] as const) {
       const res = await handler(new Request(`http://h.test${path}`, { method }));
       expect(res.status).toBe(500);
       const text = await res.text();

@@ -9,6 +9,9 @@ import type { ErrorBody } from "./http-server.js";
 
 const NIL = "00000000-0000-0000-0000-000000000000";
 
+/** A response body: a list of identities or schemas, or an error envelope. */
+type Body = Array<{ id: string; traits: { email: string } }> & ErrorBody;
+
 async function setup(count = 5) {
   const idm = manager();
   for (let i = 0; i < count; i++) await idm.createIdentity({ traits: { email: `q${i}@example.org` } });
@@ -19,7 +22,7 @@ async function setup(count = 5) {
       status: res.status,
       link: res.headers.get("link"),
       headers: res.headers,
-      body: await res.json(),
+      body: (await res.json()) as Body,
     };
   };
   const ids = (await idm.listIdentities()).identities.map((i) => i.id);
@@ -34,7 +37,7 @@ describe("GET /admin/identities: the keyset Link header", () => {
       `/admin/identities?page_size=1&include_credential=password&ids=${b}&ids=${a}&ids=${c}`,
     );
     expect(res.status).toBe(200);
-    expect(res.body.map((i: { id: string }) => i.id)).toEqual([a]);
+    expect(res.body.map((i) => i.id)).toEqual([a]);
     const q = `ids=${b}&ids=${a}&ids=${c}&include_credential=password&page_size=1`;
     expect(res.link).toBe(
       `</admin/identities?${q}&page_token=${NIL}>; rel="first",</admin/identities?${q}&page_token=${a}>; rel="next"`,
@@ -47,7 +50,7 @@ describe("GET /admin/identities: the keyset Link header", () => {
   it("the first link's token (the nil UUID) lists from the start; the prefix-less route links with /admin, as Kratos's admin port", async () => {
     const { get, ids } = await setup();
     const res = await get(`/identities?page_token=${NIL}&page_size=2&credentials_identifier=`);
-    expect(res.body.map((i: { id: string }) => i.id)).toEqual(ids.slice(0, 2));
+    expect(res.body.map((i) => i.id)).toEqual(ids.slice(0, 2));
     expect(res.link).toBe(
       `</admin/identities?credentials_identifier=&page_size=2&page_token=${NIL}>; rel="first",</admin/identities?credentials_identifier=&page_size=2&page_token=${ids[1]}>; rel="next"`,
     );
@@ -79,7 +82,7 @@ describe("GET /admin/identities: the keyset Link header", () => {
     ]) {
       const res = await get(`/admin/identities?page_size=${given}`);
       expect(res.status).toBe(400);
-      expect((res.body as ErrorBody).error.reason).toBe(reason);
+      expect(res.body.error.reason).toBe(reason);
     }
   });
 
@@ -100,14 +103,14 @@ describe("GET /admin/identities: the keyset Link header", () => {
     ]) {
       const res = await get(`/admin/identities?${query}`);
       expect(res.status, query).toBe(400);
-      expect((res.body as ErrorBody).error.reason ?? (res.body as ErrorBody).error.message).toBe(reason);
+      expect(res.body.error.reason ?? res.body.error.message).toBe(reason);
     }
     const many = Array.from(
       { length: 501 },
       (_, i) => `ids=00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
     );
     const res = await get(`/admin/identities?${many.join("&")}`);
-    expect((res.body as ErrorBody).error.reason).toBe("The number of ids to filter must not exceed 500.");
+    expect(res.body.error.reason).toBe("The number of ids to filter must not exceed 500.");
   });
 
   it("deviations: legacy page pagination and preview_credentials_identifier_similar are refused; filters combine", async () => {
@@ -122,18 +125,14 @@ describe("GET /admin/identities: the keyset Link header", () => {
       `/admin/identities?ids=${ids[0]}&ids=${ids[1]}&credentials_identifier=q1@example.org`,
     );
     expect(combined.status).toBe(200);
-    expect(combined.body.map((i: { traits: { email: string } }) => i.traits.email)).toEqual([
-      "q1@example.org",
-    ]);
+    expect(combined.body.map((i) => i.traits.email)).toEqual(["q1@example.org"]);
   });
 
   it("include_credential on a single read: 400 for an unknown type", async () => {
     const { get, ids } = await setup(1);
     const res = await get(`/admin/identities/${ids[0]}?include_credential=password&include_credential=nope`);
     expect(res.status).toBe(400);
-    expect((res.body as ErrorBody).error.reason).toBe(
-      "Invalid value `nope` for parameter `include_credential`.",
-    );
+    expect(res.body.error.reason).toBe("Invalid value `nope` for parameter `include_credential`.");
   });
 });
 
@@ -147,7 +146,7 @@ describe("GET /schemas: page pagination with X-Total-Count", () => {
       return {
         link: res.headers.get("link"),
         total: res.headers.get("x-total-count"),
-        body: await res.json(),
+        body: (await res.json()) as Body,
       };
     };
   };
@@ -157,11 +156,11 @@ describe("GET /schemas: page pagination with X-Total-Count", () => {
   it("page/per_page: first, next, prev and last as Kratos's formatter writes them", async () => {
     const get = setupSchemas();
     const all = await get("/schemas");
-    expect(all.body.map((s: { id: string }) => s.id)).toEqual(["preset://email", "a", "b", "c", "default"]);
+    expect(all.body.map((s) => s.id)).toEqual(["preset://email", "a", "b", "c", "default"]);
     expect(all.total).toBe("5");
     expect(all.link).toBe(link("/schemas", "first", 5, 0)); // one page: `first`, sized by the total
     const middle = await get("/schemas?page=1&per_page=2");
-    expect(middle.body.map((s: { id: string }) => s.id)).toEqual(["b", "c"]); // Kratos's Index bug returns b, c, default
+    expect(middle.body.map((s) => s.id)).toEqual(["b", "c"]); // Kratos's Index bug returns b, c, default
     expect(middle.link).toBe(
       [
         link("/schemas", "first", 2, 0),
@@ -175,15 +174,15 @@ describe("GET /schemas: page pagination with X-Total-Count", () => {
       [link("/admin/schemas", "next", 2, 2), link("/admin/schemas", "last", 2, 4)].join(","),
     );
     const end = await get("/schemas?page=2&per_page=2");
-    expect(end.body.map((s: { id: string }) => s.id)).toEqual(["default"]);
+    expect(end.body.map((s) => s.id)).toEqual(["default"]);
     expect(end.link).toBe([link("/schemas", "first", 2, 0), link("/schemas", "prev", 2, 2)].join(","));
   });
 
   it("page_token/page_size: the offset token of a link reaches the same page", async () => {
     const get = setupSchemas();
     const res = await get(`/schemas?page_size=2&page_token=${encodeOffsetToken(4)}`);
-    expect(res.body.map((s: { id: string }) => s.id)).toEqual(["default"]);
+    expect(res.body.map((s) => s.id)).toEqual(["default"]);
     const garbage = await get("/schemas?page_size=2&page_token=%%%");
-    expect(garbage.body.map((s: { id: string }) => s.id)).toEqual(["preset://email", "a"]);
+    expect(garbage.body.map((s) => s.id)).toEqual(["preset://email", "a"]);
   });
 });

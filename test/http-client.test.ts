@@ -80,6 +80,15 @@ describe.each(targets)("on %s", (_, createStorage) => {
       expect(res.data).toEqual(wire(await idm.getIdentity(res.data.id)));
       const byExternal = await s.api.getIdentityByExternalID({ externalID: "ext-1" });
       expect(byExternal.data).toEqual(wire(await idm.getIdentityByExternalId("ext-1")));
+      const odd = "ext/ü %2F?#&+";
+      const other = await s.api.createIdentity({
+        createIdentityBody: body("odd@example.org", { external_id: odd }),
+      });
+      const byOdd = await s.api.getIdentityByExternalID({ externalID: odd, includeCredential: ["password"] });
+      expect(byOdd.data.id).toBe(other.data.id);
+      expect(byOdd.data).toEqual(
+        wire(await idm.getIdentityByExternalId(odd, { includeCredentials: ["password"] })),
+      );
     });
 
     it("imports each credential kind: clear-text and hashed passwords, oidc, saml, totp, lookup secrets, webauthn, passkey", async () => {

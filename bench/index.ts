@@ -24,6 +24,7 @@ const suites: Record<string, () => Promise<Record<string, number>>> = {
   large_identity: largeIdentityBenchmark,
   memory_insert: memoryInsertBenchmark,
   stream_import: streamImportBenchmark,
+  http: async () => (await import("./http.bench.js")).httpBenchmark(),
 };
 
 for (const [name, run] of Object.entries(suites)) {

@@ -43,6 +43,7 @@ for (const [entry, specifier] of [
   ["index", "idkit"],
   ["testing", "idkit/testing"],
   ["postgres", "idkit/postgres"],
+  ["http", "idkit/http"],
 ]) {
   const esm = Object.keys(await import(specifier)).sort();
   const cjs = Object.keys(require(specifier)).sort();

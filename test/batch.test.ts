@@ -100,4 +100,17 @@ describe("batchPatchIdentities", () => {
     );
     expect(e.issues[0]?.pointer).toBe("/identities/0/patch_id");
   });
+
+  it("patch_id and organization_id accept any 8-4-4-4-12 hex UUID, as Kratos's gofrs/uuid parses them", async () => {
+    const idm = manager();
+    const nil = "00000000-0000-0000-0000-000000000001"; // not an RFC 4122 variant: zod's uuid() would refuse it
+    const { identities } = await idm.batchPatchIdentities({
+      identities: [
+        { patch_id: nil, create: { traits: { email: "guid@example.org" }, organization_id: nil } },
+      ],
+    } as never);
+    expect(identities[0]).toMatchObject({ action: "create", patch_id: nil });
+    const created = await idm.getIdentity((identities[0] as { identity: string }).identity);
+    expect(created.organization_id).toBe(nil);
+  });
 });

@@ -12,7 +12,7 @@ import { issuesFromZod } from "./payloads.js";
 
 const timestamp = z.iso.datetime({ offset: true });
 const address = z.strictObject({
-  id: z.uuid().optional(),
+  id: z.guid().optional(),
   value: z.string(),
   via: z.enum(["email", "sms", ""]).optional(),
   created_at: timestamp.optional(),
@@ -36,7 +36,7 @@ const PatchedDocument = z.strictObject({
       }),
     )
     .nullish(),
-  recovery_addresses: z.array(address.extend({ break_glass_for_organization: z.uuid().nullish() })).nullish(),
+  recovery_addresses: z.array(address.extend({ break_glass_for_organization: z.guid().nullish() })).nullish(),
   metadata_public: JsonValueSchema.nullish(),
   metadata_admin: JsonValueSchema.nullish(),
   credentials: z
@@ -54,7 +54,7 @@ const PatchedDocument = z.strictObject({
     )
     .nullish(),
   external_id: z.string().nullish(),
-  organization_id: z.uuid().nullish(),
+  organization_id: z.guid().nullish(),
   created_at: z.string(),
   updated_at: z.string(),
 });

@@ -10,7 +10,8 @@ import { PasskeyImport, WebAuthnImport } from "./webauthn-payload.js";
 export { echoRegion, REGIONS, requestedRegion } from "./body-fields.js";
 
 const json = markRawJson(JsonValueSchema);
-const uuid = z.uuid({ error: "must be a UUID" });
+// Any 8-4-4-4-12 hex string, as gofrs/uuid (Kratos) parses it: not only RFC 4122 variants (zod's `uuid`).
+const uuid = z.guid({ error: "must be a UUID" });
 
 const passwordConfig = z.strictObject({
   password: z.string().optional(),

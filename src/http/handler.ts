@@ -8,6 +8,26 @@ import { HEALTH_ROUTES, RECOVERY_ROUTES, SCHEMA_ROUTES } from "./routes-other.js
 /** A Web-standard request handler: what Hono's `app.fetch`, Next.js route handlers, Bun and Deno expect. */
 export type AdminHandler = (request: Request) => Promise<Response>;
 
+/**
+ * A `Request`, or one of another realm (a `vm` context, a polyfill): what Hono reads of it must be there. Read
+ * defensively, so a hostile object is refused, never a TypeError.
+ */
+function isRequest(value: unknown): value is Request {
+  try {
+    if (value instanceof Request) return true;
+    const r = value as Partial<Request> | null;
+    return (
+      typeof r === "object" &&
+      r !== null &&
+      typeof r.url === "string" &&
+      typeof r.method === "string" &&
+      typeof r.headers?.get === "function"
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** The methods a path is served for, as Go's `ServeMux` lists them in `Allow` (sorted, `HEAD` with `GET`). */
 function allowHeader(routes: readonly Route[], path: string): string {
   const methods = new Set(routes.filter((r) => r.path === path).map((r) => r.method as string));
@@ -78,7 +98,7 @@ export function createAdminHandler<T>(idm: IdentityManager<T>, options?: AdminHa
   app.onError((e, c) => errorResponse(e, report(c.req.raw)));
 
   return async (request: Request) => {
-    if (!(request instanceof Request)) {
+    if (!isRequest(request)) {
       throw new IdentityError("invalid_configuration", {
         reason: "The admin handler must be called with a Request.",
       });

@@ -100,7 +100,7 @@ describe("GET /admin/identities: the keyset Link header", () => {
       ["organization_id=nope", "Invalid UUID value `nope` for parameter `organization_id`."],
       ["include_credential=bogus", "Invalid value `bogus` for parameter `include_credential`."],
       ["page_token=not-a-token", "The page token is invalid, do not craft your own page tokens"],
-    ]) {
+    ] as const) {
       const res = await get(`/admin/identities?${query}`);
       expect(res.status, query).toBe(400);
       expect(res.body.error.reason ?? res.body.error.message).toBe(reason);

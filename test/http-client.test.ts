@@ -224,6 +224,13 @@ describe.each(targets)("on %s", (_, createStorage) => {
         wire((await idm.listIdentities({ credentialsIdentifier: "CLEAR@example.org" })).identities),
       );
       expect(byIdentifier.data).toHaveLength(1);
+      const org = "0196f2c4-0000-7000-8000-00000000000a";
+      const member = await s.api.createIdentity({
+        createIdentityBody: body("member@example.org", { organization_id: org }),
+      });
+      const byOrg = await s.api.listIdentities({ organizationId: org });
+      expect(byOrg.data.map((i) => i.id)).toEqual([member.data.id]);
+      expect(byOrg.data).toEqual(wire((await idm.listIdentities({ organizationId: org })).identities));
       const declassified = await s.api.listIdentities({ ids, includeCredential: ["password"] });
       expect(declassified.data).toEqual(
         wire((await idm.listIdentities({ ids, includeCredentials: ["password"] })).identities),

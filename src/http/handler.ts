@@ -53,7 +53,9 @@ function allowHeader(routes: readonly Route[], path: string): string {
  * import { IdentityManager } from "idkit";
  * import { createAdminHandler } from "idkit/http";
  *
- * const handler = createAdminHandler(new IdentityManager(), { authorize: (req) => req.headers.get("authorization") === "Bearer s3cret" });
+ * const handler = createAdminHandler(new IdentityManager(), {
+ *   authorize: (request) => request.headers.get("authorization") === `Bearer ${process.env.ADMIN_TOKEN}`,
+ * });
  * serve({ fetch: handler, port: 4434, hostname: "127.0.0.1" });
  * ```
  * @throws IdentityError `invalid_configuration` for an `idm` that is not an IdentityManager or an invalid or

@@ -78,13 +78,17 @@ export function errorResponse(e: unknown, report: ((error: unknown) => void) | u
     }
   }
   response ??= httpError(500);
-  if (response.status >= 500 && report !== undefined) {
-    try {
-      const result: unknown = report(e);
-      if (result instanceof Promise) result.catch(() => {});
-    } catch {
-      // the host's logger failed: the client still gets its answer
-    }
-  }
+  if (response.status >= 500) notify(report, e);
   return response;
+}
+
+/** Tells `report` about `e`; a throw or a rejected promise of the host's logger is swallowed. */
+export function notify(report: ((error: unknown) => unknown) | undefined, e: unknown): void {
+  if (report === undefined) return;
+  try {
+    const result: unknown = report(e);
+    if (result instanceof Promise) result.catch(() => {});
+  } catch {
+    // the host's logger failed: the client still gets its answer
+  }
 }

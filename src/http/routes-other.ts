@@ -1,7 +1,7 @@
 import { ValidationError } from "../index.js";
 import { readJsonBody } from "./body.js";
 import { pageLinkHeaders, parsePagePagination, queryValues } from "./pagination.js";
-import { httpError, jsonResponse } from "./responses.js";
+import { httpError, jsonResponse, notify } from "./responses.js";
 import type { Route } from "./routes-identities.js";
 
 /**
@@ -104,11 +104,7 @@ export const HEALTH_ROUTES: readonly Route[] = [
       try {
         await idm.listIdentities({ pageSize: 1 });
       } catch (e) {
-        try {
-          options.onError?.(e, c.req.raw);
-        } catch {
-          // the host's logger failed: the probe still gets its answer
-        }
+        notify(options.onError && ((error) => options.onError?.(error, c.req.raw)), e);
         return json(503, NOT_READY);
       }
       return json(200, { status: "ok" });

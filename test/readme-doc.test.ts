@@ -2,6 +2,7 @@
 // and every value the package exports is in its API section.
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import * as http from "../src/http/index.js";
 import * as idkit from "../src/index.js";
 import * as postgres from "../src/postgres/index.js";
 import * as testing from "../src/testing/index.js";
@@ -28,9 +29,10 @@ describe("README", () => {
   it("lists the deliberate differences, each with a test or a doc that names one", () => {
     expect(bullets.length).toBeGreaterThanOrEqual(15);
     for (const bullet of bullets) {
-      expect(/`(?:src|test)\/[\w./-]+\.test\.ts`|docs\/passwords\.md/.test(bullet), bullet.slice(0, 80)).toBe(
-        true,
-      );
+      expect(
+        /`(?:src|test)\/[\w./-]+\.test\.ts`|docs\/(?:passwords|http-api)\.md/.test(bullet),
+        bullet.slice(0, 80),
+      ).toBe(true);
     }
   });
 
@@ -59,9 +61,9 @@ describe("README", () => {
     }
   });
 
-  it("documents every value idkit/postgres and idkit/testing export", () => {
+  it("documents every value idkit/http, idkit/postgres and idkit/testing export", () => {
     const api = section("## API");
-    for (const name of [...Object.keys(postgres), ...Object.keys(testing)]) {
+    for (const name of [...Object.keys(http), ...Object.keys(postgres), ...Object.keys(testing)]) {
       expect(api.includes(`\`${name}`), name).toBe(true);
     }
   });

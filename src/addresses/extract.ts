@@ -1,6 +1,6 @@
 import type { ValidationIssue } from "../errors/index.js";
+import type { ExtensionHit } from "../identity/extension.js";
 import type { AddressVia, CodeAddress, RecoveryAddress, VerifiableAddress } from "../identity/identity.js";
-import type { ExtensionHit } from "../schema/kratos-extension.js";
 import { AddressIndex, addressKey, memoize, sortByUtf8 } from "./address-index.js";
 import { isEmailFormat } from "./formats.js";
 import {

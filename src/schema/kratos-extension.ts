@@ -1,18 +1,6 @@
-import type { AddressVia } from "../identity/identity.js";
+import type { ExtensionHit, KratosExtension } from "../identity/extension.js";
 
-/** The `ory.sh/kratos` extension object that may sit on any trait subschema. */
-export interface KratosExtension {
-  credentials?: {
-    password?: { identifier?: boolean };
-    webauthn?: { identifier?: boolean };
-    totp?: { account_name?: boolean };
-    code?: { identifier?: boolean; via?: AddressVia };
-    passkey?: { display_name?: boolean };
-  };
-  verification?: { via?: AddressVia };
-  recovery?: { via?: AddressVia };
-  organizations?: { matcher?: "email_domain" };
-}
+export type { ExtensionHit, KratosExtension };
 
 /** The keyword name. */
 export const KRATOS_EXTENSION_KEYWORD = "ory.sh/kratos";
@@ -76,16 +64,6 @@ export const VERIFICATION_FORMATS: readonly string[] = [
   "date-time",
   "no-validate",
 ];
-
-/** One value met during validation whose subschema carries the extension. */
-export interface ExtensionHit {
-  /** JSON Pointer of the value, rooted at the identity (`/traits/email`). */
-  pointer: string;
-  value: unknown;
-  extension: KratosExtension;
-  /** The subschema's `format`, if any. */
-  format: string | undefined;
-}
 
 /** True when an extension routes the value to a phone channel (its trait is rewritten to E.164, spec 2.5). */
 export function isPhoneChannel(ext: KratosExtension): boolean {

@@ -1,6 +1,8 @@
 // README.md must not drift from the code: every deliberate difference from Kratos it lists names tests that exist,
 // and every value the package exports is in its API section.
 import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import * as http from "../src/http/index.js";
 import * as idkit from "../src/index.js";
@@ -77,5 +79,60 @@ describe("README", () => {
       .filter((name) => name !== "export");
     expect(names.length).toBeGreaterThan(20);
     for (const name of names) expect(Object.keys(idkit), name).toContain(name);
+  });
+});
+
+/** The first column's names of the Markdown table whose header's first cell is `header`, in `text`. */
+function tableNames(text: string, header: string): string[] {
+  const rows = text.split("\n");
+  const start = rows.findIndex((row) => new RegExp(`^\\|\\s*${header}\\s*\\|`).test(row));
+  expect(start, `a table headed "${header}"`).toBeGreaterThanOrEqual(0);
+  const names: string[] = [];
+  for (const row of rows.slice(start + 2)) {
+    if (!row.startsWith("|")) break;
+    const cell = row.split("|")[1] as string;
+    for (const [, name] of cell.matchAll(/`([A-Za-z_$][\w$]*)/g)) names.push(name as string);
+  }
+  return names;
+}
+
+/** The property names of an exported interface or type of a source file, read by the TypeScript compiler. */
+function propertiesOf(file: string, typeName: string): string[] {
+  const path = fileURLToPath(new URL(file, import.meta.url));
+  const program = ts.createProgram([path], {
+    strict: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    skipLibCheck: true,
+    noEmit: true,
+  });
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(path);
+  expect(source, file).toBeDefined();
+  const exported = checker.getExportsOfModule(
+    checker.getSymbolAtLocation(source as ts.SourceFile) as ts.Symbol,
+  );
+  const symbol = exported.find((s) => s.name === typeName);
+  expect(symbol, typeName).toBeDefined();
+  const type = checker.getDeclaredTypeOfSymbol(symbol as ts.Symbol);
+  return checker.getPropertiesOfType(type).map((p) => p.name);
+}
+
+describe("README's IdentityManager section matches the class", () => {
+  const manager = section("### `new IdentityManager<Traits>(options?)`");
+
+  it("lists every public method and getter of IdentityManager, and nothing else", () => {
+    const members = Object.getOwnPropertyNames(idkit.IdentityManager.prototype).filter(
+      (name) => name !== "constructor",
+    );
+    expect(members).toContain("authenticatePassword");
+    expect([...new Set(tableNames(manager, "method"))].sort()).toEqual(members.sort());
+  });
+
+  it("lists every option of IdentityManagerOptions, and nothing else", () => {
+    const options = propertiesOf("../src/identity-manager-config.ts", "IdentityManagerOptions");
+    expect(options).toContain("secrets");
+    expect(tableNames(manager, "option").sort()).toEqual(options.sort());
   });
 });

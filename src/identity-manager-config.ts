@@ -6,10 +6,26 @@ import type { CredentialsType, Identity, JsonObject } from "./identity/identity.
 import type { IdentityLimits } from "./identity/limits.js";
 import type { LinkBuilders } from "./recovery/flows.js";
 import type { JsonSchema } from "./schema/schema-registry.js";
+import type { LifecycleHooks } from "./services/hooks.js";
 import type { StorageAdapter } from "./storage/storage-adapter.js";
 
-/** Options of {@link IdentityManager}. */
-export interface IdentityManagerOptions {
+/**
+ * The `hooks` option: the password hooks and the lifecycle hooks ({@link LifecycleHooks}), typed by `Traits`.
+ * An unknown name or a member that is not a function is `invalid_configuration`.
+ */
+export interface IdentityManagerHooks<Traits = JsonObject> extends LifecycleHooks<Traits> {
+  /**
+   * Called on the first login of an identity imported with `use_password_migration_hook: true`: resolve true
+   * when the password is right (it is then hashed and stored), false when it is wrong. A throw becomes
+   * `password_migration_failed` (502).
+   */
+  passwordMigration?: PasswordMigrationHook;
+  /** Told when rehashing a password after a successful login failed (the login still succeeds). */
+  onRehashError?: (error: unknown, identityId: string) => void;
+}
+
+/** Options of {@link IdentityManager}; `Traits` types the lifecycle hooks' identities. */
+export interface IdentityManagerOptions<Traits = JsonObject> {
   /** Where identities live. @default new MemoryStorage() */
   storage?: StorageAdapter;
   /**
@@ -41,6 +57,7 @@ export interface IdentityManagerOptions {
    *   @default 100
    * - `maxRecoveryAddresses`: the same for recovery addresses. @default 100
    * - `maxTraitsBytes`: `traits` as JSON text (`JSON.stringify`), in UTF-8 bytes, checked before the schema runs.
+   * - `maxMetadataBytes`: `metadata_public` and `metadata_admin`, each, as JSON text in UTF-8 bytes.
    *   @default 65536 (64 KiB)
    *
    * Every step of a write is linear in these sizes; at the defaults the largest accepted identity blocks the
@@ -57,17 +74,8 @@ export interface IdentityManagerOptions {
   links?: LinkBuilders;
   /** Policy `setPassword` applies (the import paths never do, as in Kratos). */
   passwordPolicy?: PasswordPolicyOptions;
-  /** Host callbacks. */
-  hooks?: {
-    /**
-     * Called on the first login of an identity imported with `use_password_migration_hook: true`: resolve true
-     * when the password is right (it is then hashed and stored), false when it is wrong. A throw becomes
-     * `password_migration_failed` (502).
-     */
-    passwordMigration?: PasswordMigrationHook;
-    /** Told when rehashing a password after a successful login failed (the login still succeeds). */
-    onRehashError?: (error: unknown, identityId: string) => void;
-  };
+  /** Host callbacks: password migration, rehash errors and lifecycle hooks (`docs/identities.md#lifecycle-hooks`). */
+  hooks?: IdentityManagerHooks<Traits>;
 }
 
 /** Options of {@link IdentityManager.getIdentity}. */
@@ -80,8 +88,8 @@ export interface GetIdentityOptions {
 export interface ListIdentitiesOptions extends GetIdentityOptions {
   /** Page size, 1..500. @default 250 */
   pageSize?: number;
-  /** `nextPageToken` of the previous page. */
-  pageToken?: string;
+  /** `nextPageToken` of the previous page (undefined: the first page). */
+  pageToken?: string | undefined;
   /** Only these ids (at most 500 UUIDs). */
   ids?: readonly string[];
   /** Only the identity holding this credential identifier (password/webauthn/code ones compared normalised). */

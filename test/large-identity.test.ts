@@ -49,12 +49,13 @@ async function refusedWith(p: Promise<unknown>) {
 }
 
 describe("defaults", () => {
-  it("are 100 identifiers, 100 verifiable and 100 recovery addresses, 64 KiB of traits", () => {
+  it("are 100 identifiers, 100 verifiable and 100 recovery addresses, 64 KiB of traits and of each metadata", () => {
     expect(DEFAULT_IDENTITY_LIMITS).toEqual({
       maxIdentifiers: 100,
       maxVerifiableAddresses: 100,
       maxRecoveryAddresses: 100,
       maxTraitsBytes: 65536,
+      maxMetadataBytes: 65536,
     });
   });
 

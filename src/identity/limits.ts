@@ -24,6 +24,12 @@ export interface IdentityLimits {
    * @default 65536
    */
   maxTraitsBytes: number;
+  /**
+   * Largest `metadata_public`, and separately `metadata_admin`, in bytes of UTF-8 JSON text. Without it one
+   * identity grows without bound through repeated PATCHes, and listing a page of such identities exhausts memory.
+   * @default 65536
+   */
+  maxMetadataBytes: number;
 }
 
 /** The caps used when {@link IdentityLimits} fields are not given. */
@@ -32,6 +38,7 @@ export const DEFAULT_IDENTITY_LIMITS: Readonly<IdentityLimits> = Object.freeze({
   maxVerifiableAddresses: 100,
   maxRecoveryAddresses: 100,
   maxTraitsBytes: 64 * 1024,
+  maxMetadataBytes: 64 * 1024,
 });
 
 const LIMIT_NAMES = Object.keys(DEFAULT_IDENTITY_LIMITS) as (keyof IdentityLimits)[];
@@ -97,13 +104,27 @@ export function checkCount(
   if (count > maximum) throw new ValidationError([tooMany(pointer, limit, maximum, what, count)]);
 }
 
-/** UTF-8 bytes of `traits` written as JSON (`{}` for undefined), or undefined when they are not JSON data. */
-function traitsBytes(traits: unknown): number | undefined {
+/** UTF-8 bytes of `value` written as JSON (`{}` for undefined), or undefined when it is not JSON data. */
+function jsonBytes(value: unknown): number | undefined {
   try {
-    return Buffer.byteLength(JSON.stringify(traits ?? {}) ?? "", "utf8");
+    return Buffer.byteLength(JSON.stringify(value ?? {}) ?? "", "utf8");
   } catch {
     return undefined; // a bigint or a cycle: not JSON data, left to the schema validation to report
   }
+}
+
+function checkJsonSize(value: unknown, maximum: number, pointer: string, what: string, limit: string): void {
+  if (maximum === Number.POSITIVE_INFINITY) return;
+  const bytes = jsonBytes(value);
+  if (bytes === undefined || bytes <= maximum) return;
+  throw new ValidationError([
+    {
+      pointer,
+      code: "too_large",
+      message: `${what} may hold at most ${maximum} bytes of JSON; got ${bytes}.`,
+      context: { limit, maximum, actual: bytes },
+    },
+  ]);
 }
 
 /**
@@ -111,17 +132,31 @@ function traitsBytes(traits: unknown): number | undefined {
  * @throws ValidationError at `/traits`, issue code `too_large`.
  */
 export function checkTraitsSize(traits: unknown, maximum: number): void {
-  if (maximum === Number.POSITIVE_INFINITY) return;
-  const bytes = traitsBytes(traits);
-  if (bytes === undefined || bytes <= maximum) return;
-  throw new ValidationError([
-    {
-      pointer: "/traits",
-      code: "too_large",
-      message: `The traits may hold at most ${maximum} bytes of JSON; got ${bytes}.`,
-      context: { limit: "maxTraitsBytes", maximum, actual: bytes },
-    },
-  ]);
+  checkJsonSize(traits, maximum, "/traits", "The traits", "maxTraitsBytes");
+}
+
+/**
+ * Refuses `metadata_public` or `metadata_admin` larger than `maximum` bytes of JSON each.
+ * @throws ValidationError at `/metadata_public` or `/metadata_admin`, issue code `too_large`.
+ */
+export function checkMetadataSize(
+  identity: { metadata_public?: unknown; metadata_admin?: unknown },
+  maximum: number,
+): void {
+  checkJsonSize(
+    identity.metadata_public ?? null,
+    maximum,
+    "/metadata_public",
+    "metadata_public",
+    "maxMetadataBytes",
+  );
+  checkJsonSize(
+    identity.metadata_admin ?? null,
+    maximum,
+    "/metadata_admin",
+    "metadata_admin",
+    "maxMetadataBytes",
+  );
 }
 
 /**

@@ -6,6 +6,7 @@ import type { CredentialsMap, JsonValue, StoredIdentity } from "../identity/iden
 import {
   checkGivenAddresses,
   checkLinks,
+  checkMetadataSize,
   checkTraitsSize,
   type IdentityLimits,
   resolveIdentityLimits,
@@ -74,6 +75,7 @@ export class IdentityBuilder {
     const body = parseJson(CreateIdentityBodySchema, input);
     const limits = this.#limits;
     checkTraitsSize(body.traits, limits.maxTraitsBytes);
+    checkMetadataSize(body, limits.maxMetadataBytes);
     checkGivenAddresses({ verifiable: body.verifiable_addresses, recovery: body.recovery_addresses }, limits);
     checkLinks(linkCounts(body.credentials), limits);
     const now = this.#now().toISOString();
@@ -139,6 +141,7 @@ export class IdentityBuilder {
   ): Promise<StoredIdentity> {
     const limits = this.#limits;
     checkTraitsSize(next.traits, limits.maxTraitsBytes);
+    checkMetadataSize(next, limits.maxMetadataBytes);
     checkGivenAddresses(
       { verifiable: existing.verifiable_addresses, recovery: existing.recovery_addresses },
       limits,

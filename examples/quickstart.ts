@@ -63,7 +63,8 @@ const idm = new IdentityManager<Person>({
 const show = (title: string, value: unknown) =>
   console.log(`\n# ${title}\n${JSON.stringify(value, null, 2)}`);
 
-// 1. Invite a user: create the identity with traits only (no credential yet).
+// 1. Invite a user: create the identity with traits only (no password yet: its password credential holds only
+//    the identifier derived from the email trait, so the user can log in once they set one).
 const invited = await idm.createIdentity({ schema_id: "default", traits: { email: "foo@ory.sh" } });
 show("invited (POST /admin/identities)", invited);
 

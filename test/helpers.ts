@@ -6,10 +6,14 @@ export const FAST_HASHING = {
   argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
 } as const;
 
+/** Token secrets of {@link manager} (so tests do not trip the `IDKIT_NO_SECRETS` warning); override per test. */
+export const TEST_SECRETS = ["test-secret-0123456789abcdef"] as const;
+
+/** A manager with fast hashing and fixed token secrets; `options` override both. */
 export function manager<T = Record<string, unknown>>(
   options: IdentityManagerOptions = {},
 ): IdentityManager<T> {
-  return new IdentityManager<T>({ hashing: FAST_HASHING, ...options });
+  return new IdentityManager<T>({ hashing: FAST_HASHING, secrets: TEST_SECRETS, ...options });
 }
 
 /** Wraps a bare traits schema (Kratos's `identity/stub/extension/*` fixtures) as an identity schema. */

@@ -23,14 +23,37 @@ export interface TokenDigester {
   candidates(token: string): string[];
 }
 
+/** The code of the warning {@link createTokenDigester} emits once per process when tokens use a random key. */
+export const NO_SECRETS_WARNING = "IDKIT_NO_SECRETS";
+let warnedNoSecrets = false;
+
+/**
+ * Warns once per process (`process.emitWarning`, code `IDKIT_NO_SECRETS`, silenced by `--no-warnings`) that a
+ * token was signed with a random per-instance key: such tokens stop working when the process restarts and are not
+ * accepted by the other processes of the app.
+ */
+function warnNoSecrets(): void {
+  if (warnedNoSecrets) return;
+  warnedNoSecrets = true;
+  if (typeof process === "undefined" || typeof process.emitWarning !== "function") return;
+  process.emitWarning(
+    "idkit: a recovery or verification token was signed with a random per-process key because the " +
+      "IdentityManager has no `secrets`; its links and codes stop working when the process restarts and other " +
+      "processes reject them. Pass `secrets: [<at least 16 random characters>]`.",
+    { code: NO_SECRETS_WARNING },
+  );
+}
+
 /**
  * Kratos's token-at-rest scheme (`persistence/sql/persister_hmac.go`): `hex(HMAC-SHA512/256(secret, token))`.
  * The first secret signs, every secret verifies, so secrets rotate by prepending a new one. Without secrets a
- * random one is made per instance (tokens then die with the process).
+ * random one is made per instance (tokens then die with the process), and the first token it signs emits the
+ * once-per-process warning `IDKIT_NO_SECRETS`.
  * @throws IdentityError `invalid_configuration` for an empty secret or one shorter than 16 characters.
  */
 export function createTokenDigester(secrets: readonly string[] | undefined): TokenDigester {
-  const keys = secrets && secrets.length > 0 ? [...secrets] : [randomBytes(32).toString("base64url")];
+  const ephemeral = !(secrets && secrets.length > 0);
+  const keys = ephemeral ? [randomBytes(32).toString("base64url")] : [...secrets];
   for (const key of keys) {
     if (typeof key !== "string" || key.length < 16) {
       throw new IdentityError("invalid_configuration", {
@@ -41,7 +64,10 @@ export function createTokenDigester(secrets: readonly string[] | undefined): Tok
   const digest = (key: string, token: string) =>
     createHmac("sha512-256", key).update(token, "utf8").digest("hex");
   return Object.freeze({
-    sign: (token: string) => digest(keys[0] as string, token),
+    sign: (token: string) => {
+      if (ephemeral) warnNoSecrets();
+      return digest(keys[0] as string, token);
+    },
     candidates: (token: string) => keys.map((k) => digest(k, token)),
   });
 }

@@ -74,7 +74,7 @@ describe.each(targets)("on %s", (_, createStorage) => {
         createIdentityBody: body("create@example.org", { metadata_admin: { tier: 1 }, external_id: "ext-1" }),
       });
       expect(res.status).toBe(201);
-      expect(res.headers.location).toBe(`${s.url}/admin/identities/${res.data.id}`);
+      expect(res.headers.location).toBe(`/admin/identities/${res.data.id}`);
       expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
       expect(res.data.id).toMatch(UUID);
       expect(res.data).toEqual(wire(await idm.getIdentity(res.data.id)));

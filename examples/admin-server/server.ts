@@ -12,12 +12,11 @@
  * `start()` is the same server as a function: the walkthrough test (test/http-walkthrough.test.ts) starts it
  * in-process on a free port.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { createAdaptorServer } from "@hono/node-server";
 import { IdentityManager, MemoryStorage, type StorageAdapter } from "idkit";
-import { createAdminHandler } from "idkit/http";
+import { bearerAuthorizer, createAdminHandler } from "idkit/http";
 import { schemas } from "./schemas.js";
 
 /** Options of {@link start}; {@link optionsFromEnv} reads them from the environment. */
@@ -55,23 +54,9 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): AdminServe
   }
   if (env.PUBLIC_URL) options.publicUrl = env.PUBLIC_URL;
   if (env.DATABASE_URL) options.databaseUrl = env.DATABASE_URL;
-  if (env.ADMIN_TOKEN) options.adminToken = env.ADMIN_TOKEN;
+  // Set but empty (`ADMIN_TOKEN=` in an .env file) is refused by bearerAuthorizer: it never means "no auth".
+  if (env.ADMIN_TOKEN !== undefined) options.adminToken = env.ADMIN_TOKEN;
   return options;
-}
-
-/**
- * `authorize` for the handler: the bearer token must equal `token`. Both sides are hashed first, so
- * `timingSafeEqual` compares equal-length digests and the time taken says nothing about the token.
- */
-export function bearerAuthorizer(token: string): (request: Request) => boolean {
-  const expected = createHash("sha256").update(token).digest();
-  return (request) => {
-    const match = /^Bearer +(\S+) *$/i.exec(request.headers.get("authorization") ?? "");
-    const presented = createHash("sha256")
-      .update(match?.[1] ?? "")
-      .digest();
-    return match !== null && timingSafeEqual(presented, expected);
-  };
 }
 
 /** PostgreSQL when `databaseUrl` is set (pg is loaded only then), else memory. */
@@ -121,7 +106,7 @@ export async function start(options: AdminServerOptions = {}): Promise<AdminServ
     const idm = new IdentityManager({ storage: db.storage, schemas, publicUrl: options.publicUrl ?? url });
     handler = createAdminHandler(
       idm,
-      options.adminToken ? { authorize: bearerAuthorizer(options.adminToken) } : {},
+      options.adminToken !== undefined ? { authorize: bearerAuthorizer(options.adminToken) } : {},
     );
   } catch (error) {
     await new Promise((resolve) => server.close(resolve));
@@ -143,7 +128,7 @@ export async function start(options: AdminServerOptions = {}): Promise<AdminServ
 async function main(): Promise<void> {
   const options = optionsFromEnv();
   const server = await start(options);
-  const auth = options.adminToken ? ", Authorization: Bearer required" : "";
+  const auth = options.adminToken !== undefined ? ", Authorization: Bearer required" : "";
   console.log(`idkit admin API listening on ${server.url} (${server.storage}${auth})`);
   const stop = () => {
     server.close().then(

@@ -43,6 +43,22 @@ function parseFailure(e: unknown, text: string): string {
   return position === undefined ? "invalid JSON syntax" : `invalid JSON syntax at offset ${position}`;
 }
 
+class InexactInteger extends Error {}
+
+/**
+ * A `JSON.parse` reviver refusing integers beyond ±2^53: JavaScript numbers cannot hold them exactly, and
+ * storing a silently rounded value (12345678901234567890 → 12345678901234567000) would lose data. Send such
+ * values as strings.
+ */
+function refuseInexactIntegers(_key: string, value: unknown): unknown {
+  if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    throw new InexactInteger(
+      "an integer beyond ±2^53 cannot be stored exactly (JavaScript numbers); send it as a string",
+    );
+  }
+  return value;
+}
+
 const DECODER = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** Reads at most `limit` bytes of `stream`; `undefined` when it holds more. @throws when the stream fails */
@@ -110,9 +126,12 @@ export async function readJsonBody(
   } catch {
     throw malformed("the request body is not UTF-8");
   }
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text, refuseInexactIntegers);
   } catch (e) {
+    if (e instanceof InexactInteger) throw malformed(e.message);
     throw malformed(parseFailure(e, text));
   }
+  return { ok: true, value };
 }

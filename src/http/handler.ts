@@ -51,10 +51,10 @@ function allowHeader(routes: readonly Route[], path: string): string {
  * ```ts
  * import { serve } from "@hono/node-server";
  * import { IdentityManager } from "idkit";
- * import { createAdminHandler } from "idkit/http";
+ * import { bearerAuthorizer, createAdminHandler } from "idkit/http";
  *
  * const handler = createAdminHandler(new IdentityManager(), {
- *   authorize: (request) => request.headers.get("authorization") === `Bearer ${process.env.ADMIN_TOKEN}`,
+ *   authorize: bearerAuthorizer(process.env.ADMIN_TOKEN), // constant time; throws when the token is unset
  * });
  * serve({ fetch: handler, port: 4434, hostname: "127.0.0.1" });
  * ```

@@ -6,6 +6,7 @@
  * @module
  */
 
+export { bearerAuthorizer } from "./bearer.js";
 export { type AdminHandler, createAdminHandler } from "./handler.js";
 export type { AdminHandlerOptions, AuthorizeResult } from "./options.js";
 export type { AdminErrorEnvelope, HttpErrorEnvelope } from "./responses.js";

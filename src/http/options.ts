@@ -26,7 +26,8 @@ export interface AdminHandlerOptions {
   authorize?: (request: Request) => AuthorizeResult | Promise<AuthorizeResult>;
   /**
    * Absolute URL this handler is reachable at, `basePath` included (e.g. `"https://admin.example.org/kratos"`):
-   * the base of the `Location` header of `POST /admin/identities`. @default the request's origin + `basePath`
+   * the base of the `Location` header of `POST /admin/identities`. @default none: `Location` is the relative
+   *   reference `<basePath>/admin/identities/<id>` (never built from the request's Host header)
    */
   baseUrl?: string;
   /**
@@ -108,10 +109,7 @@ function readMembers(options: unknown): Partial<Record<(typeof KEYS)[number], un
 export function resolveOptions(options: unknown): ResolvedOptions {
   const o = readMembers(options);
   const basePath = o.basePath ?? "";
-  if (
-    typeof basePath !== "string" ||
-    (basePath !== "" && !/^(\/[A-Za-z0-9\-._~%!$&'()*+,;=:@]+)+$/.test(basePath))
-  ) {
+  if (typeof basePath !== "string" || (basePath !== "" && !/^(\/[A-Za-z0-9\-._~]+)+$/.test(basePath))) {
     throw invalid('basePath must be "" or a path such as "/kratos" (no trailing slash)');
   }
   const bodyLimit = o.bodyLimit ?? 1024 * 1024;

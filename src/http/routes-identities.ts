@@ -46,9 +46,10 @@ async function withBody(
 }
 
 /** Where the created identity can be read (Kratos: `SelfAdminURL` + `/identities/{id}`). */
-function location(c: Context, deps: RouteDeps, id: string): string {
-  const base = deps.options.baseUrl ?? `${new URL(c.req.url).origin}${deps.options.basePath}`;
-  return `${base}/admin/identities/${encodeURIComponent(id)}`;
+function location(deps: RouteDeps, id: string): string {
+  // Without a configured baseUrl the reference is relative (RFC 9110 §10.2.2 allows it): building it from the
+  // request's Host header would let a client point it anywhere.
+  return `${deps.options.baseUrl ?? deps.options.basePath}/admin/identities/${encodeURIComponent(id)}`;
 }
 
 export const IDENTITY_ROUTES: readonly Route[] = [
@@ -70,7 +71,7 @@ export const IDENTITY_ROUTES: readonly Route[] = [
     handle: (c, deps) =>
       withBody(c, deps, async (body) => {
         const identity = await deps.idm.createIdentity(body as never);
-        return json(201, identity, { location: location(c, deps, identity.id) });
+        return json(201, identity, { location: location(deps, identity.id) });
       }),
   },
   {

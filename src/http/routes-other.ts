@@ -4,6 +4,9 @@ import { pageLinkHeaders, parsePagePagination, queryValues } from "./pagination.
 import { httpError, jsonResponse, notify } from "./responses.js";
 import type { Route } from "./routes-identities.js";
 
+/** How long `GET /health/ready` waits for the store before answering 503, in milliseconds. */
+const READY_TIMEOUT_MS = 2000;
+
 /**
  * The recovery routes (`selfservice/strategy/link` and `code`, admin side), the schema routes (`schema/handler.go`)
  * and the health checks (`oryx/healthx`).
@@ -101,11 +104,18 @@ export const HEALTH_ROUTES: readonly Route[] = [
     method: "GET",
     path: "/health/ready",
     async handle(c, { idm, options }) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
       try {
-        await idm.listIdentities({ pageSize: 1 });
+        // A store that hangs (a lock, an exhausted pool) is not ready either: answer 503 within the timeout.
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error("readiness check timed out")), READY_TIMEOUT_MS);
+        });
+        await Promise.race([idm.listIdentities({ pageSize: 1 }), timeout]);
       } catch (e) {
         notify(options.onError && ((error) => options.onError?.(error, c.req.raw)), e);
         return json(503, NOT_READY);
+      } finally {
+        clearTimeout(timer);
       }
       return json(200, { status: "ok" });
     },

@@ -1,7 +1,7 @@
-import { gracefulNormalization } from "../addresses/normalize.js";
 import { escapePointerToken, type IdentityError, type IdentityErrorCode } from "../errors/index.js";
-import type { CredentialsType, JsonValue, StoredIdentity } from "../identity/identity.js";
+import type { CredentialsType, StoredIdentity } from "../identity/identity.js";
 import type { ImportItemError } from "../identity-manager-config.js";
+import { traitPointer } from "../storage/conflict-error.js";
 import type { ServiceContext } from "./context.js";
 
 /** Where an error without issues points in a create body. */
@@ -26,7 +26,11 @@ export async function itemError(
   identity: StoredIdentity | undefined,
 ): Promise<ImportItemError> {
   const entry: ImportItemError = { index, code: error.code, message: error.reason ?? error.message };
-  const pointer = error.issues[0]?.pointer ?? FIELD_OF[error.code];
+  const conflictAt = error.details?.pointer;
+  const pointer =
+    error.issues[0]?.pointer ??
+    (typeof conflictAt === "string" ? conflictAt : undefined) ??
+    FIELD_OF[error.code];
   if (pointer !== undefined) entry.pointer = pointer;
   if (error.code === "identity_conflict" && identity !== undefined) {
     const holder = await findHolder(ctx, identity);
@@ -72,20 +76,6 @@ async function findHolder(
     }
   } catch {
     // The store failed to answer: the conflict is reported without its holder.
-  }
-  return undefined;
-}
-
-/** The pointer of the first string of `value` that normalises to `identifier` (how identifiers are derived). */
-function traitPointer(value: JsonValue, identifier: string, at: string): string | undefined {
-  if (typeof value === "string") return gracefulNormalization(value) === identifier ? at : undefined;
-  if (value === null || typeof value !== "object") return undefined;
-  const entries: [string | number, JsonValue][] = Array.isArray(value)
-    ? value.map((v, i) => [i, v])
-    : Object.entries(value);
-  for (const [key, child] of entries) {
-    const found = traitPointer(child, identifier, `${at}/${escapePointerToken(key)}`);
-    if (found !== undefined) return found;
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { ConflictError, type IdentityError, isIdentityError, StorageError } from "../errors/index.js";
 import type { CredentialsType, StoredIdentity } from "../identity/identity.js";
+import { conflictKeyOf, conflictPointer } from "./conflict-error.js";
 import type {
   CodeSubmission,
   FlowTokenKind,
@@ -25,20 +26,31 @@ const CODE_STATUSES: ReadonlySet<unknown> = new Set(["ok", "mismatch", "exhauste
  * stays on `cause` (never serialised by `toJSON()`).
  *
  * An adapter's own `identity_conflict` (the one code the storage contract lets it raise) keeps its `message` and
- * `reason`, which the contract makes client-facing, but loses `details`; every other value, including other
+ * `reason`, which the contract makes client-facing, but loses `details`; when it names its key (the built-in
+ * adapters do, through `uniqueKeyConflict`) and the written `identity` holds it, `details.pointer` points at the
+ * field that produced the key (`/traits/email`, `/external_id`, ...). Every other value, including other
  * `IdentityError` codes, becomes a generic `storage_error`.
  */
-export function adapterFailure(operation: string, error: unknown): IdentityError {
+export function adapterFailure(operation: string, error: unknown, identity?: StoredIdentity): IdentityError {
+  if (WRAPPED.has(error as object)) return error as IdentityError;
   if (isConflict(error)) {
     const { message, reason } = error as { message: unknown; reason: unknown };
-    return new ConflictError({
+    const key = conflictKeyOf(error);
+    const pointer = key && identity ? conflictPointer(key, identity) : undefined;
+    const wrapped = new ConflictError({
       ...(typeof message === "string" && message !== "" ? { message } : {}),
       ...(typeof reason === "string" ? { reason } : {}),
+      ...(pointer !== undefined ? { details: { pointer } } : {}),
       cause: error,
     });
+    WRAPPED.add(wrapped);
+    return wrapped;
   }
   return new StorageError({ reason: `The storage adapter failed in ${operation}.`, cause: error });
 }
+
+/** Conflicts {@link adapterFailure} already made: passed through as they are when they reach it again. */
+const WRAPPED = new WeakSet<object>();
 
 function isConflict(error: unknown): boolean {
   try {
@@ -90,7 +102,9 @@ export class RuntimeStorage {
       const outcomes = await this.#adapter.insertIdentities(identities);
       if (!Array.isArray(outcomes) || outcomes.length !== identities.length)
         throw new Error("insertIdentities returned the wrong number of outcomes");
-      return outcomes.map((o) => (o === null ? null : adapterFailure("insertIdentities", o)));
+      return outcomes.map((o, i) =>
+        o === null ? null : adapterFailure("insertIdentities", o, identities[i]),
+      );
     });
   }
 
@@ -127,7 +141,12 @@ export class RuntimeStorage {
     expectedUpdatedAt?: string,
   ): Promise<"ok" | "stale" | "not_found"> {
     return this.#run("updateIdentity", async () => {
-      const outcome = await this.#adapter.updateIdentity(identity, expectedUpdatedAt);
+      let outcome: Awaited<ReturnType<StorageAdapter["updateIdentity"]>>;
+      try {
+        outcome = await this.#adapter.updateIdentity(identity, expectedUpdatedAt);
+      } catch (e) {
+        throw adapterFailure("updateIdentity", e, identity);
+      }
       if (outcome !== "ok" && outcome !== "stale" && outcome !== "not_found")
         throw new Error("updateIdentity returned an unknown outcome");
       return outcome;

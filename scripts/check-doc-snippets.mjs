@@ -1,7 +1,9 @@
 // Type-checks every ```ts block of README.md and docs/*.md against the sources (`npm run check:docs`, run by CI).
 // Each block becomes one module: its import lines stay at the top, the rest runs inside an async function (so
-// top-level `await` and `return` read as they do in a route handler). Names a block uses without declaring them
-// (`idm`, `body`, `token`, a schema...) are given their obvious types, and nothing else.
+// top-level `await` and `return` read as they do in a route handler), except a block with a top-level `export`
+// (a whole file, such as a Next.js route), which is checked as the module it is. Names a block uses without
+// declaring them (`idm`, `body`, `token`, a schema, the integration guide's `sessionOptions`...) are given their
+// obvious types, and nothing else.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -17,6 +19,9 @@ const AMBIENT = {
   schema: 'const schema = {} as import("idkit").JsonSchema;',
   mySchema: 'const mySchema = {} as import("idkit").JsonSchema;',
   employeeSchema: 'const employeeSchema = {} as import("idkit").JsonSchema;',
+  SessionData: "interface SessionData { identityId?: string }",
+  sessionOptions: 'const sessionOptions = undefined as unknown as import("iron-session").SessionOptions;',
+  ADMIN_IDS: "const ADMIN_IDS = new Set<string>();",
 };
 const TYPES = [
   "StoredIdentity",
@@ -72,10 +77,10 @@ for (const file of files) {
       ),
     ];
     const name = `${basename(file, ".md")}-${block.line}.ts`;
-    writeFileSync(
-      join(OUT, name),
-      `// ${file}:${block.line}\n${imports.join("\n")}\nexport async function snippet() {\n${ambient.join("\n")}\n${rest}\n}\n`,
-    );
+    const body = /^export\s/m.test(rest)
+      ? `${ambient.join("\n")}\n${rest}\n`
+      : `export async function snippet() {\n${ambient.join("\n")}\n${rest}\n}\n`;
+    writeFileSync(join(OUT, name), `// ${file}:${block.line}\n${imports.join("\n")}\n${body}`);
     count++;
   }
 }

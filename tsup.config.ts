@@ -6,6 +6,7 @@ export default defineConfig({
     testing: "src/testing/index.ts",
     postgres: "src/postgres/index.ts",
     http: "src/http/index.ts",
+    passwords: "src/passwords/index.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

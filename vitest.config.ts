@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^idkit\/testing$/, replacement: src("testing/index.ts") },
       { find: /^idkit\/postgres$/, replacement: src("postgres/index.ts") },
       { find: /^idkit\/http$/, replacement: src("http/index.ts") },
+      { find: /^idkit\/passwords$/, replacement: src("passwords/index.ts") },
     ],
   },
   test: {

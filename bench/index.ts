@@ -25,6 +25,7 @@ const suites: Record<string, () => Promise<Record<string, number>>> = {
   memory_insert: memoryInsertBenchmark,
   stream_import: streamImportBenchmark,
   http: async () => (await import("./http.bench.js")).httpBenchmark(),
+  cold_start: async () => (await import("./cold-start.bench.js")).coldStartBenchmark(),
 };
 
 for (const [name, run] of Object.entries(suites)) {

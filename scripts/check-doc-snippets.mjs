@@ -97,6 +97,7 @@ writeFileSync(
         "idkit/testing": ["../src/testing/index.ts"],
         "idkit/postgres": ["../src/postgres/index.ts"],
         "idkit/http": ["../src/http/index.ts"],
+        "idkit/passwords": ["../src/passwords/index.ts"],
       },
     },
     include: ["./*.ts"],

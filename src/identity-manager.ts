@@ -27,16 +27,9 @@ import { Recovery } from "./services/recovery.js";
 /**
  * Identity management with Kratos's admin semantics, as a library: identities validated against JSON Schema,
  * identifiers and addresses derived through the `ory.sh/kratos` extension, credentials imported and hashed,
- * everything persisted through a {@link StorageAdapter}.
- *
- * A thin facade: each method hands its arguments to one service (`src/services/`). Any JavaScript value, as any
- * argument, gives an `IdentityError` or a result — never a `TypeError` — and a rejected call writes nothing.
- *
- * @example
- * ```ts
- * const idm = new IdentityManager();
- * const identity = await idm.createIdentity({ schema_id: "preset://email", traits: { email: "docs@example.org" } });
- * ```
+ * everything persisted through a {@link StorageAdapter}. A thin facade: each method hands its arguments to one
+ * service (`src/services/`). Any JavaScript value, as any argument, gives an `IdentityError` or a result — never
+ * a `TypeError` — and a rejected call writes nothing.
  */
 export class IdentityManager<Traits = JsonObject> {
   readonly #ctx: ServiceContext;
@@ -275,8 +268,7 @@ export class IdentityManager<Traits = JsonObject> {
   /**
    * Redeems a verification link: the address becomes `verified: true`, `status: "completed"`, `verified_at` now.
    * All-or-nothing: the adapter consumes the token and writes the address in one atomic step.
-   * @throws IdentityError `token_invalid` | `token_expired` | `storage_error` (nothing changed; the token still
-   *   works)
+   * @throws IdentityError `token_invalid` | `token_expired` | `storage_error` (the token then still works)
    */
   async redeemVerificationLink(token: string): Promise<Identity<Traits>> {
     return (await this.#recovery.redeemVerificationLink(token)) as Identity<Traits>;
@@ -296,5 +288,10 @@ export class IdentityManager<Traits = JsonObject> {
    */
   async markAddressVerified(identityId: string, address: string): Promise<Identity<Traits>> {
     return (await this.#recovery.markAddressVerified(identityId, address)) as Identity<Traits>;
+  }
+
+  /** Calls the adapter's `close` once (idempotent). @throws StorageError `storage_error`, as later calls do. */
+  async close(): Promise<void> {
+    return this.#ctx.storage.close();
   }
 }

@@ -14,7 +14,11 @@
  *
  * @module
  */
-import { ParseError, parsePhoneNumberWithError } from "libphonenumber-js/max";
+import type * as LibPhoneNumber from "libphonenumber-js/max";
+import { lazyRequire } from "../json/lazy-require.js";
+
+/** libphonenumber-js with its "max" metadata, loaded when the first number reaches it (not at import). */
+const libphonenumber = lazyRequire<typeof LibPhoneNumber>("libphonenumber-js/max");
 
 // Error texts of nyaruka/phonenumbers, so that callers can show what Kratos shows.
 /** nyaruka/phonenumbers ErrNotANumber. */
@@ -263,6 +267,7 @@ function parse(value: string, exactError: boolean): string | PhoneFailure {
   // libphonenumber-js needs ~0.1 ms for a few hundred digits; when only validity matters, skip it. (Go reports
   // "too long" or "invalid country code" here depending on the first digits, hence exactError.)
   if (!exactError && digits.length > MAX_PLAUSIBLE_DIGITS) return fail(TOO_LONG);
+  const { ParseError, parsePhoneNumberWithError } = libphonenumber();
   try {
     const parsed = parsePhoneNumberWithError(`+${digits}`, { extract: false });
     return parsed.isValid() ? parsed.number : fail(NOT_VALID);

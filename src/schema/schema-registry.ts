@@ -28,7 +28,7 @@ export interface SchemaValidationResult {
   hits: ExtensionHit[];
 }
 
-/** A schema compiled at registration. */
+/** A registered schema (compiled at registration; a built-in document at its first validation). */
 export interface RegisteredSchema {
   readonly id: string;
   /** `publicUrl + "/schemas/" + base64url(id)`. */
@@ -89,7 +89,8 @@ interface HitContext {
 }
 
 function createAjv(schema: JsonSchema): AjvInstance {
-  const Ctor = typeof schema.$schema === "string" && DRAFT_2020.test(schema.$schema) ? Ajv2020 : AjvDraft07;
+  const Ctor =
+    typeof schema.$schema === "string" && DRAFT_2020.test(schema.$schema) ? Ajv2020() : AjvDraft07();
   const ajv = new Ctor({
     allErrors: true,
     verbose: true,
@@ -128,7 +129,19 @@ function createAjv(schema: JsonSchema): AjvInstance {
 }
 
 /**
- * Identity schemas by id: compiled once at registration (each with its own ajv instance, never a global one),
+ * Validators of the built-in documents (`preset://email`, the default schema), compiled on their first use and
+ * shared by every registry: compiling is a pure function of the document, and construction stays cheap.
+ */
+const PRESET_TEXTS = new Set([JSON.stringify(EMAIL_PRESET_SCHEMA), JSON.stringify(DEFAULT_SCHEMA)]);
+const PRESET_VALIDATORS = new Map<string, ValidateFunction>();
+
+function compile(schema: JsonSchema): ValidateFunction {
+  return createAjv(schema).compile(renameExtensionKeyword(schema) as JsonSchema);
+}
+
+/**
+ * Identity schemas by id: compiled once at registration (each with its own ajv instance, never a global one;
+ * the built-in documents at their first use, shared by every registry),
  * looked up by id or by its base64url form.
  *
  * @example
@@ -202,12 +215,21 @@ export class SchemaRegistry {
     const copy = deepFreeze(JSON.parse(text) as JsonSchema);
     const metaProblem = checkIdentityMetaRules(copy);
     if (metaProblem) fail(metaProblem);
-    let validateFn: ValidateFunction;
+    // A built-in document is known to compile: it is compiled at its first validation, once per process.
+    const preset = PRESET_TEXTS.has(text);
+    let validateFn: ValidateFunction | undefined;
     try {
-      validateFn = createAjv(copy).compile(renameExtensionKeyword(copy) as JsonSchema);
+      if (!preset) validateFn = compile(copy);
     } catch (e) {
       return fail(`it does not compile: ${(e as Error).message}`, e);
     }
+    const validator = (): ValidateFunction => {
+      if (validateFn === undefined) {
+        validateFn = PRESET_VALIDATORS.get(text) ?? compile(copy);
+        PRESET_VALIDATORS.set(text, validateFn);
+      }
+      return validateFn;
+    };
     const hasPhoneChannels = text.includes('"sms"') && scanForPhoneChannel(copy);
     const registered: RegisteredSchema = Object.freeze({
       id,
@@ -216,6 +238,7 @@ export class SchemaRegistry {
       hasPhoneChannels,
       validate(document: { traits: unknown }): SchemaValidationResult {
         const ctx: HitContext = { hits: [] };
+        const validateFn = validator();
         const valid = validateFn.call(ctx, document);
         return { issues: valid ? [] : issuesFromAjvErrors(validateFn.errors), hits: ctx.hits };
       },

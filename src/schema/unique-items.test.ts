@@ -17,7 +17,7 @@ const ITEM_SCHEMAS: Record<string, unknown>[] = [
 ];
 
 function compile(linear: boolean, items: Record<string, unknown>) {
-  const ajv = new AjvDraft07({ allErrors: true, strict: false, logger: false });
+  const ajv = new (AjvDraft07())({ allErrors: true, strict: false, logger: false });
   if (linear) {
     ajv.removeKeyword("uniqueItems");
     ajv.addKeyword(LINEAR_UNIQUE_ITEMS as never);

@@ -71,6 +71,7 @@ function isConflict(error: unknown): boolean {
 export class RuntimeStorage {
   readonly #adapter: StorageAdapter;
   #ready: Promise<void> | undefined;
+  #closed: Promise<void> | undefined;
 
   constructor(adapter: StorageAdapter) {
     this.#adapter = adapter;
@@ -80,7 +81,27 @@ export class RuntimeStorage {
     return this.#adapter;
   }
 
+  /**
+   * Closes the store: waits for a pending `init`, then calls the adapter's `close` once. Idempotent: later calls
+   * return the first call's promise. Every operation afterwards rejects with StorageError `storage_error`.
+   * @throws StorageError `storage_error` when the adapter's `close` fails (driver text only on `cause`).
+   */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      try {
+        await this.#ready?.catch(() => undefined);
+        await this.#adapter.close?.();
+      } catch (e) {
+        throw adapterFailure("close", e);
+      }
+    })();
+    return this.#closed;
+  }
+
   async #run<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    if (this.#closed !== undefined) {
+      throw new StorageError({ reason: `The identity manager is closed (${op} after close()).` });
+    }
     try {
       if (this.#ready === undefined) {
         const ready = this.#adapter.init ? Promise.resolve(this.#adapter.init()) : Promise.resolve();

@@ -44,6 +44,7 @@ for (const [entry, specifier] of [
   ["testing", "idkit/testing"],
   ["postgres", "idkit/postgres"],
   ["http", "idkit/http"],
+  ["passwords", "idkit/passwords"],
 ]) {
   const esm = Object.keys(await import(specifier)).sort();
   const cjs = Object.keys(require(specifier)).sort();
@@ -58,3 +59,4 @@ for (const [entry, specifier] of [
     `smoke (declarations): ${specifier}: ${esm.length} value exports, the same in .d.ts, .d.cts, ESM and CJS`,
   );
 }
+await import("./light-entry.mjs");

@@ -1,6 +1,12 @@
-import { z } from "zod";
 import { IdentityError } from "../../errors/index.js";
 import { readConfiguration } from "../../json/arguments.js";
+import {
+  issuesReason,
+  optionalBoolean,
+  optionalFunction,
+  optionalInt,
+  strictObject,
+} from "../../json/config-check.js";
 
 /** Options of {@link createPasswordPolicy}; Kratos's `selfservice.methods.password.config` in library form. */
 export interface PasswordPolicyOptions {
@@ -57,22 +63,15 @@ export const PASSWORD_POLICY_OPTIONS = [
   "ignoreCheckerErrors",
 ] as const;
 
-const schema = z
-  .strictObject({
-    minLength: z.number().int().min(MIN_PASSWORD_LENGTH_FLOOR).optional(),
-    maxBytes: z.number().int().min(1).optional(),
-    identifierSimilarityCheck: z.boolean().optional(),
-    commonPasswordCheck: z.boolean().optional(),
-    breachedPasswordChecker: z
-      .custom<(password: string) => Promise<number>>((v) => typeof v === "function", "must be a function")
-      .optional(),
-    maxBreaches: z.number().int().min(0).max(MAX_BREACHES_CEILING).optional(),
-    ignoreCheckerErrors: z.boolean().optional(),
-  })
-  .refine((o) => o.maxBytes === undefined || o.maxBytes >= (o.minLength ?? DEFAULT_MIN_PASSWORD_LENGTH), {
-    path: ["maxBytes"],
-    message: "must not be smaller than minLength",
-  });
+const check = strictObject({
+  minLength: optionalInt(MIN_PASSWORD_LENGTH_FLOOR),
+  maxBytes: optionalInt(1),
+  identifierSimilarityCheck: optionalBoolean,
+  commonPasswordCheck: optionalBoolean,
+  breachedPasswordChecker: optionalFunction,
+  maxBreaches: optionalInt(0, MAX_BREACHES_CEILING),
+  ignoreCheckerErrors: optionalBoolean,
+});
 
 /**
  * Validates password-policy options and applies the defaults.
@@ -82,18 +81,19 @@ const schema = z
 export function resolvePasswordPolicyOptions(
   options: PasswordPolicyOptions = {},
 ): ResolvedPasswordPolicyOptions {
-  const parsed = schema.safeParse(readConfiguration(options, "passwordPolicy", PASSWORD_POLICY_OPTIONS));
-  if (!parsed.success) {
-    let reason: string;
-    try {
-      // zod words its issues lazily, from the input: a hostile member value can throw here.
-      reason = parsed.error.issues.map((i) => `passwordPolicy.${i.path.join(".")}: ${i.message}`).join("; ");
-    } catch {
-      reason = "passwordPolicy: an option has a value of the wrong kind";
-    }
-    throw new IdentityError("invalid_configuration", { reason });
+  const given = readConfiguration(options, "passwordPolicy", PASSWORD_POLICY_OPTIONS);
+  const issues = check(given, "");
+  const o = given as PasswordPolicyOptions;
+  if (
+    issues.length === 0 &&
+    o.maxBytes !== undefined &&
+    o.maxBytes < (o.minLength ?? DEFAULT_MIN_PASSWORD_LENGTH)
+  ) {
+    issues.push({ path: "maxBytes", message: "must not be smaller than minLength" });
   }
-  const o = parsed.data;
+  if (issues.length > 0) {
+    throw new IdentityError("invalid_configuration", { reason: issuesReason("passwordPolicy", issues) });
+  }
   return Object.freeze({
     minLength: o.minLength ?? DEFAULT_MIN_PASSWORD_LENGTH,
     maxBytes: o.maxBytes,

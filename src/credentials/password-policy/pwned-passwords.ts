@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
-import { z } from "zod";
 import { IdentityError } from "../../errors/index.js";
 import { readConfiguration } from "../../json/arguments.js";
+import {
+  issuesReason,
+  optionalFunction,
+  optionalInt,
+  optionalString,
+  strictObject,
+} from "../../json/config-check.js";
 
 /** Options of {@link createPwnedPasswordsChecker}. */
 export interface PwnedPasswordsCheckerOptions {
@@ -20,21 +26,21 @@ export interface PwnedPasswordsCheckerOptions {
 /** Kratos's default `haveibeenpwned_host`. */
 export const DEFAULT_PWNED_PASSWORDS_HOST = "api.pwnedpasswords.com";
 
-const hostSchema = z.string().refine((host) => {
+const isHost = (host: string): boolean => {
   try {
     const url = new URL(`https://${host}`);
     return url.host === host.toLowerCase() && url.pathname === "/" && host.length > 0;
   } catch {
     return false;
   }
-}, "must be a host name with an optional port, without scheme or path");
+};
 
-const optionsSchema = z.strictObject({
-  fetch: z.custom<typeof fetch>((v) => typeof v === "function", "must be a function").optional(),
-  host: hostSchema.optional(),
-  cacheTtlMs: z.number().int().min(0).optional(),
-  maxCacheEntries: z.number().int().min(0).max(10_000_000).optional(),
-  timeoutMs: z.number().int().min(1).max(600_000).optional(),
+const check = strictObject({
+  fetch: optionalFunction,
+  host: optionalString(isHost, "must be a host name with an optional port, without scheme or path"),
+  cacheTtlMs: optionalInt(0),
+  maxCacheEntries: optionalInt(0, 10_000_000),
+  timeoutMs: optionalInt(1, 600_000),
 });
 
 interface CacheEntry {
@@ -85,17 +91,11 @@ export function createPwnedPasswordsChecker(
     "maxCacheEntries",
     "timeoutMs",
   ]);
-  const parsed = optionsSchema.safeParse(given);
-  if (!parsed.success) {
-    let reason: string;
-    try {
-      reason = parsed.error.issues.map((i) => `pwnedPasswords.${i.path.join(".")}: ${i.message}`).join("; ");
-    } catch {
-      reason = "pwnedPasswords: an option has a value of the wrong kind"; // zod words issues lazily
-    }
-    throw new IdentityError("invalid_configuration", { reason });
+  const issues = check(given, "");
+  if (issues.length > 0) {
+    throw new IdentityError("invalid_configuration", { reason: issuesReason("pwnedPasswords", issues) });
   }
-  const o = parsed.data;
+  const o = given as PwnedPasswordsCheckerOptions;
   const doFetch: typeof fetch = o.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const host = (o.host ?? DEFAULT_PWNED_PASSWORDS_HOST).toLowerCase();
   const ttl = o.cacheTtlMs ?? 3_600_000;

@@ -1,6 +1,12 @@
 import { availableParallelism } from "node:os";
-import { z } from "zod";
 import { IdentityError } from "../../errors/index.js";
+import {
+  type ConfigIssue,
+  issuesReason,
+  optionalEnum,
+  optionalInt,
+  strictObject,
+} from "../../json/config-check.js";
 import { toJsonInput } from "../../json/json-input.js";
 import { ARGON2_BOUNDS, ARGON2_MAX_WORK_KIB } from "./verifiers/argon2.js";
 import { BCRYPT_MAX_COST, BCRYPT_MIN_COST } from "./verifiers/bcrypt.js";
@@ -55,22 +61,23 @@ export const DEFAULT_ARGON2: Readonly<Required<Argon2Options>> = Object.freeze({
 /** Default bcrypt cost. */
 export const DEFAULT_BCRYPT_COST = 12;
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max).optional();
+const int = optionalInt;
 
-const schema = z.strictObject({
-  algorithm: z.enum(["argon2id", "bcrypt"]).optional(),
-  argon2: z
-    .strictObject({
+const check = strictObject(
+  {
+    algorithm: optionalEnum(["argon2id", "bcrypt"]),
+    argon2: strictObject({
       memoryCost: int(ARGON2_BOUNDS.memoryCost.min, ARGON2_BOUNDS.memoryCost.max),
       timeCost: int(ARGON2_BOUNDS.timeCost.min, ARGON2_BOUNDS.timeCost.max),
       parallelism: int(ARGON2_BOUNDS.parallelism.min, ARGON2_BOUNDS.parallelism.max),
       saltLength: int(16, 64),
       hashLength: int(16, 64),
-    })
-    .optional(),
-  bcrypt: z.strictObject({ cost: int(BCRYPT_MIN_COST, BCRYPT_MAX_COST) }).optional(),
-  concurrency: int(1, 1024),
-});
+    }),
+    bcrypt: strictObject({ cost: int(BCRYPT_MIN_COST, BCRYPT_MAX_COST) }),
+    concurrency: int(1, 1024),
+  },
+  true,
+);
 
 /**
  * Validates hashing options and applies the defaults. Every accepted configuration produces hashes that idkit's
@@ -80,10 +87,12 @@ const schema = z.strictObject({
  *   (a revoked proxy, a throwing getter).
  */
 export function resolveHashingOptions(options: HashingOptions = {}): ResolvedHashingOptions {
-  let parsed: ReturnType<typeof schema.safeParse>;
+  let copy: unknown;
+  let issues: ConfigIssue[];
   try {
-    // A plain copy first: zod reads the input again when it words its issues, outside this try.
-    parsed = schema.safeParse(toJsonInput(options, { maxDepth: 4 }));
+    // A plain copy first, so a getter or proxy is read once.
+    copy = toJsonInput(options, { maxDepth: 4 });
+    issues = check(copy, "");
   } catch (cause) {
     // A revoked proxy or a throwing getter: reading the options failed.
     throw new IdentityError("invalid_configuration", {
@@ -91,11 +100,10 @@ export function resolveHashingOptions(options: HashingOptions = {}): ResolvedHas
       cause,
     });
   }
-  if (!parsed.success) {
-    const reason = parsed.error.issues.map((i) => `hashing.${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new IdentityError("invalid_configuration", { reason });
+  if (issues.length > 0) {
+    throw new IdentityError("invalid_configuration", { reason: issuesReason("hashing", issues) });
   }
-  const o = parsed.data;
+  const o = copy as HashingOptions;
   const argon2 = Object.freeze({
     memoryCost: o.argon2?.memoryCost ?? DEFAULT_ARGON2.memoryCost,
     timeCost: o.argon2?.timeCost ?? DEFAULT_ARGON2.timeCost,

@@ -28,6 +28,7 @@ export { IdentityManager } from "./identity-manager.js";
 export type {
   BatchPatchResultItem,
   GetIdentityOptions,
+  IdentityManagerHooks,
   IdentityManagerOptions,
   ImportIdentitiesOptions,
   ImportIdentitiesResult,
@@ -46,6 +47,15 @@ export {
   type SchemaRegistryOptions,
   schemaIdToBase64,
 } from "./schema/schema-registry.js";
+export type {
+  AfterHookName,
+  Awaitable,
+  CreateSource,
+  CredentialOperation,
+  IdentityChanges,
+  LifecycleHooks,
+  UpdateOperation,
+} from "./services/hooks.js";
 export type {
   CodeSubmission,
   FlowTokenKind,

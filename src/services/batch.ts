@@ -46,13 +46,18 @@ export type CreateOutcome =
  * already errors stay errors.
  * @throws what the builder throws that is not an IdentityError (a bug)
  */
-export function prepareMany(ctx: ServiceContext, bodies: readonly BodyToBuild[]): Promise<Prepared[]> {
+export function prepareMany(
+  ctx: ServiceContext,
+  bodies: readonly BodyToBuild[],
+  source: "batch" | "import",
+): Promise<Prepared[]> {
   return Promise.all(
     bodies.map(async (body): Promise<Prepared> => {
       if (body === undefined) return null;
       if (isIdentityError(body)) return body;
       try {
-        return await ctx.builder.prepareCreate(body);
+        const built = await ctx.builder.prepareCreate(body);
+        return await ctx.lifecycle.beforeWrite("beforeCreate", built, { source }, built.updated_at);
       } catch (e) {
         if (isIdentityError(e)) return e;
         throw e;
@@ -69,9 +74,13 @@ export function prepareMany(ctx: ServiceContext, bodies: readonly BodyToBuild[])
 export async function insertPrepared(
   ctx: ServiceContext,
   prepared: readonly Prepared[],
+  source: "batch" | "import",
 ): Promise<CreateOutcome[]> {
   const toInsert = prepared.filter((p): p is StoredIdentity => p !== null && !isIdentityError(p));
   const outcomes = await ctx.storage.insertIdentities(toInsert);
+  for (const [i, identity] of toInsert.entries()) {
+    if (!outcomes[i]) await ctx.lifecycle.after("afterCreate", identity, { source });
+  }
   let next = 0;
   return prepared.map((p): CreateOutcome => {
     if (p === null) return null;
@@ -112,7 +121,7 @@ export async function batchPatchIdentities(
       `The maximum number of identities per request that can be created with a plaintext password is ${limit}.`,
     );
   }
-  const outcomes = await insertPrepared(ctx, await prepareMany(ctx, bodies));
+  const outcomes = await insertPrepared(ctx, await prepareMany(ctx, bodies, "batch"), "batch");
   const identities = outcomes.map((outcome, i): BatchPatchResultItem => {
     const patchId = entries[i]?.patch_id;
     const withPatch = patchId === undefined || patchId === null ? {} : { patch_id: patchId };

@@ -22,6 +22,7 @@ import { IdentityWriter, uuidGenerator } from "../storage/identity-writer.js";
 import { MemoryStorage } from "../storage/memory/memory-storage.js";
 import { RuntimeStorage } from "../storage/runtime-storage.js";
 import type { StorageAdapter } from "../storage/storage-adapter.js";
+import { HookRunner, readHooks } from "./hooks.js";
 import { IdentityBuilder } from "./identity-builder.js";
 
 /** What every service of the manager shares: built once from the options, never changed afterwards. */
@@ -35,6 +36,8 @@ export interface ServiceContext {
   readonly flows: FlowDeps;
   readonly links: Required<LinkBuilders>;
   readonly hooks: NonNullable<IdentityManagerOptions["hooks"]>;
+  /** The lifecycle hooks (`beforeCreate`, `afterUpdate`, ...), called by the services. */
+  readonly lifecycle: HookRunner;
   readonly now: () => Date;
   readonly maxClearTextPasswordsPerBatch: number;
   /** Kratos's admin JSON of a stored identity (`metadata_admin` included). */
@@ -209,8 +212,7 @@ export function createServiceContext(input: unknown): ServiceContext {
     maxBytes: bcrypt ? BCRYPT_MAX_PASSWORD_BYTES : MAX_PASSWORD_BYTES,
     ...(policyOptions as PasswordPolicyOptions),
   });
-  const hooks = readConfiguration(o.hooks, "hooks", ["passwordMigration", "onRehashError"]);
-  for (const [name, hook] of Object.entries(hooks)) optional(hook, `hooks.${name}`, isFunction, "a function");
+  const hooks = readHooks(o.hooks);
   const links = readConfiguration(o.links, "links", [
     "recoveryLink",
     "recoveryCode",
@@ -241,6 +243,12 @@ export function createServiceContext(input: unknown): ServiceContext {
     now,
     limits: o.limits as IdentityManagerOptions["limits"],
   });
+  const serialize = (stored: StoredIdentity, credentials: CredentialsView): Identity =>
+    toIdentityJson(stored, schemas.urlFor(stored.schema_id), { credentials, metadataAdmin: true });
+  const lifecycle = new HookRunner(hooks, {
+    serialize: (stored) => serialize(stored, { mode: "no_config" }),
+    revalidate: (next, existing, at) => builder.revalidate(next, existing, undefined, at),
+  });
   return {
     storage,
     writer: new IdentityWriter(storage, now),
@@ -251,9 +259,9 @@ export function createServiceContext(input: unknown): ServiceContext {
     flows: { storage, digester: createTokenDigester(secretsOption(o.secrets)), newId, now },
     links: linkBuilders(publicUrl, customLinks as Partial<LinkBuilders>),
     hooks: hooks as NonNullable<IdentityManagerOptions["hooks"]>,
+    lifecycle,
     now,
     maxClearTextPasswordsPerBatch: maxClearText,
-    serialize: (stored, credentials) =>
-      toIdentityJson(stored, schemas.urlFor(stored.schema_id), { credentials, metadataAdmin: true }),
+    serialize,
   };
 }

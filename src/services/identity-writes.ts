@@ -20,6 +20,7 @@ import { optionalStringArgument, optionsArgument } from "../json/arguments.js";
 import { toJsonInput } from "../json/json-input.js";
 import { isUuid, notFound } from "../storage/identity-writer.js";
 import type { ServiceContext } from "./context.js";
+import type { UpdateOperation } from "./hooks.js";
 
 const PatchOperations = z.array(JsonPatchOperationSchema);
 
@@ -56,19 +57,42 @@ function regionOperations(operations: JsonPatchOperation[]): { ops: JsonPatchOpe
 export class IdentityWrites {
   constructor(private readonly ctx: ServiceContext) {}
 
+  /** `beforeUpdate` on a validated candidate (inside the read-modify-write: it runs again on a retry). */
+  #beforeUpdate(candidate: StoredIdentity, current: StoredIdentity, operation: UpdateOperation, now: string) {
+    const previous = this.ctx.lifecycle.has("beforeUpdate")
+      ? this.ctx.serialize(current, { mode: "no_config" })
+      : undefined;
+    return this.ctx.lifecycle.beforeWrite("beforeUpdate", candidate, { previous, operation }, now);
+  }
+
+  async #afterUpdate(
+    stored: StoredIdentity,
+    previous: StoredIdentity | undefined,
+    operation: UpdateOperation,
+  ) {
+    if (previous === undefined || !this.ctx.lifecycle.has("afterUpdate")) return;
+    const context = { previous: this.ctx.serialize(previous, { mode: "no_config" }), operation };
+    await this.ctx.lifecycle.after("afterUpdate", stored, context);
+  }
+
   /** `POST /admin/identities`. */
   async create(body: unknown): Promise<Identity> {
     const data = toJsonInput(body);
-    const stored = await this.ctx.builder.prepareCreate(data);
+    const built = await this.ctx.builder.prepareCreate(data);
+    const { lifecycle } = this.ctx;
+    const stored = await lifecycle.beforeWrite("beforeCreate", built, { source: "create" }, built.updated_at);
     const [outcome] = await this.ctx.storage.insertIdentities([stored]);
     if (outcome) throw outcome;
+    await lifecycle.after("afterCreate", stored, { source: "create" });
     return echoRegion(this.ctx.serialize(stored, { mode: "no_config" }), data);
   }
 
   /** `PUT /admin/identities/{id}`. */
   async update(id: unknown, body: unknown): Promise<Identity> {
     const parsed = parseJson(UpdateIdentityBodySchema, stripReadOnly(toJsonInput(body)) as JsonValue);
+    let previous: StoredIdentity | undefined;
     const stored = await this.ctx.writer.mutate(id as string, async (current, now) => {
+      previous = current;
       const next: StoredIdentity = cloneJson(current);
       if (parsed.schema_id) next.schema_id = parsed.schema_id;
       if (parsed.state && parsed.state !== current.state) {
@@ -79,8 +103,10 @@ export class IdentityWrites {
       next.metadata_public = jsonOrNull(parsed.metadata_public);
       next.metadata_admin = jsonOrNull(parsed.metadata_admin);
       next.external_id = parsed.external_id || null;
-      return this.ctx.builder.revalidate(next, current, parsed.credentials, now);
+      const candidate = await this.ctx.builder.revalidate(next, current, parsed.credentials, now);
+      return this.#beforeUpdate(candidate, current, "update", now);
     });
+    await this.#afterUpdate(stored, previous, "update");
     return echoRegion(this.ctx.serialize(stored, { mode: "no_config" }), parsed);
   }
 
@@ -89,7 +115,9 @@ export class IdentityWrites {
     const { ops, region } = regionOperations(
       parsePayload(PatchOperations, operations) as JsonPatchOperation[],
     );
+    let previous: StoredIdentity | undefined;
     const stored = await this.ctx.writer.mutate(id as string, async (current, now) => {
+      previous = current;
       // applyJsonPatch works on its own deep copy: a shallow spread is enough here.
       const document = { ...current, schema_url: this.ctx.schemas.urlFor(current.schema_id) };
       const patched = checkPatchedDocument(applyJsonPatch(document, ops), {
@@ -117,14 +145,25 @@ export class IdentityWrites {
         verifiable_addresses: (patched.verifiable_addresses ?? []) as StoredIdentity["verifiable_addresses"],
         recovery_addresses: (patched.recovery_addresses ?? []) as StoredIdentity["recovery_addresses"],
       };
-      return this.ctx.builder.revalidate(next, existing, undefined, now);
+      const candidate = await this.ctx.builder.revalidate(next, existing, undefined, now);
+      return this.#beforeUpdate(candidate, current, "patch", now);
     });
+    await this.#afterUpdate(stored, previous, "patch");
     return echoRegion(this.ctx.serialize(stored, { mode: "no_config" }), { region });
   }
 
   /** `DELETE /admin/identities/{id}`. */
   async delete(id: unknown): Promise<void> {
-    if (!isUuid(id) || !(await this.ctx.storage.deleteIdentity(id.toLowerCase()))) throw notFound();
+    const { lifecycle } = this.ctx;
+    if (!lifecycle.has("beforeDelete") && !lifecycle.has("afterDelete")) {
+      if (!isUuid(id) || !(await this.ctx.storage.deleteIdentity(id.toLowerCase()))) throw notFound();
+      return;
+    }
+    // With hooks, the identity is read first so they see it (a delete in between is still not_found).
+    const identity = await this.ctx.writer.load(id as string);
+    await lifecycle.beforeCheck("beforeDelete", identity);
+    if (!(await this.ctx.storage.deleteIdentity(identity.id))) throw notFound();
+    await lifecycle.after("afterDelete", identity);
   }
 
   /** `DELETE /admin/identities/{id}/credentials/{type}`. */
@@ -133,10 +172,13 @@ export class IdentityWrites {
       throw new ValidationError([{ pointer: "/type", code: "invalid_type", message: "expected string" }]);
     }
     const identifier = optionalStringArgument(optionsArgument(options).identifier, "/identifier");
-    const stored = await this.ctx.writer.mutate(id as string, async (current, now) => ({
-      ...current,
-      credentials: deleteCredentialFrom(current.credentials, type as CredentialsType, identifier, now),
-    }));
+    const context = { operation: "delete_credential", type: type as CredentialsType } as const;
+    const stored = await this.ctx.writer.mutate(id as string, async (current, now) => {
+      const credentials = deleteCredentialFrom(current.credentials, context.type, identifier, now);
+      await this.ctx.lifecycle.beforeCheck("beforeCredentialChange", current, context);
+      return { ...current, credentials };
+    });
+    await this.ctx.lifecycle.after("afterCredentialChange", stored, context);
     return this.ctx.serialize(stored, { mode: "no_config" });
   }
 }

@@ -173,6 +173,7 @@ class ImportRun {
     const preparing = prepareMany(
       this.#ctx,
       batch.map((item) => item.body),
+      "import",
     );
     preparing.catch(() => {}); // awaited in turn by #commit; handled now so it is never an unhandled rejection
     const committed = this.#commits.then(() => this.#commit(batch, preparing));
@@ -186,7 +187,7 @@ class ImportRun {
     if (this.#failure !== undefined) return; // an earlier batch stopped the import: this one is not written
     let entries: ImportItemError[];
     try {
-      const outcomes = await insertPrepared(this.#ctx, await preparing);
+      const outcomes = await insertPrepared(this.#ctx, await preparing, "import");
       // The conflicts' holders are looked up side by side (a lookup per conflicting item, none per created one).
       entries = await Promise.all(
         outcomes.flatMap((outcome, i) =>

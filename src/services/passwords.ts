@@ -56,6 +56,7 @@ export class Passwords {
       identifier,
       password,
     );
+    await ctx.lifecycle.after("afterLogin", identity);
     // The identity as found, or as stored by a rehash: no second read on the login path.
     return ctx.serialize(identity, { mode: "no_config" });
   }
@@ -74,10 +75,13 @@ export class Passwords {
       ...identity.recovery_addresses.map((a) => a.value),
     ]);
     await this.ctx.policy.check(password, [...identifiers]);
+    const context = { operation: "set_password", type: "password" } as const;
+    await this.ctx.lifecycle.beforeCheck("beforeCredentialChange", identity, context);
     const hash = await this.ctx.hasher.hash(password);
     const stored = await this.ctx.writer.mutate(identity.id, async (current, now) =>
       withPasswordHash(current, hash, now),
     );
+    await this.ctx.lifecycle.after("afterCredentialChange", stored, context);
     return this.ctx.serialize(stored, { mode: "no_config" });
   }
 }

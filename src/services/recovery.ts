@@ -109,7 +109,10 @@ export class Recovery {
         identity,
         expectedUpdatedAt: identity.updated_at,
       });
-      if (outcome === "ok") return this.ctx.serialize(identity, { mode: "no_config" });
+      if (outcome === "ok") {
+        await this.ctx.lifecycle.after("afterRecovery", identity);
+        return this.ctx.serialize(identity, { mode: "no_config" });
+      }
       if (outcome === "not_found") throw new IdentityError("token_invalid");
     }
     throw new IdentityError("identity_conflict", {
@@ -210,6 +213,7 @@ export class Recovery {
       },
       write,
     );
+    await this.ctx.lifecycle.after("afterVerification", stored, { address: { via, value } });
     return this.ctx.serialize(stored, { mode: "no_config" });
   }
 }

@@ -64,7 +64,7 @@ export class IdentityManager<Traits = JsonObject> {
    * @throws ValidationError `validation_failed` | IdentityError `schema_not_found`, `unsupported_hash`,
    *   `hash_parameters_out_of_bounds` | ConflictError `identity_conflict`
    */
-  async createIdentity(body: CreateIdentityBody): Promise<Identity<Traits>> {
+  async createIdentity(body: CreateIdentityBody<Traits>): Promise<Identity<Traits>> {
     return (await this.#writes.create(body)) as Identity<Traits>;
   }
 
@@ -74,7 +74,7 @@ export class IdentityManager<Traits = JsonObject> {
    * hashed in parallel within the hasher's concurrency bound.
    * @throws ValidationError when the batch itself is malformed or too large.
    */
-  async batchPatchIdentities(body: BatchPatchBody): Promise<{ identities: BatchPatchResultItem[] }> {
+  async batchPatchIdentities(body: BatchPatchBody<Traits>): Promise<{ identities: BatchPatchResultItem[] }> {
     return batchPatchIdentities(this.#ctx, body);
   }
 
@@ -84,7 +84,7 @@ export class IdentityManager<Traits = JsonObject> {
    * @throws ValidationError (bad or throwing `source`) | IdentityError `invalid_configuration`, `storage_error`
    */
   async importIdentities(
-    source: Iterable<CreateIdentityBody> | AsyncIterable<CreateIdentityBody>,
+    source: Iterable<CreateIdentityBody<Traits>> | AsyncIterable<CreateIdentityBody<Traits>>,
     options?: ImportIdentitiesOptions,
   ): Promise<ImportIdentitiesResult> {
     return importIdentities(this.#ctx, source, options);
@@ -135,7 +135,7 @@ export class IdentityManager<Traits = JsonObject> {
    * (`id`, `schema_url`, timestamps, addresses) are ignored, so a fetched identity can be sent back.
    * @throws NotFoundError | ValidationError | ConflictError | IdentityError `schema_not_found`
    */
-  async updateIdentity(id: string, body: UpdateIdentityBody | Identity<Traits>): Promise<Identity<Traits>> {
+  async updateIdentity(id: string, body: UpdateIdentityBody<Traits> | Identity<Traits>) {
     return (await this.#writes.update(id, body)) as Identity<Traits>;
   }
 

@@ -4,6 +4,11 @@
  * @module
  */
 
+import type { JsonObject } from "./identity/identity.js";
+import { IdentityManager as IdentityManagerClass } from "./identity-manager.js";
+import type { JsonSchema } from "./schema/schema-registry.js";
+import type { TraitsFromSchemas } from "./schema/traits-from-schema.js";
+
 export type { PasswordMigrationHook } from "./credentials/authenticate-password.js";
 export * from "./credentials/password/index.js";
 export {
@@ -22,9 +27,9 @@ export type {
   CreateIdentityBody,
   ImportCredentials,
   JsonPatchOperation,
+  TraitsInput,
   UpdateIdentityBody,
 } from "./identity/payloads.js";
-export { IdentityManager } from "./identity-manager.js";
 export type {
   BatchPatchResultItem,
   GetIdentityOptions,
@@ -47,6 +52,7 @@ export {
   type SchemaRegistryOptions,
   schemaIdToBase64,
 } from "./schema/schema-registry.js";
+export type { TraitsFromSchema, TraitsFromSchemas } from "./schema/traits-from-schema.js";
 export type {
   AfterHookName,
   Awaitable,
@@ -67,3 +73,27 @@ export type {
   StoredFlowToken,
 } from "./storage/index.js";
 export { MemoryStorage, RuntimeStorage } from "./storage/index.js";
+
+/** The constructor's options for a manager of `Traits` ({@link IdentityManagerOptions}). */
+type OptionsOf<Traits> = NonNullable<ConstructorParameters<typeof IdentityManagerClass<Traits>>[0]>;
+
+/**
+ * The constructor of {@link IdentityManager}: given `schemas` and no type argument, `Traits` is inferred from the
+ * schemas written `as const` ({@link TraitsFromSchemas}); otherwise it is the type argument, by default
+ * {@link JsonObject}. `NoInfer` keeps the inference to the `schemas` member (and the compile cheap).
+ */
+export interface IdentityManagerConstructor {
+  new <const Schemas extends Readonly<Record<string, JsonSchema>>, _Inferred extends "inferred">(
+    options: NoInfer<OptionsOf<TraitsFromSchemas<Schemas>>> & { schemas: Schemas },
+  ): IdentityManagerClass<NoInfer<TraitsFromSchemas<Schemas>>>;
+  new <Traits = JsonObject>(options?: OptionsOf<Traits>): IdentityManagerClass<Traits>;
+  readonly prototype: IdentityManagerClass<unknown>;
+}
+
+/**
+ * Identity management with Kratos's admin semantics, as a library: the class of `src/identity-manager.ts`, whose
+ * constructor also infers `Traits` from `as const` schemas ({@link IdentityManagerConstructor}).
+ */
+export const IdentityManager: IdentityManagerConstructor = IdentityManagerClass;
+/** An {@link IdentityManager} whose identities carry traits of type `Traits`. */
+export type IdentityManager<Traits = JsonObject> = IdentityManagerClass<Traits>;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { escapePointerToken, ValidationError, type ValidationIssue } from "../errors/index.js";
 import { MAX_JSON_DEPTH, toJsonInput } from "../json/json-input.js";
-import type { JsonValue } from "../json/json-types.js";
+import type { JsonObject, JsonValue } from "../json/json-types.js";
 import { INVALID_REGION_REASON, INVALID_STATE_MESSAGE, region, state, traits } from "./body-fields.js";
 import { applyGoNullSemantics, markRawJson } from "./go-nulls.js";
 import { JsonValueSchema } from "./json-value.js";
@@ -92,6 +92,22 @@ const CreateIdentityObject = z.strictObject({
 type NullableOptionals<T> = { [K in keyof T]: undefined extends T[K] ? T[K] | null : T[K] };
 
 /**
+ * Matched by a traits type without named members (`unknown`, the default {@link JsonObject},
+ * `Record<string, unknown>`): only such a type has no property in common with this weak type.
+ */
+type UntypedTraits = { readonly "~untyped"?: unknown };
+
+/**
+ * The `traits` a body accepts for a manager of `Traits`: `unknown` (the schema alone checks it) when `Traits` is
+ * untyped, else `Traits`. `Traits` stands only in checked position, so the type stays covariant: a manager of
+ * `{ email: string }` is also a manager of `unknown`.
+ */
+export type TraitsInput<Traits> = Traits extends UntypedTraits ? unknown : Traits;
+
+/** A body whose `traits` member is {@link TraitsInput} (optional; `null` only when untyped, refused at run time). */
+type WithTraits<Body, Traits> = { [K in keyof Body]: K extends "traits" ? TraitsInput<Traits> : Body[K] };
+
+/**
  * Body of `createIdentity` (Kratos `CreateIdentityBody`, decoded strictly: unknown fields are rejected). `null`
  * for a typed member means absent, as Go decodes it (`credentials: { password: null }` too); `traits: null` is
  * refused at `/traits`; `state: ""` is the default state; `region` is checked (see {@link requestedRegion}).
@@ -100,7 +116,10 @@ export const CreateIdentityBodySchema = z.preprocess(
   (body) => applyGoNullSemantics(body, CreateIdentityObject),
   CreateIdentityObject,
 );
-export type CreateIdentityBody = NullableOptionals<z.input<typeof CreateIdentityObject>>;
+export type CreateIdentityBody<Traits = JsonObject> = WithTraits<
+  NullableOptionals<z.input<typeof CreateIdentityObject>>,
+  Traits
+>;
 
 const UpdateIdentityObject = z.strictObject({
   schema_id: z.string().optional(),
@@ -118,7 +137,10 @@ export const UpdateIdentityBodySchema = z.preprocess(
   (body) => applyGoNullSemantics(body, UpdateIdentityObject),
   UpdateIdentityObject,
 );
-export type UpdateIdentityBody = NullableOptionals<z.input<typeof UpdateIdentityObject>>;
+export type UpdateIdentityBody<Traits = JsonObject> = WithTraits<
+  NullableOptionals<z.input<typeof UpdateIdentityObject>>,
+  Traits
+>;
 
 const BatchPatchObject = z.strictObject({
   identities: z.array(
@@ -134,8 +156,8 @@ export const BatchPatchBodySchema = z.preprocess(
   (body) => applyGoNullSemantics(body, BatchPatchObject),
   BatchPatchObject,
 );
-export type BatchPatchBody = {
-  identities: Array<{ create?: CreateIdentityBody | null; patch_id?: string | null }> | null;
+export type BatchPatchBody<Traits = JsonObject> = {
+  identities: Array<{ create?: CreateIdentityBody<Traits> | null; patch_id?: string | null }> | null;
 };
 
 /** One RFC 6902 operation. */

@@ -8,7 +8,7 @@ import type { StoredIdentity } from "idkit";
 import { fromPgPool, PostgresStorage, type SqlExecutor } from "idkit/postgres";
 import type pg from "pg";
 import { tables, type WriteStatements, writeStatements } from "../src/postgres/identity-sql.js";
-import { IDENTITY_COLUMNS } from "../src/postgres/rows.js";
+import { columnCast, IDENTITY_COLUMNS, identityParams } from "../src/postgres/rows.js";
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -54,24 +54,10 @@ export class Schemas {
   }
 }
 
-const JSON_COLUMNS = new Set([
-  "traits",
-  "verifiable_addresses",
-  "recovery_addresses",
-  "metadata_public",
-  "metadata_admin",
-  "credentials",
-]);
-
-/** The identity columns as text arrays, one per column (what the `unnest` statement takes). */
+/** The identity columns as text arrays, one per column: the adapter's own {@link identityParams}, transposed. */
 export function identityColumns(rows: readonly StoredIdentity[]): Array<Array<string | null>> {
-  return IDENTITY_COLUMNS.map((c) =>
-    rows.map((r) => {
-      const v = r[c];
-      if (JSON_COLUMNS.has(c)) return JSON.stringify(v ?? null);
-      return v === null || v === undefined ? null : String(v);
-    }),
-  );
+  const params = rows.map(identityParams);
+  return IDENTITY_COLUMNS.map((_, c) => params.map((p) => p[c] ?? null));
 }
 
 /** Columns as from {@link identityColumns} back into the JSON document of rows the adapter's INSERT takes. */
@@ -82,7 +68,7 @@ export function columnsDocument(columns: ReadonlyArray<ReadonlyArray<string | nu
     const row: Record<string, unknown> = {};
     IDENTITY_COLUMNS.forEach((c, i) => {
       const v = columns[i]?.[j] ?? null;
-      row[c] = JSON_COLUMNS.has(c) && v !== null ? JSON.parse(v) : v;
+      row[c] = columnCast(c) === "jsonb" && v !== null ? JSON.parse(v) : v;
     });
     rows.push(row);
   }

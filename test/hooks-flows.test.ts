@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { IdentityError, type IdentityManagerHooks, MemoryStorage } from "../src/index.js";
-import { manager } from "./helpers.js";
+import { manager, rejection } from "./helpers.js";
 
 /** A manager over a store the test can read, with these hooks, and one identity with a password. */
 async function setup(hooks: IdentityManagerHooks) {
@@ -18,15 +18,6 @@ async function setup(hooks: IdentityManagerHooks) {
 const refuse = () => {
   throw new IdentityError("validation_failed", { reason: "refused by hook" });
 };
-
-async function rejection(p: Promise<unknown>): Promise<IdentityError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as IdentityError;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("beforeCredentialChange / afterCredentialChange", () => {
   it("setPassword: a refusal writes nothing; afterCredentialChange sees the stored identity", async () => {

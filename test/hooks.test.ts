@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { type Identity, IdentityError, type IdentityManagerHooks, MemoryStorage } from "../src/index.js";
-import { manager } from "./helpers.js";
+import { manager, rejection } from "./helpers.js";
 
 type Person = { email: string; name?: { first?: string; last?: string } };
 
@@ -15,15 +15,6 @@ function setup(hooks: IdentityManagerHooks) {
 const refuse = () => {
   throw new IdentityError("validation_failed", { reason: "refused by hook" });
 };
-
-async function rejection(p: Promise<unknown>): Promise<IdentityError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as IdentityError;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("beforeCreate / afterCreate", () => {
   it("sees the candidate, may change the traits (stored and re-derived), and afterCreate sees the stored one", async () => {

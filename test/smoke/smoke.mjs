@@ -7,6 +7,16 @@ assert.equal(typeof idkit.isIdentityError, "function");
 const e = new idkit.IdentityError("identity_not_found");
 assert.equal(e.status, 404);
 assert.equal(idkit.isIdentityError(e, "identity_not_found"), true);
+// A write runs what loads lazily (ajv for the schema, libphonenumber for the phone format) from the built files.
+{
+  const idm = new idkit.IdentityManager({ secrets: ["a smoke-test secret of 32 chars!"] });
+  const created = await idm.createIdentity({
+    schema_id: "preset://email",
+    traits: { email: "Smoke@Example.org" },
+  });
+  assert.equal(created.verifiable_addresses?.[0]?.value, "smoke@example.org");
+  await idm.close();
+}
 console.log("smoke (import): ok,", Object.keys(idkit).length, "exports");
 
 // Declarations match the runtime: for every entry point, every value the .d.ts / .d.cts exports (read with the

@@ -7,6 +7,8 @@ export default defineConfig({
     postgres: "src/postgres/index.ts",
     http: "src/http/index.ts",
     passwords: "src/passwords/index.ts",
+    migrate: "src/migrate/index.ts",
+    cli: "src/cli/index.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^idkit\/postgres$/, replacement: src("postgres/index.ts") },
       { find: /^idkit\/http$/, replacement: src("http/index.ts") },
       { find: /^idkit\/passwords$/, replacement: src("passwords/index.ts") },
+      { find: /^idkit\/migrate$/, replacement: src("migrate/index.ts") },
     ],
   },
   test: {

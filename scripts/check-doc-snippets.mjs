@@ -98,6 +98,7 @@ writeFileSync(
         "idkit/postgres": ["../src/postgres/index.ts"],
         "idkit/http": ["../src/http/index.ts"],
         "idkit/passwords": ["../src/passwords/index.ts"],
+        "idkit/migrate": ["../src/migrate/index.ts"],
       },
     },
     include: ["./*.ts"],

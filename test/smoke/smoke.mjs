@@ -55,6 +55,7 @@ for (const [entry, specifier] of [
   ["postgres", "idkit/postgres"],
   ["http", "idkit/http"],
   ["passwords", "idkit/passwords"],
+  ["migrate", "idkit/migrate"],
 ]) {
   const esm = Object.keys(await import(specifier)).sort();
   const cjs = Object.keys(require(specifier)).sort();

@@ -16,6 +16,10 @@ export const ERROR_CODES = Object.freeze({
     message:
       "The imported password hash declares cost parameters that exceed the bounds enforced by idkit. Re-hash the password with a more conservative configuration before importing.",
   },
+  unconvertible_record: {
+    status: 400,
+    message: "The record of another identity system's export cannot be converted to an identity.",
+  },
   last_credential: { status: 400, message: "You cannot remove the last first factor credential." },
   credential_not_deletable: { status: 400, message: "Credentials of this type cannot be deleted." },
   token_invalid: { status: 400, message: "The token or code is invalid or has already been used." },

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { lazySchema } from "../json/lazy-zod.js";
 import { markRawJson } from "./go-nulls.js";
 import { IDENTITY_STATES, type IdentityState } from "./identity.js";
 import { JsonValueSchema } from "./json-value.js";
@@ -7,13 +7,15 @@ import { JsonValueSchema } from "./json-value.js";
 export const INVALID_STATE_MESSAGE = "identity state is not valid";
 
 /** `state` of create and update bodies: `active`, `inactive`, or `""` for the default (Go's zero value). */
-export const state = z
-  .unknown()
-  .superRefine((value, ctx) => {
-    if (value === "" || IDENTITY_STATES.includes(value as IdentityState)) return;
-    ctx.addIssue({ code: "custom", message: INVALID_STATE_MESSAGE, params: { code: "invalid_state" } });
-  })
-  .transform((value) => (value === "" ? undefined : (value as IdentityState)));
+export const state = lazySchema((z) =>
+  z
+    .unknown()
+    .superRefine((value, ctx) => {
+      if (value === "" || IDENTITY_STATES.includes(value as IdentityState)) return;
+      ctx.addIssue({ code: "custom", message: INVALID_STATE_MESSAGE, params: { code: "invalid_state" } });
+    })
+    .transform((value) => (value === "" ? undefined : (value as IdentityState))),
+);
 
 /** Ory Network regions (`oryx/region/region.go` `All`). */
 export const REGIONS: readonly string[] = Object.freeze([
@@ -29,22 +31,26 @@ export const REGIONS: readonly string[] = Object.freeze([
 export const INVALID_REGION_REASON = "the provided region is not a valid Ory region";
 
 /** `region` (Kratos `region.Region`): empty, or one of {@link REGIONS}. */
-export const region = z.string().superRefine((value, ctx) => {
-  if (value === "" || REGIONS.includes(value)) return;
-  ctx.addIssue({
-    code: "custom",
-    message: `region must be one of ${REGIONS.join(", ")}`,
-    params: { code: "invalid_region" },
-  });
-});
+export const region = lazySchema((z) =>
+  z.string().superRefine((value, ctx) => {
+    if (value === "" || REGIONS.includes(value)) return;
+    ctx.addIssue({
+      code: "custom",
+      message: `region must be one of ${REGIONS.join(", ")}`,
+      params: { code: "invalid_region" },
+    });
+  }),
+);
 
 /** `traits`: any JSON but `null` (Kratos validates `null` against the schema's `type: object`). */
-export const traits = markRawJson(
-  JsonValueSchema.superRefine((value, ctx) => {
-    if (value === null) {
-      ctx.addIssue({ code: "custom", message: "expected object, but got null", params: { code: "type" } });
-    }
-  }),
+export const traits = lazySchema(() =>
+  markRawJson(
+    JsonValueSchema().superRefine((value, ctx) => {
+      if (value === null) {
+        ctx.addIssue({ code: "custom", message: "expected object, but got null", params: { code: "type" } });
+      }
+    }),
+  ),
 );
 
 /**

@@ -1,6 +1,7 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { isIdentityError } from "../errors/index.js";
 import { toJsonInput } from "../json/json-input.js";
+import { lazySchema } from "../json/lazy-zod.js";
 import type { JsonValue } from "./identity.js";
 
 /** RFC 6901 pointer → its decoded tokens (zod issue paths are token lists). */
@@ -18,16 +19,18 @@ const tokens = (pointer: string): string[] =>
  * copied in one pass by {@link toJsonInput}, which keeps `__proto__`, `constructor`, `prototype` or `toString` as
  * own members and never touches a prototype. Kratos stores these fields as raw JSON (`json.RawMessage`).
  */
-export const JsonValueSchema: z.ZodType<JsonValue, unknown> = z.unknown().transform((value, ctx) => {
-  try {
-    return toJsonInput(value);
-  } catch (e) {
-    const issue = isIdentityError(e) ? e.issues[0] : undefined;
-    ctx.addIssue({
-      code: "custom",
-      path: tokens(issue?.pointer ?? ""),
-      message: issue?.message ?? "not a JSON value",
-    });
-    return z.NEVER;
-  }
-});
+export const JsonValueSchema: () => z.ZodType<JsonValue, unknown> = lazySchema((z) =>
+  z.unknown().transform((value, ctx) => {
+    try {
+      return toJsonInput(value);
+    } catch (e) {
+      const issue = isIdentityError(e) ? e.issues[0] : undefined;
+      ctx.addIssue({
+        code: "custom",
+        path: tokens(issue?.pointer ?? ""),
+        message: issue?.message ?? "not a JSON value",
+      });
+      return z.NEVER;
+    }
+  }),
+);

@@ -1,5 +1,6 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { escapePointerToken, ValidationError } from "../errors/index.js";
+import { lazySchema } from "../json/lazy-zod.js";
 import {
   CREDENTIALS_TYPES,
   type CredentialsMap,
@@ -10,55 +11,59 @@ import {
 import { JsonValueSchema } from "./json-value.js";
 import { issuesFromZod } from "./payloads.js";
 
-const timestamp = z.iso.datetime({ offset: true });
-const address = z.strictObject({
-  id: z.guid().optional(),
-  value: z.string(),
-  via: z.enum(["email", "sms", ""]).optional(),
-  created_at: timestamp.optional(),
-  updated_at: timestamp.optional(),
-});
-
 /** The admin JSON of an identity after a JSON Patch, checked before it is revalidated and written. */
-const PatchedDocument = z.strictObject({
-  id: z.string(),
-  schema_id: z.string().min(1),
-  schema_url: z.string().optional(),
-  state: z.string(),
-  state_changed_at: z.string().optional(),
-  traits: JsonValueSchema.optional(),
-  verifiable_addresses: z
-    .array(
-      address.extend({
-        verified: z.boolean().default(false),
-        status: z.string().max(16).optional(),
-        verified_at: timestamp.nullish(),
-      }),
-    )
-    .nullish(),
-  recovery_addresses: z.array(address.extend({ break_glass_for_organization: z.guid().nullish() })).nullish(),
-  metadata_public: JsonValueSchema.nullish(),
-  metadata_admin: JsonValueSchema.nullish(),
-  credentials: z
-    .partialRecord(
-      z.enum(CREDENTIALS_TYPES as [CredentialsType, ...CredentialsType[]]),
-      z.strictObject({
-        type: z.string(),
-        identifiers: z.array(z.string()).default([]),
-        config: z.record(z.string(), z.json()).optional(),
-        version: z.number().int().default(0),
-        // A credential replaced as a whole may leave them out: they are filled in (see checkPatchedDocument).
-        created_at: timestamp.optional(),
-        updated_at: timestamp.optional(),
-      }),
-    )
-    .nullish(),
-  external_id: z.string().nullish(),
-  organization_id: z.guid().nullish(),
-  created_at: z.string(),
-  updated_at: z.string(),
+const PatchedDocument = lazySchema((z) => {
+  const timestamp = z.iso.datetime({ offset: true });
+  const address = z.strictObject({
+    id: z.guid().optional(),
+    value: z.string(),
+    via: z.enum(["email", "sms", ""]).optional(),
+    created_at: timestamp.optional(),
+    updated_at: timestamp.optional(),
+  });
+
+  return z.strictObject({
+    id: z.string(),
+    schema_id: z.string().min(1),
+    schema_url: z.string().optional(),
+    state: z.string(),
+    state_changed_at: z.string().optional(),
+    traits: JsonValueSchema().optional(),
+    verifiable_addresses: z
+      .array(
+        address.extend({
+          verified: z.boolean().default(false),
+          status: z.string().max(16).optional(),
+          verified_at: timestamp.nullish(),
+        }),
+      )
+      .nullish(),
+    recovery_addresses: z
+      .array(address.extend({ break_glass_for_organization: z.guid().nullish() }))
+      .nullish(),
+    metadata_public: JsonValueSchema().nullish(),
+    metadata_admin: JsonValueSchema().nullish(),
+    credentials: z
+      .partialRecord(
+        z.enum(CREDENTIALS_TYPES as [CredentialsType, ...CredentialsType[]]),
+        z.strictObject({
+          type: z.string(),
+          identifiers: z.array(z.string()).default([]),
+          config: z.record(z.string(), z.json()).optional(),
+          version: z.number().int().default(0),
+          // A credential replaced as a whole may leave them out: they are filled in (see checkPatchedDocument).
+          created_at: timestamp.optional(),
+          updated_at: timestamp.optional(),
+        }),
+      )
+      .nullish(),
+    external_id: z.string().nullish(),
+    organization_id: z.guid().nullish(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  });
 });
-export type PatchedDocument = z.output<typeof PatchedDocument>;
+export type PatchedDocument = z.output<ReturnType<typeof PatchedDocument>>;
 
 /** What a patched document is checked against: the time of the write and the credentials stored before it. */
 export interface PatchContext {
@@ -88,10 +93,12 @@ function checkCredentialsIntegrity(credentials: unknown): void {
 }
 
 /** What a patch may leave in a changed password config: what `updateIdentity` would accept back, minus clear text. */
-const PatchedPasswordConfig = z.strictObject({
-  hashed_password: z.string().optional(),
-  use_password_migration_hook: z.boolean().optional(),
-});
+const PatchedPasswordConfig = lazySchema((z) =>
+  z.strictObject({
+    hashed_password: z.string().optional(),
+    use_password_migration_hook: z.boolean().optional(),
+  }),
+);
 
 /**
  * A password or totp config the patch changed must hold only what an import takes back: for passwords
@@ -102,12 +109,12 @@ const PatchedPasswordConfig = z.strictObject({
  */
 function checkChangedConfig(type: "password" | "totp", config: unknown, previous: unknown): void {
   if (config === undefined || JSON.stringify(config) === JSON.stringify(previous)) return;
-  const parsed = (type === "password" ? PatchedPasswordConfig : PatchedTotpConfig).safeParse(config);
+  const parsed = (type === "password" ? PatchedPasswordConfig() : PatchedTotpConfig()).safeParse(config);
   if (!parsed.success) throw new ValidationError(issuesFromZod(parsed.error, `/credentials/${type}/config`));
 }
 
 /** A changed totp config: what `updateIdentity` imports (Kratos's `totp_url`), so a GET can be sent back. */
-const PatchedTotpConfig = z.strictObject({ totp_url: z.string().min(1) });
+const PatchedTotpConfig = lazySchema((z) => z.strictObject({ totp_url: z.string().min(1) }));
 
 /**
  * Checks a patched identity document: credential keys equal to their `type` (Kratos
@@ -121,7 +128,7 @@ export function checkPatchedDocument(
   context: PatchContext,
 ): PatchedDocument & { state: IdentityState; credentials: CredentialsMap } {
   checkCredentialsIntegrity((doc as { credentials?: unknown } | null)?.credentials);
-  const parsed = PatchedDocument.safeParse(doc);
+  const parsed = PatchedDocument().safeParse(doc);
   if (!parsed.success) throw new ValidationError(issuesFromZod(parsed.error));
   const out = parsed.data;
   if (out.state !== "active" && out.state !== "inactive") {

@@ -1,7 +1,8 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { escapePointerToken, ValidationError, type ValidationIssue } from "../errors/index.js";
 import { MAX_JSON_DEPTH, toJsonInput } from "../json/json-input.js";
 import type { JsonObject, JsonValue } from "../json/json-types.js";
+import { lazySchema } from "../json/lazy-zod.js";
 import { INVALID_REGION_REASON, INVALID_STATE_MESSAGE, region, state, traits } from "./body-fields.js";
 import { applyGoNullSemantics, markRawJson } from "./go-nulls.js";
 import { JsonValueSchema } from "./json-value.js";
@@ -9,84 +10,124 @@ import { PasskeyImport, WebAuthnImport } from "./webauthn-payload.js";
 
 export { echoRegion, REGIONS, requestedRegion } from "./body-fields.js";
 
-const json = markRawJson(JsonValueSchema);
-// Any 8-4-4-4-12 hex string, as gofrs/uuid (Kratos) parses it: not only RFC 4122 variants (zod's `uuid`).
-const uuid = z.guid({ error: "must be a UUID" });
+/** The body schemas, built on first use ({@link lazySchema}: zod loads with the first parsed payload). */
+const schemas = lazySchema((z) => {
+  const json = markRawJson(JsonValueSchema());
+  // Any 8-4-4-4-12 hex string, as gofrs/uuid (Kratos) parses it: not only RFC 4122 variants (zod's `uuid`).
+  const uuid = z.guid({ error: "must be a UUID" });
 
-const passwordConfig = z.strictObject({
-  password: z.string().optional(),
-  hashed_password: z.string().optional(),
-  use_password_migration_hook: z.boolean().optional(),
-});
+  const passwordConfig = z.strictObject({
+    password: z.string().optional(),
+    hashed_password: z.string().optional(),
+    use_password_migration_hook: z.boolean().optional(),
+  });
 
-const oidcProvider = z.strictObject({
-  provider: z.string().min(1),
-  subject: z.string().min(1),
-  use_auto_link: z.boolean().optional(),
-  organization: uuid.nullish(),
-  // Present in GET responses with include_credential; accepted so a fetched identity can be sent back, ignored.
-  initial_id_token: z.string().optional(),
-  initial_access_token: z.string().optional(),
-  initial_refresh_token: z.string().optional(),
+  const oidcProvider = z.strictObject({
+    provider: z.string().min(1),
+    subject: z.string().min(1),
+    use_auto_link: z.boolean().optional(),
+    organization: uuid.nullish(),
+    // Present in GET responses with include_credential; accepted so a fetched identity can be sent back, ignored.
+    initial_id_token: z.string().optional(),
+    initial_access_token: z.string().optional(),
+    initial_refresh_token: z.string().optional(),
+  });
+
+  const ImportCredentials = z.strictObject({
+    password: z.strictObject({ config: passwordConfig }).optional(),
+    oidc: z.strictObject({ config: z.strictObject({ providers: z.array(oidcProvider) }) }).optional(),
+    saml: z
+      .strictObject({
+        config: z.strictObject({ providers: z.array(oidcProvider.omit({ use_auto_link: true })) }),
+      })
+      .optional(),
+    totp: z.strictObject({ config: z.strictObject({ totp_url: z.string().min(1) }) }).optional(),
+    // Kratos's AdminIdentityImportCredentialsWebAuthn / ...Passkey; null means absent, as with Go's decoder.
+    webauthn: WebAuthnImport().nullish(),
+    passkey: PasskeyImport().nullish(),
+    lookup_secret: z
+      .strictObject({
+        config: z.strictObject({
+          codes: z.array(
+            z.strictObject({ code: z.string().min(1), used_at: z.iso.datetime({ offset: true }).nullish() }),
+          ),
+        }),
+      })
+      .optional(),
+  });
+
+  const importedVerifiable = z.strictObject({
+    id: z.string().optional(),
+    value: z.string(),
+    verified: z.boolean().default(false),
+    via: z.enum(["email", "sms", ""]).optional(),
+    status: z.string().max(16).optional(),
+    verified_at: z.iso.datetime({ offset: true }).nullish(),
+    created_at: z.string().optional(),
+    updated_at: z.string().optional(),
+  });
+
+  const importedRecovery = z.strictObject({
+    id: z.string().optional(),
+    value: z.string(),
+    via: z.enum(["email", "sms", ""]).optional(),
+    created_at: z.string().optional(),
+    updated_at: z.string().optional(),
+  });
+
+  const CreateIdentity = z.strictObject({
+    schema_id: z.string().optional(),
+    traits: traits().optional(),
+    credentials: ImportCredentials.optional(),
+    verifiable_addresses: z.array(importedVerifiable).optional(),
+    recovery_addresses: z.array(importedRecovery).optional(),
+    metadata_public: json.optional(),
+    metadata_admin: json.optional(),
+    state: state().optional(),
+    organization_id: uuid.nullish(),
+    external_id: z.string().optional(),
+    region: region().optional(),
+  });
+
+  const UpdateIdentity = z.strictObject({
+    schema_id: z.string().optional(),
+    traits: traits().optional(),
+    credentials: ImportCredentials.optional(),
+    metadata_public: json.optional(),
+    metadata_admin: json.optional(),
+    state: state().optional(),
+    external_id: z.string().optional(),
+    region: region().optional(),
+  });
+
+  const BatchPatch = z.strictObject({
+    identities: z.array(z.strictObject({ create: z.unknown().optional(), patch_id: uuid.optional() })),
+  });
+
+  /** A body decoded as Go does: `null` members first become absent ({@link applyGoNullSemantics}). */
+  const goBody = <T extends z.ZodType>(object: T) =>
+    z.preprocess((body) => applyGoNullSemantics(body, object), object);
+
+  return {
+    ImportCredentials,
+    CreateIdentity,
+    CreateIdentityBody: goBody(CreateIdentity),
+    UpdateIdentity,
+    UpdateIdentityBody: goBody(UpdateIdentity),
+    BatchPatchBody: goBody(BatchPatch),
+    JsonPatchOperation: z.strictObject({
+      op: z.string(),
+      path: z.string(),
+      value: json.optional(),
+      from: z.string().optional(),
+    }),
+  };
 });
+type Schemas = ReturnType<typeof schemas>;
 
 /** `credentials` of create and update bodies (Kratos `IdentityWithCredentials`). */
-export const ImportCredentialsSchema = z.strictObject({
-  password: z.strictObject({ config: passwordConfig }).optional(),
-  oidc: z.strictObject({ config: z.strictObject({ providers: z.array(oidcProvider) }) }).optional(),
-  saml: z
-    .strictObject({
-      config: z.strictObject({ providers: z.array(oidcProvider.omit({ use_auto_link: true })) }),
-    })
-    .optional(),
-  totp: z.strictObject({ config: z.strictObject({ totp_url: z.string().min(1) }) }).optional(),
-  // Kratos's AdminIdentityImportCredentialsWebAuthn / ...Passkey; null means absent, as with Go's decoder.
-  webauthn: WebAuthnImport.nullish(),
-  passkey: PasskeyImport.nullish(),
-  lookup_secret: z
-    .strictObject({
-      config: z.strictObject({
-        codes: z.array(
-          z.strictObject({ code: z.string().min(1), used_at: z.iso.datetime({ offset: true }).nullish() }),
-        ),
-      }),
-    })
-    .optional(),
-});
-export type ImportCredentials = z.infer<typeof ImportCredentialsSchema>;
-
-const importedVerifiable = z.strictObject({
-  id: z.string().optional(),
-  value: z.string(),
-  verified: z.boolean().default(false),
-  via: z.enum(["email", "sms", ""]).optional(),
-  status: z.string().max(16).optional(),
-  verified_at: z.iso.datetime({ offset: true }).nullish(),
-  created_at: z.string().optional(),
-  updated_at: z.string().optional(),
-});
-
-const importedRecovery = z.strictObject({
-  id: z.string().optional(),
-  value: z.string(),
-  via: z.enum(["email", "sms", ""]).optional(),
-  created_at: z.string().optional(),
-  updated_at: z.string().optional(),
-});
-
-const CreateIdentityObject = z.strictObject({
-  schema_id: z.string().optional(),
-  traits: traits.optional(),
-  credentials: ImportCredentialsSchema.optional(),
-  verifiable_addresses: z.array(importedVerifiable).optional(),
-  recovery_addresses: z.array(importedRecovery).optional(),
-  metadata_public: json.optional(),
-  metadata_admin: json.optional(),
-  state: state.optional(),
-  organization_id: uuid.nullish(),
-  external_id: z.string().optional(),
-  region: region.optional(),
-});
+export const ImportCredentialsSchema = () => schemas().ImportCredentials;
+export type ImportCredentials = z.infer<Schemas["ImportCredentials"]>;
 
 /** Optional members of a body type may also be `null`, which means absent (Go's zero value). */
 type NullableOptionals<T> = { [K in keyof T]: undefined extends T[K] ? T[K] | null : T[K] };
@@ -112,61 +153,27 @@ type WithTraits<Body, Traits> = { [K in keyof Body]: K extends "traits" ? Traits
  * for a typed member means absent, as Go decodes it (`credentials: { password: null }` too); `traits: null` is
  * refused at `/traits`; `state: ""` is the default state; `region` is checked (see {@link requestedRegion}).
  */
-export const CreateIdentityBodySchema = z.preprocess(
-  (body) => applyGoNullSemantics(body, CreateIdentityObject),
-  CreateIdentityObject,
-);
+export const CreateIdentityBodySchema = () => schemas().CreateIdentityBody;
 export type CreateIdentityBody<Traits = JsonObject> = WithTraits<
-  NullableOptionals<z.input<typeof CreateIdentityObject>>,
+  NullableOptionals<z.input<Schemas["CreateIdentity"]>>,
   Traits
 >;
-
-const UpdateIdentityObject = z.strictObject({
-  schema_id: z.string().optional(),
-  traits: traits.optional(),
-  credentials: ImportCredentialsSchema.optional(),
-  metadata_public: json.optional(),
-  metadata_admin: json.optional(),
-  state: state.optional(),
-  external_id: z.string().optional(),
-  region: region.optional(),
-});
 
 /** Body of `updateIdentity` (Kratos `UpdateIdentityBody`, PUT semantics; `null` members as for create). */
-export const UpdateIdentityBodySchema = z.preprocess(
-  (body) => applyGoNullSemantics(body, UpdateIdentityObject),
-  UpdateIdentityObject,
-);
+export const UpdateIdentityBodySchema = () => schemas().UpdateIdentityBody;
 export type UpdateIdentityBody<Traits = JsonObject> = WithTraits<
-  NullableOptionals<z.input<typeof UpdateIdentityObject>>,
+  NullableOptionals<z.input<Schemas["UpdateIdentity"]>>,
   Traits
 >;
 
-const BatchPatchObject = z.strictObject({
-  identities: z.array(
-    z.strictObject({
-      create: z.unknown().optional(),
-      patch_id: uuid.optional(),
-    }),
-  ),
-});
-
 /** Body of `batchPatchIdentities` (Kratos `PATCH /admin/identities`; `null` members as for create). */
-export const BatchPatchBodySchema = z.preprocess(
-  (body) => applyGoNullSemantics(body, BatchPatchObject),
-  BatchPatchObject,
-);
+export const BatchPatchBodySchema = () => schemas().BatchPatchBody;
 export type BatchPatchBody<Traits = JsonObject> = {
   identities: Array<{ create?: CreateIdentityBody<Traits> | null; patch_id?: string | null }> | null;
 };
 
 /** One RFC 6902 operation. */
-export const JsonPatchOperationSchema = z.strictObject({
-  op: z.string(),
-  path: z.string(),
-  value: json.optional(),
-  from: z.string().optional(),
-});
+export const JsonPatchOperationSchema = () => schemas().JsonPatchOperation;
 export type JsonPatchOperation = {
   op: "add" | "remove" | "replace" | (string & {});
   path: string;
@@ -237,14 +244,14 @@ function kratosTexts(issues: readonly ValidationIssue[]): { message?: string; re
 }
 
 /**
- * Parses a payload with a zod schema, after copying it once into plain JSON data ({@link toJsonInput}: no getter,
+ * Parses a payload with a zod schema (or a {@link lazySchema}), after copying it once into plain JSON data ({@link toJsonInput}: no getter,
  * proxy trap or coercion trap of the caller's value runs afterwards, nesting and size are bounded).
  * `opaque` pointers (`*` matches any one token, e.g. the `create` of every batch entry) are left for the caller
  * to parse on their own.
  * @throws ValidationError (`validation_failed`, 400) with one issue per problem.
  */
 export function parsePayload<T extends z.ZodType>(
-  schema: T,
+  schema: T | (() => T),
   input: unknown,
   root = "",
   maxDepth = MAX_JSON_DEPTH,
@@ -258,8 +265,12 @@ export function parsePayload<T extends z.ZodType>(
  * no second copy.
  * @throws ValidationError (`validation_failed`, 400) with one issue per problem.
  */
-export function parseJson<T extends z.ZodType>(schema: T, data: JsonValue, root = ""): z.output<T> {
-  const result = schema.safeParse(data);
+export function parseJson<T extends z.ZodType>(
+  schema: T | (() => T),
+  data: JsonValue,
+  root = "",
+): z.output<T> {
+  const result = (typeof schema === "function" ? schema() : schema).safeParse(data);
   if (!result.success) {
     const issues = issuesFromZod(result.error, root);
     throw new ValidationError(issues, kratosTexts(issues));

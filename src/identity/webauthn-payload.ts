@@ -1,4 +1,5 @@
-import { z } from "zod";
+import type { z } from "zod";
+import { lazySchema, type Z } from "../json/lazy-zod.js";
 import type { WebAuthnKey } from "./identity.js";
 
 /*
@@ -39,7 +40,7 @@ export function base64ByteLength(b64: string): number {
 }
 
 /** Canonical standard base64 of at most `maxBytes` bytes (and at least one unless `allowEmpty`). */
-function base64Bytes(maxBytes: number, allowEmpty: boolean) {
+function base64Bytes(z: Z, maxBytes: number, allowEmpty: boolean) {
   const maxChars = Math.ceil(maxBytes / 3) * 4;
   const field = z.string().superRefine((value, ctx) => {
     if (value.length > maxChars || (CANONICAL_BASE64.test(value) && base64ByteLength(value) > maxBytes)) {
@@ -73,13 +74,13 @@ function base64Bytes(maxBytes: number, allowEmpty: boolean) {
 }
 
 /** A Go `[]byte` value that must be present and not empty. */
-function requiredBytes(maxBytes: number) {
-  return base64Bytes(maxBytes, false);
+function requiredBytes(z: Z, maxBytes: number) {
+  return base64Bytes(z, maxBytes, false);
 }
 
 /** A Go `[]byte` value; `null` when absent or null (Go's nil slice), `""` when empty. */
-function bytesField(maxBytes: number) {
-  return base64Bytes(maxBytes, true)
+function bytesField(z: Z, maxBytes: number) {
+  return base64Bytes(z, maxBytes, true)
     .nullish()
     .transform((v) => v ?? null);
 }
@@ -108,157 +109,166 @@ export function goTimeString(value: string): string | undefined {
   return `${y}-${mo}-${d}T${h}:${mi}:${s}${fraction}${offset}`;
 }
 
-const addedAt = z
-  .string()
-  .nullish()
-  .transform((value, ctx) => {
-    if (value == null) return GO_ZERO_TIME;
-    const out = goTimeString(value);
-    if (out === undefined) {
-      ctx.addIssue({
-        code: "invalid_format",
-        format: "datetime",
-        input: value,
-        message: "must be an RFC 3339 timestamp",
-      });
-      return z.NEVER;
-    }
-    return out;
-  });
-
-const bool = z
-  .boolean()
-  .nullish()
-  .transform((v) => v === true);
-const uint32 = z
-  .number()
-  .int()
-  .min(0)
-  .max(2 ** 32 - 1)
-  .nullish()
-  .transform((v) => v ?? 0);
-const text = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .nullish()
-    .transform((v) => v ?? "");
-
-const authenticator = z
-  .strictObject({
-    aaguid: bytesField(MAX_WEBAUTHN_AAGUID_BYTES),
-    sign_count: uint32,
-    clone_warning: bool,
-  })
-  .transform((a) => ({ aaguid: a.aaguid, sign_count: a.sign_count, clone_warning: a.clone_warning }));
-
-const flags = z
-  .strictObject({ user_present: bool, user_verified: bool, backup_eligible: bool, backup_state: bool })
-  .transform((f) => ({
-    user_present: f.user_present,
-    user_verified: f.user_verified,
-    backup_eligible: f.backup_eligible,
-    backup_state: f.backup_state,
-  }));
-
-const attestation = z
-  .strictObject({
-    client_dataJSON: bytesField(MAX_WEBAUTHN_ATTESTATION_BYTES),
-    client_data_hash: bytesField(MAX_WEBAUTHN_CLIENT_DATA_HASH_BYTES),
-    authenticator_data: bytesField(MAX_WEBAUTHN_ATTESTATION_BYTES),
-    public_key_algorithm: z
-      .number()
-      .int()
-      .min(Number.MIN_SAFE_INTEGER)
-      .max(Number.MAX_SAFE_INTEGER)
-      .nullish()
-      .transform((v) => v ?? 0),
-    object: bytesField(MAX_WEBAUTHN_ATTESTATION_BYTES),
-  })
-  .transform((a) => ({
-    client_dataJSON: a.client_dataJSON,
-    client_data_hash: a.client_data_hash,
-    authenticator_data: a.authenticator_data,
-    public_key_algorithm: a.public_key_algorithm,
-    object: a.object,
-  }));
-
-/**
- * One imported key (`CredentialWebAuthn`), output in Go's field order with Go's defaults: `attestation_type` and
- * `display_name` `""`, `added_at` the zero time, `is_passwordless` false; `authenticator`, `flags`, `transport`
- * and `attestation` omitted when absent (empty `transport` too). `id` and `public_key` are required here.
- */
-const credentialEntry = z
-  .strictObject({
-    id: requiredBytes(MAX_WEBAUTHN_CREDENTIAL_ID_BYTES),
-    public_key: requiredBytes(MAX_WEBAUTHN_PUBLIC_KEY_BYTES),
-    attestation_type: text(64),
-    authenticator: authenticator.nullish(),
-    display_name: text(MAX_WEBAUTHN_DISPLAY_NAME_LENGTH),
-    added_at: addedAt,
-    is_passwordless: bool,
-    flags: flags.nullish(),
-    transport: z.array(z.string().max(64)).max(16).nullish(),
-    attestation: attestation.nullish(),
-  })
-  .transform((c) => {
-    const out: WebAuthnKey = {
-      id: c.id,
-      public_key: c.public_key,
-      attestation_type: c.attestation_type,
-    };
-    if (c.authenticator) out.authenticator = c.authenticator;
-    out.display_name = c.display_name;
-    out.added_at = c.added_at;
-    out.is_passwordless = c.is_passwordless;
-    if (c.flags) out.flags = c.flags;
-    if (c.transport && c.transport.length > 0) out.transport = c.transport;
-    if (c.attestation) out.attestation = c.attestation;
-    return out;
-  });
-
-const keyList = z
-  .array(credentialEntry)
-  .max(MAX_WEBAUTHN_CREDENTIALS)
-  .nullish()
-  .transform((v) => v ?? null);
-
 type UserHandleField = z.ZodType<string | null, string | null | undefined>;
 
-function importBody(userHandle: UserHandleField) {
-  return z
+/** The import schemas, built on first use ({@link lazySchema}). */
+const schemas = lazySchema((z) => {
+  const addedAt = z
+    .string()
+    .nullish()
+    .transform((value, ctx) => {
+      if (value == null) return GO_ZERO_TIME;
+      const out = goTimeString(value);
+      if (out === undefined) {
+        ctx.addIssue({
+          code: "invalid_format",
+          format: "datetime",
+          input: value,
+          message: "must be an RFC 3339 timestamp",
+        });
+        return z.NEVER;
+      }
+      return out;
+    });
+
+  const bool = z
+    .boolean()
+    .nullish()
+    .transform((v) => v === true);
+  const uint32 = z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .nullish()
+    .transform((v) => v ?? 0);
+  const text = (max: number) =>
+    z
+      .string()
+      .max(max)
+      .nullish()
+      .transform((v) => v ?? "");
+
+  const authenticator = z
     .strictObject({
-      config: z
-        .strictObject({ credentials: keyList, user_handle: userHandle.optional() })
-        .nullish()
-        .transform((c) => ({ credentials: c?.credentials ?? null, user_handle: c?.user_handle ?? null })),
+      aaguid: bytesField(z, MAX_WEBAUTHN_AAGUID_BYTES),
+      sign_count: uint32,
+      clone_warning: bool,
     })
-    .transform((b) => b.config);
-}
+    .transform((a) => ({ aaguid: a.aaguid, sign_count: a.sign_count, clone_warning: a.clone_warning }));
+
+  const flags = z
+    .strictObject({ user_present: bool, user_verified: bool, backup_eligible: bool, backup_state: bool })
+    .transform((f) => ({
+      user_present: f.user_present,
+      user_verified: f.user_verified,
+      backup_eligible: f.backup_eligible,
+      backup_state: f.backup_state,
+    }));
+
+  const attestation = z
+    .strictObject({
+      client_dataJSON: bytesField(z, MAX_WEBAUTHN_ATTESTATION_BYTES),
+      client_data_hash: bytesField(z, MAX_WEBAUTHN_CLIENT_DATA_HASH_BYTES),
+      authenticator_data: bytesField(z, MAX_WEBAUTHN_ATTESTATION_BYTES),
+      public_key_algorithm: z
+        .number()
+        .int()
+        .min(Number.MIN_SAFE_INTEGER)
+        .max(Number.MAX_SAFE_INTEGER)
+        .nullish()
+        .transform((v) => v ?? 0),
+      object: bytesField(z, MAX_WEBAUTHN_ATTESTATION_BYTES),
+    })
+    .transform((a) => ({
+      client_dataJSON: a.client_dataJSON,
+      client_data_hash: a.client_data_hash,
+      authenticator_data: a.authenticator_data,
+      public_key_algorithm: a.public_key_algorithm,
+      object: a.object,
+    }));
+
+  /**
+   * One imported key (`CredentialWebAuthn`), output in Go's field order with Go's defaults: `attestation_type` and
+   * `display_name` `""`, `added_at` the zero time, `is_passwordless` false; `authenticator`, `flags`, `transport`
+   * and `attestation` omitted when absent (empty `transport` too). `id` and `public_key` are required here.
+   */
+  const credentialEntry = z
+    .strictObject({
+      id: requiredBytes(z, MAX_WEBAUTHN_CREDENTIAL_ID_BYTES),
+      public_key: requiredBytes(z, MAX_WEBAUTHN_PUBLIC_KEY_BYTES),
+      attestation_type: text(64),
+      authenticator: authenticator.nullish(),
+      display_name: text(MAX_WEBAUTHN_DISPLAY_NAME_LENGTH),
+      added_at: addedAt,
+      is_passwordless: bool,
+      flags: flags.nullish(),
+      transport: z.array(z.string().max(64)).max(16).nullish(),
+      attestation: attestation.nullish(),
+    })
+    .transform((c) => {
+      const out: WebAuthnKey = {
+        id: c.id,
+        public_key: c.public_key,
+        attestation_type: c.attestation_type,
+      };
+      if (c.authenticator) out.authenticator = c.authenticator;
+      out.display_name = c.display_name;
+      out.added_at = c.added_at;
+      out.is_passwordless = c.is_passwordless;
+      if (c.flags) out.flags = c.flags;
+      if (c.transport && c.transport.length > 0) out.transport = c.transport;
+      if (c.attestation) out.attestation = c.attestation;
+      return out;
+    });
+
+  const keyList = z
+    .array(credentialEntry)
+    .max(MAX_WEBAUTHN_CREDENTIALS)
+    .nullish()
+    .transform((v) => v ?? null);
+
+  function importBody(userHandle: UserHandleField) {
+    return z
+      .strictObject({
+        config: z
+          .strictObject({ credentials: keyList, user_handle: userHandle.optional() })
+          .nullish()
+          .transform((c) => ({ credentials: c?.credentials ?? null, user_handle: c?.user_handle ?? null })),
+      })
+      .transform((b) => b.config);
+  }
+
+  /** `credentials.webauthn` of a create or update body; parses to `{ credentials, user_handle }`. */
+  const WebAuthnImport = importBody(bytesField(z, MAX_WEBAUTHN_USER_HANDLE_BYTES));
+
+  /**
+   * `credentials.passkey`; the user handle becomes the credential's identifier (a Go `string(bytes)`), so it must
+   * also be valid UTF-8 without NUL.
+   */
+  const PasskeyImport = importBody(
+    bytesField(z, MAX_WEBAUTHN_USER_HANDLE_BYTES).superRefine((value, ctx) => {
+      if (value === null) return;
+      if (userHandleString(value) === undefined) {
+        ctx.addIssue({
+          code: "invalid_format",
+          format: "utf8",
+          input: value,
+          message:
+            "a passkey user handle must be UTF-8 text without NUL: it is stored as the passkey identifier",
+        });
+      }
+    }),
+  );
+  return { WebAuthnImport, PasskeyImport };
+});
 
 /** `credentials.webauthn` of a create or update body; parses to `{ credentials, user_handle }`. */
-export const WebAuthnImport = importBody(bytesField(MAX_WEBAUTHN_USER_HANDLE_BYTES));
+export const WebAuthnImport = () => schemas().WebAuthnImport;
+/** `credentials.passkey` (its user handle must be UTF-8 text without NUL: it becomes the identifier). */
+export const PasskeyImport = () => schemas().PasskeyImport;
 
-/**
- * `credentials.passkey`; the user handle becomes the credential's identifier (a Go `string(bytes)`), so it must
- * also be valid UTF-8 without NUL.
- */
-export const PasskeyImport = importBody(
-  bytesField(MAX_WEBAUTHN_USER_HANDLE_BYTES).superRefine((value, ctx) => {
-    if (value === null) return;
-    if (userHandleString(value) === undefined) {
-      ctx.addIssue({
-        code: "invalid_format",
-        format: "utf8",
-        input: value,
-        message:
-          "a passkey user handle must be UTF-8 text without NUL: it is stored as the passkey identifier",
-      });
-    }
-  }),
-);
-
-export type WebAuthnImportConfig = z.output<typeof WebAuthnImport>;
+export type WebAuthnImportConfig = z.output<ReturnType<typeof WebAuthnImport>>;
 
 /** The user handle as the string Kratos stores as passkey identifier, or undefined when it is not UTF-8 text. */
 export function userHandleString(b64: string): string | undefined {

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { deleteCredentialFrom } from "../credentials/delete-credential.js";
 import { validateImportedHash } from "../credentials/password/verify-password.js";
 import { IdentityError, ValidationError } from "../errors/index.js";
@@ -18,11 +17,12 @@ import {
 import { stripReadOnly } from "../identity/update-body.js";
 import { optionalStringArgument, optionsArgument } from "../json/arguments.js";
 import { toJsonInput } from "../json/json-input.js";
+import { lazySchema } from "../json/lazy-zod.js";
 import { isUuid, notFound } from "../storage/identity-writer.js";
 import type { ServiceContext } from "./context.js";
 import type { UpdateOperation } from "./hooks.js";
 
-const PatchOperations = z.array(JsonPatchOperationSchema);
+const PatchOperations = lazySchema((z) => z.array(JsonPatchOperationSchema()));
 
 /**
  * Takes the operations on `/region` out of a patch, as Kratos does before applying it (`identity/handler.go`

@@ -1,10 +1,10 @@
-import { z } from "zod";
 import { gracefulNormalization } from "../addresses/normalize.js";
 import { IdentityError, ValidationError } from "../errors/index.js";
 import { CREDENTIALS_TYPES, type CredentialsType } from "../identity/identity.js";
 import { parsePayload } from "../identity/payloads.js";
 import type { CredentialsView } from "../identity/serialize.js";
 import type { ListIdentitiesOptions } from "../identity-manager-config.js";
+import { lazySchema } from "../json/lazy-zod.js";
 import { isUuid } from "../storage/identity-writer.js";
 import type { ListIdentitiesQuery } from "../storage/storage-adapter.js";
 
@@ -12,14 +12,16 @@ const NORMALISED_TYPES: readonly CredentialsType[] = ["password", "webauthn", "c
 /** Types the identifier filter looks at (Kratos): the normalised ones, plus oidc and saml verbatim. */
 const IDENTIFIER_FILTER_TYPES: readonly CredentialsType[] = [...NORMALISED_TYPES, "oidc", "saml"];
 
-const ListOptions = z.strictObject({
-  pageSize: z.number().optional(),
-  pageToken: z.string().optional(),
-  ids: z.array(z.string()).optional(),
-  credentialsIdentifier: z.string().optional(),
-  organizationId: z.string().optional(),
-  includeCredentials: z.array(z.string()).optional(),
-});
+const ListOptions = lazySchema((z) =>
+  z.strictObject({
+    pageSize: z.number().optional(),
+    pageToken: z.string().optional(),
+    ids: z.array(z.string()).optional(),
+    credentialsIdentifier: z.string().optional(),
+    organizationId: z.string().optional(),
+    includeCredentials: z.array(z.string()).optional(),
+  }),
+);
 const MAX_PAGE = 500;
 const DEFAULT_PAGE = 250;
 

@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { z } from "zod";
 import { authenticatePassword } from "../credentials/authenticate-password.js";
 import { FailurePace } from "../credentials/failure-pace.js";
 import { withPasswordHash } from "../credentials/password-credential.js";
 import { IdentityError, ValidationError } from "../errors/index.js";
 import type { Identity } from "../identity/identity.js";
 import { parsePayload } from "../identity/payloads.js";
+import { lazySchema } from "../json/lazy-zod.js";
 import type { ServiceContext } from "./context.js";
 
-const LoginBody = z.strictObject({ identifier: z.string(), password: z.string() });
+const LoginBody = lazySchema((z) => z.strictObject({ identifier: z.string(), password: z.string() }));
 
 /** Password login with rehash, and setting a password under the policy. */
 export class Passwords {

@@ -1,8 +1,8 @@
-import { z } from "zod";
 import { IdentityError, isIdentityError, NotFoundError, ValidationError } from "../errors/index.js";
 import type { Identity } from "../identity/identity.js";
 import { parsePayload } from "../identity/payloads.js";
 import { toJsonInput } from "../json/json-input.js";
+import { lazySchema } from "../json/lazy-zod.js";
 import {
   checkCode,
   consumeToken,
@@ -16,15 +16,17 @@ import { type CasWrite, isUuid } from "../storage/identity-writer.js";
 import type { StoredFlowToken } from "../storage/storage-adapter.js";
 import type { ServiceContext } from "./context.js";
 
-const RecoveryBody = z.strictObject({ identity_id: z.string(), expires_in: z.string().optional() });
-const VerificationBody = RecoveryBody.extend({ address: z.string().optional() });
-const CodeBody = z.object({ flow_id: z.unknown(), code: z.unknown() });
+const RecoveryBody = lazySchema((z) =>
+  z.strictObject({ identity_id: z.string(), expires_in: z.string().optional() }),
+);
+const VerificationBody = lazySchema((z) => RecoveryBody().extend({ address: z.string().optional() }));
+const CodeBody = lazySchema((z) => z.object({ flow_id: z.unknown(), code: z.unknown() }));
 /** Redemption attempts lost to concurrent writes of the identity before giving up with "try again". */
 const MAX_STALE_REDEMPTIONS = 8;
 
 /** `{ flow_id, code }` of a code submission, read once; wrong types are left for the flow to refuse. */
 function codeInput(input: unknown): { flowId: unknown; code: unknown } {
-  const parsed = CodeBody.safeParse(toJsonInput(input, { maxDepth: 2 }));
+  const parsed = CodeBody().safeParse(toJsonInput(input, { maxDepth: 2 }));
   return parsed.success
     ? { flowId: parsed.data.flow_id, code: parsed.data.code }
     : { flowId: undefined, code: undefined };

@@ -1,7 +1,8 @@
-import { RE2JS } from "re2js";
+import type * as Re2js from "re2js";
 import { IdentityError, type ValidationIssue } from "../errors/index.js";
 import { readConfiguration, stringArgument } from "../json/arguments.js";
 import { toJsonInput } from "../json/json-input.js";
+import { lazyRequire } from "../json/lazy-require.js";
 import { Ajv2020, AjvDraft07, type AjvInstance, type ValidateFunction } from "./ajv.js";
 import { addIdentityFormats } from "./formats.js";
 import {
@@ -76,9 +77,11 @@ function deepFreeze<T>(v: T): T {
  * escapes Go accepts (`\=`) work. Patterns RE2 cannot express (look-around, back-references) are refused at
  * registration, as Kratos refuses them.
  */
+/** re2js, loaded with the first schema that has a `pattern` (cold start). */
+const re2js = lazyRequire<typeof Re2js>("re2js");
 const re2RegExp = Object.assign(
   (pattern: string): { test(input: string): boolean } => {
-    const compiled = RE2JS.compile(pattern);
+    const compiled = re2js().RE2JS.compile(pattern);
     return { test: (input: string) => compiled.matcher(input).find() };
   },
   { code: "re2" },

@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from "uuid";
+import type * as Uuid from "uuid";
 import { MAX_PASSWORD_BYTES } from "../credentials/authenticate-password.js";
 import { BCRYPT_MAX_PASSWORD_BYTES } from "../credentials/password/hashers/bcrypt.js";
 import { createPasswordHasher, type PasswordHasher } from "../credentials/password/password-hasher.js";
@@ -14,6 +14,7 @@ import { type CredentialsView, toIdentityJson } from "../identity/serialize.js";
 import type { IdentityManagerOptions } from "../identity-manager-config.js";
 import { readConfiguration, settleQuietly } from "../json/arguments.js";
 import { toJsonInput } from "../json/json-input.js";
+import { lazyRequire } from "../json/lazy-require.js";
 import type { FlowDeps, LinkBuilders } from "../recovery/flows.js";
 import { createTokenDigester } from "../recovery/token-secrets.js";
 import { DEFAULT_SCHEMA_ID } from "../schema/presets.js";
@@ -24,6 +25,11 @@ import { RuntimeStorage } from "../storage/runtime-storage.js";
 import type { StorageAdapter } from "../storage/storage-adapter.js";
 import { HookRunner, readHooks } from "./hooks.js";
 import { IdentityBuilder } from "./identity-builder.js";
+
+/** The `uuid` package, loaded with the first generated id (cold start). */
+const uuid = lazyRequire<typeof Uuid>("uuid");
+/** A UUIDv7 (RFC 9562), the default `generateId`. */
+const uuidv7 = (): string => uuid().v7();
 
 /** What every service of the manager shares: built once from the options, never changed afterwards. */
 export interface ServiceContext {

@@ -1,6 +1,6 @@
-import { hash as bcryptHash } from "@node-rs/bcrypt";
 import { ValidationError } from "../../../errors/index.js";
 import type { Limiter } from "../limiter.js";
+import { loadBcrypt } from "../native.js";
 import { parseBcryptHash } from "../verifiers/bcrypt.js";
 import { tryParse } from "../verifiers/hash-params.js";
 import type { ConfiguredHasher } from "./configured-hasher.js";
@@ -36,7 +36,7 @@ export function createBcryptHasher(cost: number, limiter: Limiter): ConfiguredHa
     algorithm: "bcrypt" as const,
     async hash(password: string): Promise<string> {
       assertBcryptPasswordLength(password);
-      return limiter.run(() => bcryptHash(password, { cost, version: "2a" }));
+      return limiter.run(async () => (await loadBcrypt()).hash(password, { cost, version: "2a" }));
     },
     needsRehash(hash: string): boolean {
       const parsed = tryParse(parseBcryptHash, hash);

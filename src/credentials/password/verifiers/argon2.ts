@@ -1,6 +1,7 @@
-import { type Algorithm, hashRaw } from "@node-rs/argon2";
+import type { Algorithm } from "@node-rs/argon2";
 import { constantTimeEqual, decodeBase64RawStrict } from "../encoding.js";
 import type { HashVerifier } from "../hash-verifier.js";
+import { loadArgon2 } from "../native.js";
 import {
   checkKeyBytes,
   checkKeyLength,
@@ -89,11 +90,12 @@ export function parseArgon2Hash(hash: string): Argon2Hash {
  * Computes the raw argon2 tag for the parameters of a parsed hash (native, off the event loop).
  * m need not be a multiple of 4p: like the reference implementation, the library rounds it down internally.
  */
-export function computeArgon2(
+export async function computeArgon2(
   password: string,
   params: Omit<Argon2Hash, "hash">,
   outputLen: number,
 ): Promise<Buffer> {
+  const { hashRaw } = await loadArgon2();
   return hashRaw(password, {
     algorithm: ALGORITHMS[params.variant],
     memoryCost: params.memoryCost,

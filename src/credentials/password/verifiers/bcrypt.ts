@@ -1,6 +1,6 @@
-import { hash as bcryptHash } from "@node-rs/bcrypt";
 import { constantTimeEqual } from "../encoding.js";
 import type { HashVerifier } from "../hash-verifier.js";
+import { loadBcrypt } from "../native.js";
 import { checkRange, malformed, tryParse } from "./hash-params.js";
 
 /** Highest bcrypt cost accepted in a stored hash (Kratos `hash/hash_limits.go`): cost 15 is about 2 s. */
@@ -79,6 +79,7 @@ export const bcryptVerifier: HashVerifier = Object.freeze({
   async verify(password: string, hash: string): Promise<boolean> {
     const parsed = tryParse(parseBcryptHash, hash);
     if (parsed === undefined) return false;
+    const { hash: bcryptHash } = await loadBcrypt();
     const computed = await bcryptHash(password, { salt: parsed.salt, cost: parsed.cost, version: "2b" });
     return constantTimeEqual(Buffer.from(computed.slice(-31)), Buffer.from(parsed.encodedHash));
   },

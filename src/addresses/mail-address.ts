@@ -8,8 +8,17 @@
  *
  * @module
  */
-import { isIPv4 } from "node:net";
-import { isAtext, isDtext, isGoIP, isQtext, isV4MappedIPv6, isVchar, isWSP, quote } from "./mail-chars.js";
+import {
+  isAtext,
+  isDtext,
+  isGoIP,
+  isIPv4,
+  isQtext,
+  isV4MappedIPv6,
+  isVchar,
+  isWSP,
+  quote,
+} from "./mail-chars.js";
 
 /** Result of {@link parseAddress}: the addr-spec, or Go's error text. */
 export type MailParseResult = { readonly address: string } | { readonly error: string };

@@ -1,5 +1,11 @@
 // RFC 5322 character classes and the address checks Go's net/mail parser applies (see mail-address.ts).
-import { isIPv4, isIPv6 } from "node:net";
+import { lazyRequire } from "../json/lazy-require.js";
+
+/** `node:net`, loaded with the first IP literal checked (cold start: most addresses have none). */
+const net = lazyRequire<typeof import("node:net")>("node:net");
+/** Node's IPv4 parser. */
+export const isIPv4 = (s: string): boolean => net().isIPv4(s);
+const isIPv6 = (s: string): boolean => net().isIPv6(s);
 
 /** Go's net.ParseIP accepts neither zones nor anything Node's parser would not. */
 export function isGoIP(s: string): boolean {

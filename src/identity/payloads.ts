@@ -76,6 +76,9 @@ const schemas = lazySchema((z) => {
   });
 
   const CreateIdentity = z.strictObject({
+    // idkit extension (not in Kratos's create body): the identity's id, so an export imports with its ids; a
+    // taken id is `identity_conflict`. Omitted, the manager's generateId (UUID v7) picks one.
+    id: uuid.optional(),
     schema_id: z.string().optional(),
     traits: traits().optional(),
     credentials: ImportCredentials.optional(),

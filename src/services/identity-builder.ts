@@ -79,7 +79,7 @@ export class IdentityBuilder {
     checkGivenAddresses({ verifiable: body.verifiable_addresses, recovery: body.recovery_addresses }, limits);
     checkLinks(linkCounts(body.credentials), limits);
     const now = this.#now().toISOString();
-    const id = this.#newId();
+    const id = body.id?.toLowerCase() ?? this.#newId();
     const schema = this.#schemas.require(body.schema_id || this.#defaultSchemaId);
     precheckCredentials(body.credentials, { validateHash: validateImportedHash });
     const existing: ExistingAddresses = {

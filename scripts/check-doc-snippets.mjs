@@ -1,15 +1,22 @@
-// Type-checks every ```ts block of README.md and docs/*.md against the sources (`npm run check:docs`, run by CI).
+// Type-checks every ```ts block of README.md and docs/*.md against the BUILT type declarations, as a user's editor
+// sees them (`npm run check:docs` builds first; CI runs this script right after its build step): `idkit` and its
+// subpaths resolve through package.json's `exports` to dist/*.d.ts (the package's self-reference), not to src/.
 // Each block becomes one module: its import lines stay at the top, the rest runs inside an async function (so
 // top-level `await` and `return` read as they do in a route handler), except a block with a top-level `export`
 // (a whole file, such as a Next.js route), which is checked as the module it is. Names a block uses without
 // declaring them (`idm`, `body`, `token`, a schema, the integration guide's `sessionOptions`...) are given their
 // obvious types, and nothing else.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const OUT = join(ROOT, ".doc-snippets");
+
+if (!existsSync(join(ROOT, "dist/index.d.ts"))) {
+  console.error("check:docs: the blocks compile against the built types: run `npm run build` first");
+  process.exit(1);
+}
 
 /** What a snippet may use without declaring it. */
 const AMBIENT = {
@@ -92,14 +99,8 @@ writeFileSync(
       noUnusedLocals: false,
       noUnusedParameters: false,
       noImplicitReturns: false,
-      paths: {
-        idkit: ["../src/index.ts"],
-        "idkit/testing": ["../src/testing/index.ts"],
-        "idkit/postgres": ["../src/postgres/index.ts"],
-        "idkit/http": ["../src/http/index.ts"],
-        "idkit/passwords": ["../src/passwords/index.ts"],
-        "idkit/migrate": ["../src/migrate/index.ts"],
-      },
+      // No `paths`: the package's own name resolves through its `exports` to dist/*.d.ts.
+      paths: {},
     },
     include: ["./*.ts"],
   }),

@@ -6,6 +6,7 @@ import type { CredentialsType, Identity, JsonObject } from "./identity/identity.
 import type { IdentityLimits } from "./identity/limits.js";
 import type { LinkBuilders } from "./recovery/flows.js";
 import type { JsonSchema } from "./schema/schema-registry.js";
+import type { ApiKeyOptions } from "./services/api-key-types.js";
 import type { LifecycleHooks } from "./services/hooks.js";
 import type { StorageAdapter } from "./storage/storage-adapter.js";
 
@@ -66,8 +67,9 @@ export interface IdentityManagerOptions<Traits = JsonObject> {
    */
   limits?: Partial<IdentityLimits>;
   /**
-   * Keys for HMAC-ing recovery and verification tokens at rest (each at least 16 characters): the first signs,
-   * all verify, so keys rotate by prepending. @default one random key per instance (tokens die with the process)
+   * Keys for HMAC-ing recovery and verification tokens and API keys at rest (each at least 16 characters): the
+   * first signs, all verify, so keys rotate by prepending. @default one random key per instance (tokens and API
+   * keys die with the process)
    */
   secrets?: readonly string[];
   /** Builders of the links handed out with tokens. @default Kratos's URLs under `publicUrl` */
@@ -76,6 +78,8 @@ export interface IdentityManagerOptions<Traits = JsonObject> {
   passwordPolicy?: PasswordPolicyOptions;
   /** Host callbacks: password migration, rehash errors and lifecycle hooks (`docs/identities.md#lifecycle-hooks`). */
   hooks?: IdentityManagerHooks<Traits>;
+  /** API keys of machine identities: the keys' prefix, how often `last_used_at` is written (`docs/machine-identities.md`). */
+  apiKeys?: ApiKeyOptions;
 }
 
 /** Options of {@link IdentityManager.getIdentity}. */

@@ -15,6 +15,7 @@ import type {
   ListIdentitiesOptions,
   ListIdentitiesResult,
 } from "./identity-manager-config.js";
+import { ApiKeyMethods, attachApiKeys } from "./identity-manager-keys.js";
 import type { SchemaRegistry } from "./schema/schema-registry.js";
 import { batchPatchIdentities } from "./services/batch.js";
 import { createServiceContext, type ServiceContext } from "./services/context.js";
@@ -31,7 +32,7 @@ import { Recovery } from "./services/recovery.js";
  * service (`src/services/`). Any JavaScript value, as any argument, gives an `IdentityError` or a result — never
  * a `TypeError` — and a rejected call writes nothing.
  */
-export class IdentityManager<Traits = JsonObject> {
+export class IdentityManager<Traits = JsonObject> extends ApiKeyMethods<Traits> {
   readonly #ctx: ServiceContext;
   readonly #writes: IdentityWrites;
   readonly #reads: IdentityReads;
@@ -40,11 +41,13 @@ export class IdentityManager<Traits = JsonObject> {
 
   /** @throws IdentityError `invalid_configuration` for an invalid schema or option (named in `reason`). */
   constructor(options: IdentityManagerOptions = {}) {
+    super();
     this.#ctx = createServiceContext(options);
     this.#writes = new IdentityWrites(this.#ctx);
     this.#reads = new IdentityReads(this.#ctx);
     this.#passwords = new Passwords(this.#ctx);
     this.#recovery = new Recovery(this.#ctx);
+    attachApiKeys(this, this.#ctx);
   }
 
   /** The schema registry (register more schemas at run time, look up `schema_url`s). */

@@ -44,7 +44,14 @@ export type {
 } from "./identity-manager-config.js";
 export type { LinkBuilders } from "./recovery/flows.js";
 export type { KratosExtension } from "./schema/kratos-extension.js";
-export { DEFAULT_SCHEMA, DEFAULT_SCHEMA_ID, EMAIL_PRESET_ID, EMAIL_PRESET_SCHEMA } from "./schema/presets.js";
+export {
+  DEFAULT_SCHEMA,
+  DEFAULT_SCHEMA_ID,
+  EMAIL_PRESET_ID,
+  EMAIL_PRESET_SCHEMA,
+  MACHINE_PRESET_ID,
+  MACHINE_PRESET_SCHEMA,
+} from "./schema/presets.js";
 export {
   type JsonSchema,
   type RegisteredSchema,
@@ -53,6 +60,16 @@ export {
   schemaIdToBase64,
 } from "./schema/schema-registry.js";
 export type { TraitsFromSchema, TraitsFromSchemas } from "./schema/traits-from-schema.js";
+export { apiKeyPattern } from "./services/api-key-format.js";
+export type {
+  ApiKey,
+  ApiKeyAuthentication,
+  ApiKeyOptions,
+  AuthenticateApiKeyOptions,
+  CreateApiKeyBody,
+  IssuedApiKey,
+  RotateApiKeyOptions,
+} from "./services/api-key-types.js";
 export type {
   AfterHookName,
   Awaitable,
@@ -63,6 +80,8 @@ export type {
   UpdateOperation,
 } from "./services/hooks.js";
 export type {
+  ApiKeyInsert,
+  ApiKeyStore,
   CodeSubmission,
   FlowTokenKind,
   FlowTokenRedemption,
@@ -70,6 +89,7 @@ export type {
   ListIdentitiesQuery,
   RedemptionOutcome,
   StorageAdapter,
+  StoredApiKey,
   StoredFlowToken,
 } from "./storage/index.js";
 export { MemoryStorage, RuntimeStorage } from "./storage/index.js";

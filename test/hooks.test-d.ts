@@ -25,6 +25,7 @@ describe("lifecycle hooks are typed by Traits", () => {
           | "afterDelete"
           | "afterCredentialChange"
           | "afterLogin"
+          | "afterApiKeyAuthentication"
           | "afterRecovery"
           | "afterVerification"
         >();

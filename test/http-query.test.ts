@@ -160,9 +160,16 @@ describe("GET /schemas: page pagination with X-Total-Count", () => {
   it("page/per_page: first, next, prev and last as Kratos's formatter writes them", async () => {
     const get = setupSchemas();
     const all = await get("/schemas");
-    expect(all.body.map((s) => s.id)).toEqual(["preset://email", "a", "b", "c", "default"]);
-    expect(all.total).toBe("5");
-    expect(all.link).toBe(link("/schemas", "first", 5, 0)); // one page: `first`, sized by the total
+    expect(all.body.map((s) => s.id)).toEqual([
+      "preset://email",
+      "a",
+      "b",
+      "c",
+      "default",
+      "preset://machine",
+    ]);
+    expect(all.total).toBe("6");
+    expect(all.link).toBe(link("/schemas", "first", 6, 0)); // one page: `first`, sized by the total
     const middle = await get("/schemas?page=1&per_page=2");
     expect(middle.body.map((s) => s.id)).toEqual(["b", "c"]); // Kratos's Index bug returns b, c, default
     expect(middle.link).toBe(
@@ -178,14 +185,14 @@ describe("GET /schemas: page pagination with X-Total-Count", () => {
       [link("/admin/schemas", "next", 2, 2), link("/admin/schemas", "last", 2, 4)].join(","),
     );
     const end = await get("/schemas?page=2&per_page=2");
-    expect(end.body.map((s) => s.id)).toEqual(["default"]);
+    expect(end.body.map((s) => s.id)).toEqual(["default", "preset://machine"]);
     expect(end.link).toBe([link("/schemas", "first", 2, 0), link("/schemas", "prev", 2, 2)].join(","));
   });
 
   it("page_token/page_size: the offset token of a link reaches the same page", async () => {
     const get = setupSchemas();
     const res = await get(`/schemas?page_size=2&page_token=${encodeOffsetToken(4)}`);
-    expect(res.body.map((s) => s.id)).toEqual(["default"]);
+    expect(res.body.map((s) => s.id)).toEqual(["default", "preset://machine"]);
     const garbage = await get("/schemas?page_size=2&page_token=%%%");
     expect(garbage.body.map((s) => s.id)).toEqual(["preset://email", "a"]);
   });

@@ -33,9 +33,11 @@ export const ERROR_CODES = Object.freeze({
       "The provided credentials are invalid, check for spelling mistakes in your password or username, email address, or phone number.",
   },
   identity_disabled: { status: 401, message: "This account was disabled." },
+  insufficient_scope: { status: 403, message: "The API key lacks a scope this request requires." },
   identity_not_found: { status: 404, message: "The requested identity could not be found." },
   credential_not_found: { status: 404, message: "The identity has no credential of this type." },
   address_not_found: { status: 404, message: "The identity has no such verifiable address." },
+  api_key_not_found: { status: 404, message: "The requested API key could not be found." },
   identity_conflict: {
     status: 409,
     message: "This identity conflicts with another identity that already exists.",

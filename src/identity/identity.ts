@@ -37,7 +37,10 @@ export interface RecoveryAddress {
   updated_at: string;
 }
 
-/** Credential types Kratos knows (`identity/credentials.go`). */
+/**
+ * Credential types Kratos knows (`identity/credentials.go`), and idkit's `api_key` (a service account's API keys:
+ * the identifiers are the key ids, no secrets; managed only by the API key methods, `docs/machine-identities.md`).
+ */
 export type CredentialsType =
   | "password"
   | "oidc"
@@ -48,7 +51,8 @@ export type CredentialsType =
   | "passkey"
   | "code"
   | "deviceauthn"
-  | "profile";
+  | "profile"
+  | "api_key";
 
 export const CREDENTIALS_TYPES: readonly CredentialsType[] = Object.freeze([
   "password",
@@ -61,6 +65,7 @@ export const CREDENTIALS_TYPES: readonly CredentialsType[] = Object.freeze([
   "code",
   "deviceauthn",
   "profile",
+  "api_key",
 ]);
 
 /** Config of a `password` credential. */

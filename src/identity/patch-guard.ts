@@ -3,7 +3,8 @@
  * `**` any number of tokens (none included). Kratos (`identity/handler.go`, `jsonx.ApplyJSONPatch`) denies `/id`,
  * `/credentials`, `/credentials/oidc`, `/credentials/oidc/**`, `/credentials/saml` and `/credentials/saml/**`
  * (gobwas/glob with a `/` separator, where `**` crosses separators); idkit also protects the computed
- * `schema_url` and the timestamps (Kratos's `/stateChangedAt` entry never matched the real key).
+ * `schema_url` and the timestamps (Kratos's `/stateChangedAt` entry never matched the real key), and idkit's
+ * `api_key` credential (its identifiers are the identity's key ids, kept in step with the key records).
  */
 export const DENIED_PATCH_PATHS: readonly string[] = Object.freeze([
   "/id",
@@ -16,6 +17,8 @@ export const DENIED_PATCH_PATHS: readonly string[] = Object.freeze([
   "/credentials/oidc/**",
   "/credentials/saml",
   "/credentials/saml/**",
+  "/credentials/api_key",
+  "/credentials/api_key/**",
 ]);
 
 const DENIED_TOKEN_GLOBS: readonly (readonly string[])[] = DENIED_PATCH_PATHS.map((glob) =>

@@ -77,3 +77,29 @@ export const DEFAULT_SCHEMA = Object.freeze({
 });
 
 export const DEFAULT_SCHEMA_ID = "default";
+
+/**
+ * `preset://machine`: idkit's schema of machine identities (service accounts), whose credentials are API keys
+ * (`docs/machine-identities.md`). Traits `name` (required) and `owner` (who answers for it: a team, a person, an
+ * email), no identifiers and no addresses, so such an identity can neither log in with a password nor be
+ * recovered or verified. Registered by every manager unless the host registers its own `preset://machine`.
+ */
+export const MACHINE_PRESET_SCHEMA = Object.freeze({
+  $id: "https://idkit.dev/presets/identity.machine.schema.json",
+  $schema: "http://json-schema.org/draft-07/schema#",
+  title: "Service account",
+  type: "object",
+  properties: {
+    traits: {
+      type: "object",
+      properties: {
+        name: { type: "string", title: "Name", minLength: 1, maxLength: 256 },
+        owner: { type: "string", title: "Owner", minLength: 1, maxLength: 256 },
+      },
+      required: ["name"],
+      additionalProperties: false,
+    },
+  },
+});
+
+export const MACHINE_PRESET_ID = "preset://machine";

@@ -21,7 +21,7 @@ function configError(fn: () => unknown): string {
 describe("SchemaRegistry", () => {
   it("registers preset://email and default, looks up by id or base64url, computes schema_url", () => {
     const registry = new SchemaRegistry({ publicUrl: "https://id.example.org/" });
-    expect(registry.list().map((s) => s.id)).toEqual(["preset://email", "default"]);
+    expect(registry.list().map((s) => s.id)).toEqual(["preset://email", "default", "preset://machine"]);
     expect(schemaIdToBase64("preset://email")).toBe("cHJlc2V0Oi8vZW1haWw");
     expect(registry.get("cHJlc2V0Oi8vZW1haWw")?.id).toBe("preset://email");
     expect(registry.get("employee")).toBeUndefined();

@@ -15,7 +15,14 @@ import {
   renameExtensionKeyword,
 } from "./kratos-extension.js";
 import { checkIdentityMetaRules } from "./meta-rules.js";
-import { DEFAULT_SCHEMA, DEFAULT_SCHEMA_ID, EMAIL_PRESET_ID, EMAIL_PRESET_SCHEMA } from "./presets.js";
+import {
+  DEFAULT_SCHEMA,
+  DEFAULT_SCHEMA_ID,
+  EMAIL_PRESET_ID,
+  EMAIL_PRESET_SCHEMA,
+  MACHINE_PRESET_ID,
+  MACHINE_PRESET_SCHEMA,
+} from "./presets.js";
 import { LINEAR_UNIQUE_ITEMS } from "./unique-items.js";
 import { issuesFromAjvErrors } from "./validation-issues.js";
 
@@ -135,7 +142,9 @@ function createAjv(schema: JsonSchema): AjvInstance {
  * Validators of the built-in documents (`preset://email`, the default schema), compiled on their first use and
  * shared by every registry: compiling is a pure function of the document, and construction stays cheap.
  */
-const PRESET_TEXTS = new Set([JSON.stringify(EMAIL_PRESET_SCHEMA), JSON.stringify(DEFAULT_SCHEMA)]);
+const PRESET_TEXTS = new Set(
+  [EMAIL_PRESET_SCHEMA, DEFAULT_SCHEMA, MACHINE_PRESET_SCHEMA].map((schema) => JSON.stringify(schema)),
+);
 const PRESET_VALIDATORS = new Map<string, ValidateFunction>();
 
 function compile(schema: JsonSchema): ValidateFunction {
@@ -180,6 +189,8 @@ export class SchemaRegistry {
       this.register(id, schema as JsonSchema);
     }
     if (!this.#byId.has(DEFAULT_SCHEMA_ID)) this.register(DEFAULT_SCHEMA_ID, DEFAULT_SCHEMA as JsonSchema);
+    if (!this.#byId.has(MACHINE_PRESET_ID))
+      this.register(MACHINE_PRESET_ID, MACHINE_PRESET_SCHEMA as JsonSchema);
   }
 
   /** The `schema_url` of an id (whether or not it is registered). */

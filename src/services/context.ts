@@ -23,6 +23,7 @@ import { IdentityWriter, uuidGenerator } from "../storage/identity-writer.js";
 import { MemoryStorage } from "../storage/memory/memory-storage.js";
 import { RuntimeStorage } from "../storage/runtime-storage.js";
 import type { StorageAdapter } from "../storage/storage-adapter.js";
+import { type ApiKeySettings, readApiKeySettings } from "./api-key-args.js";
 import { HookRunner, readHooks } from "./hooks.js";
 import { IdentityBuilder } from "./identity-builder.js";
 
@@ -46,6 +47,8 @@ export interface ServiceContext {
   readonly lifecycle: HookRunner;
   readonly now: () => Date;
   readonly maxClearTextPasswordsPerBatch: number;
+  /** The checked `apiKeys` option. */
+  readonly apiKeys: ApiKeySettings;
   /** Kratos's admin JSON of a stored identity (`metadata_admin` included). */
   serialize(stored: StoredIdentity, credentials: CredentialsView): Identity;
 }
@@ -64,6 +67,7 @@ const OPTION_KEYS = [
   "passwordPolicy",
   "hooks",
   "limits",
+  "apiKeys",
 ] as const;
 
 function invalid(reason: string): IdentityError {
@@ -268,6 +272,7 @@ export function createServiceContext(input: unknown): ServiceContext {
     lifecycle,
     now,
     maxClearTextPasswordsPerBatch: maxClearText,
+    apiKeys: readApiKeySettings(o.apiKeys),
     serialize,
   };
 }

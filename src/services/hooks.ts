@@ -8,6 +8,7 @@ import type {
 } from "../identity/identity.js";
 import { readConfiguration, settleQuietly } from "../json/arguments.js";
 import { toJsonInput } from "../json/json-input.js";
+import type { ApiKey } from "./api-key-types.js";
 
 /** A value or a promise of it. */
 export type Awaitable<T> = T | PromiseLike<T>;
@@ -27,8 +28,16 @@ export interface IdentityChanges<Traits = JsonObject> {
 export type CreateSource = "create" | "batch" | "import";
 /** Which write changed an identity: `updateIdentity` (PUT) or `patchIdentity` (JSON Patch). */
 export type UpdateOperation = "update" | "patch";
-/** Which credential write: `setPassword` or `deleteCredential`. */
-export type CredentialOperation = "set_password" | "delete_credential";
+/**
+ * Which credential write: `setPassword`, `deleteCredential`, or an API key's `createApiKey`, `rotateApiKey`,
+ * `revokeApiKey` (type `api_key`).
+ */
+export type CredentialOperation =
+  | "set_password"
+  | "delete_credential"
+  | "create_api_key"
+  | "rotate_api_key"
+  | "revoke_api_key";
 
 /**
  * Lifecycle hooks on every write, admin writes included (Kratos runs none on admin writes). Every hook gets the
@@ -64,18 +73,23 @@ export interface LifecycleHooks<Traits = JsonObject> {
   beforeDelete?(identity: Identity<Traits>): Awaitable<void>;
   /** After `deleteIdentity` removed it; gets the identity as it was. */
   afterDelete?(identity: Identity<Traits>): Awaitable<void>;
-  /** Before `setPassword` or `deleteCredential` writes (refuse only); gets the identity before the change. */
+  /**
+   * Before `setPassword`, `deleteCredential` or an API key write (`createApiKey`, `rotateApiKey`, `revokeApiKey`)
+   * (refuse only); gets the identity before the change, and for rotation and revocation the key concerned.
+   */
   beforeCredentialChange?(
     identity: Identity<Traits>,
-    context: { operation: CredentialOperation; type: CredentialsType },
+    context: { operation: CredentialOperation; type: CredentialsType; api_key?: ApiKey },
   ): Awaitable<void>;
-  /** After `setPassword` or `deleteCredential` wrote. */
+  /** After `setPassword`, `deleteCredential` or an API key write; `api_key` is the key created or revoked. */
   afterCredentialChange?(
     identity: Identity<Traits>,
-    context: { operation: CredentialOperation; type: CredentialsType },
+    context: { operation: CredentialOperation; type: CredentialsType; api_key?: ApiKey },
   ): Awaitable<void>;
   /** After a successful `authenticatePassword` (after any rehash or migration was stored). */
   afterLogin?(identity: Identity<Traits>): Awaitable<void>;
+  /** After a successful `authenticateApiKey` (awaited before it resolves; not called when unset). */
+  afterApiKeyAuthentication?(identity: Identity<Traits>, context: { api_key: ApiKey }): Awaitable<void>;
   /** After a recovery link or code was redeemed (the token consumed). */
   afterRecovery?(identity: Identity<Traits>): Awaitable<void>;
   /** After an address was verified: a verification link or code redeemed, or `markAddressVerified`. */
@@ -97,6 +111,7 @@ export type AfterHookName =
   | "afterDelete"
   | "afterCredentialChange"
   | "afterLogin"
+  | "afterApiKeyAuthentication"
   | "afterRecovery"
   | "afterVerification";
 
@@ -113,6 +128,7 @@ export const HOOK_OPTION_KEYS = [
   "beforeCredentialChange",
   "afterCredentialChange",
   "afterLogin",
+  "afterApiKeyAuthentication",
   "afterRecovery",
   "afterVerification",
   "onHookError",

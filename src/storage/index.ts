@@ -1,6 +1,8 @@
 export { MemoryStorage } from "./memory/memory-storage.js";
 export { RuntimeStorage } from "./runtime-storage.js";
 export type {
+  ApiKeyInsert,
+  ApiKeyStore,
   CodeSubmission,
   FlowTokenKind,
   FlowTokenRedemption,
@@ -8,5 +10,6 @@ export type {
   ListIdentitiesQuery,
   RedemptionOutcome,
   StorageAdapter,
+  StoredApiKey,
   StoredFlowToken,
 } from "./storage-adapter.js";

@@ -98,6 +98,11 @@ export class RuntimeStorage {
     return this.#closed;
   }
 
+  /** Runs one adapter call `op` under the rules of the methods below (for `ApiKeyStorage`'s wrappers). */
+  run<T>(op: string, fn: (adapter: StorageAdapter) => Promise<T>): Promise<T> {
+    return this.#run(op, () => fn(this.#adapter));
+  }
+
   async #run<T>(op: string, fn: () => Promise<T>): Promise<T> {
     if (this.#closed !== undefined) {
       throw new StorageError({ reason: `The identity manager is closed (${op} after close()).` });

@@ -1,4 +1,7 @@
 import type { CredentialsType, StoredIdentity } from "../identity/identity.js";
+import type { ApiKeyStore } from "./api-key-store.js";
+
+export type { ApiKeyInsert, ApiKeyStore, StoredApiKey } from "./api-key-store.js";
 
 /**
  * A query for one page of identities, ordered by `id` ascending (keyset pagination).
@@ -98,8 +101,11 @@ export type InsertOutcome = null | Error;
  * (`findFlowToken` / `checkFlowCode`, which do not consume it), reads the identity, then calls
  * `redeemFlowToken`, which consumes the token together with the identity change in one atomic step. A failure
  * anywhere before or inside that step leaves the token redeemable.
+ *
+ * API keys ({@link ApiKeyStore}: `insertApiKey`, `findApiKey`, `listApiKeys`, `revokeApiKey`, `touchApiKey`) are
+ * optional: implement all of them or none (`docs/storage.md#api-keys`).
  */
-export interface StorageAdapter {
+export interface StorageAdapter extends Partial<ApiKeyStore> {
   /**
    * `true` when several processes may share this store (a database server): every rule above then holds across
    * processes, not only inside one. `MemoryStorage` is `false`. Optional, default `false`; informational (the

@@ -2,6 +2,7 @@ import sortedBtree from "sorted-btree";
 import type { ConflictError } from "../../errors/index.js";
 import { cloneJson } from "../../identity/clone.js";
 import type { CredentialsType, StoredIdentity } from "../../identity/identity.js";
+import type { ApiKeyInsert, StoredApiKey } from "../api-key-store.js";
 import { idConflict, uniqueKeyConflict } from "../conflict-error.js";
 import type {
   CodeSubmission,
@@ -13,6 +14,7 @@ import type {
   StorageAdapter,
   StoredFlowToken,
 } from "../storage-adapter.js";
+import { MemoryApiKeys } from "./memory-api-keys.js";
 
 type Key = string;
 
@@ -68,6 +70,7 @@ export class MemoryStorage implements StorageAdapter {
   readonly #tokenByDigest = new Map<string, string>();
   /** Token ids per identity, so deleting an identity costs its own tokens, not all of them. */
   readonly #tokensByIdentity = new Map<string, Set<string>>();
+  readonly #apiKeys = new MemoryApiKeys(this.#identities, (i, e) => this.#replace(i, e));
 
   async insertIdentities(identities: readonly StoredIdentity[]): Promise<InsertOutcome[]> {
     return identities.map((identity) => {
@@ -135,7 +138,28 @@ export class MemoryStorage implements StorageAdapter {
       const token = this.#tokens.get(tokenId);
       if (token) this.#dropToken(token);
     }
+    this.#apiKeys.dropIdentity(id);
     return true;
+  }
+
+  async insertApiKey(change: ApiKeyInsert) {
+    return this.#apiKeys.insert(change);
+  }
+  async findApiKey(id: string) {
+    return this.#apiKeys.find(id);
+  }
+  async listApiKeys(identityId: string) {
+    return this.#apiKeys.list(identityId);
+  }
+  async revokeApiKey(id: string, at: string) {
+    return this.#apiKeys.revoke(id, at);
+  }
+  async touchApiKey(id: string, at: string, usedBefore: string) {
+    this.#apiKeys.touch(id, at, usedBefore);
+  }
+  /** Every stored API key, as stored (for tests that inspect what is at rest: digests, never keys). */
+  dumpApiKeys(): StoredApiKey[] {
+    return this.#apiKeys.dump();
   }
 
   async insertFlowToken(token: StoredFlowToken): Promise<void> {

@@ -1,0 +1,127 @@
+import { IdentityError } from "../errors/index.js";
+import type { StoredIdentity } from "../identity/identity.js";
+import { API_KEY_STORE_METHODS, type ApiKeyInsert, type StoredApiKey } from "./api-key-store.js";
+import { adapterFailure, type RuntimeStorage } from "./runtime-storage.js";
+import { isStoredIdentity } from "./stored-shape.js";
+
+const INSERT_OUTCOMES: ReadonlySet<unknown> = new Set(["ok", "stale", "not_found"]);
+
+/**
+ * The API key operations of the host's adapter, wrapped like {@link RuntimeStorage}'s: `init` first, every failure
+ * a `storage_error` without driver text (an `identity_conflict` kept, pointed at the written identity's field),
+ * and what the adapter returns checked for shape before the services read it.
+ */
+export class ApiKeyStorage {
+  readonly #runtime: RuntimeStorage;
+  #supported: boolean | undefined;
+
+  constructor(runtime: RuntimeStorage) {
+    this.#runtime = runtime;
+  }
+
+  /**
+   * @throws IdentityError `invalid_configuration` (500) when the adapter lacks any of the five key methods
+   *   (`insertApiKey`, `findApiKey`, `listApiKeys`, `revokeApiKey`, `touchApiKey`).
+   */
+  #check(): void {
+    if (this.#supported === undefined) {
+      const adapter = this.#runtime.adapter as unknown as Record<string, unknown>;
+      let missing: string | undefined;
+      try {
+        missing = API_KEY_STORE_METHODS.find((m) => typeof adapter[m] !== "function");
+      } catch {
+        missing = "(the adapter cannot be read)";
+      }
+      this.#supported = missing === undefined;
+      if (missing !== undefined) this.#missing = missing;
+    }
+    if (!this.#supported) {
+      throw new IdentityError("invalid_configuration", {
+        reason: `The storage adapter does not support API keys: it has no ${this.#missing} method (docs/storage.md#api-keys).`,
+      });
+    }
+  }
+  #missing = "";
+
+  insert(change: ApiKeyInsert): Promise<"ok" | "stale" | "not_found"> {
+    this.#check();
+    return this.#runtime.run("insertApiKey", async (adapter) => {
+      let outcome: unknown;
+      try {
+        outcome = await adapter.insertApiKey?.(change);
+      } catch (e) {
+        throw adapterFailure("insertApiKey", e, change.identity);
+      }
+      if (!INSERT_OUTCOMES.has(outcome)) throw new Error("insertApiKey returned an unknown outcome");
+      return outcome as "ok" | "stale" | "not_found";
+    });
+  }
+
+  find(id: string): Promise<{ key: StoredApiKey; identity: StoredIdentity } | undefined> {
+    this.#check();
+    return this.#runtime.run("findApiKey", async (adapter) => {
+      const found = (await adapter.findApiKey?.(id)) as unknown;
+      if (found === undefined || found === null) return undefined;
+      const { key, identity } = found as { key?: unknown; identity?: unknown };
+      if (!isStoredIdentity(identity)) throw new Error("findApiKey returned a malformed identity");
+      const checked = checkedKey(key);
+      if (checked.id !== id || checked.identity_id !== identity.id) throw new Error("findApiKey mismatch");
+      return { key: checked, identity };
+    });
+  }
+
+  list(identityId: string): Promise<StoredApiKey[]> {
+    this.#check();
+    return this.#runtime.run("listApiKeys", async (adapter) => {
+      const keys = (await adapter.listApiKeys?.(identityId)) as unknown;
+      if (!Array.isArray(keys)) throw new Error("listApiKeys returned no list");
+      return keys.map((k) => {
+        const key = checkedKey(k);
+        if (key.identity_id !== identityId) throw new Error("listApiKeys returned another identity's key");
+        return key;
+      });
+    });
+  }
+
+  revoke(id: string, at: string): Promise<StoredApiKey | undefined> {
+    this.#check();
+    return this.#runtime.run("revokeApiKey", async (adapter) => {
+      const key = (await adapter.revokeApiKey?.(id, at)) as unknown;
+      return key === undefined || key === null ? undefined : checkedKey(key);
+    });
+  }
+
+  touch(id: string, at: string, usedBefore: string): Promise<void> {
+    this.#check();
+    return this.#runtime.run("touchApiKey", async (adapter) => {
+      await adapter.touchApiKey?.(id, at, usedBefore);
+    });
+  }
+}
+
+const isString = (v: unknown): v is string => typeof v === "string";
+const isTimeOrNull = (v: unknown) => v === null || (isString(v) && Number.isFinite(Date.parse(v)));
+
+/** A key of the stored shape, or the adapter's failure (`storage_error`). */
+function checkedKey(value: unknown): StoredApiKey {
+  const k = value as Partial<Record<keyof StoredApiKey, unknown>> | null;
+  if (
+    typeof k !== "object" ||
+    k === null ||
+    !isString(k.id) ||
+    !isString(k.identity_id) ||
+    !isString(k.name) ||
+    !isString(k.digest) ||
+    !Array.isArray(k.scopes) ||
+    !k.scopes.every(isString) ||
+    k.metadata === undefined ||
+    !isString(k.created_at) ||
+    !isTimeOrNull(k.created_at) ||
+    !isTimeOrNull(k.expires_at) ||
+    !isTimeOrNull(k.last_used_at) ||
+    !isTimeOrNull(k.revoked_at)
+  ) {
+    throw new Error("the adapter returned a malformed API key");
+  }
+  return k as StoredApiKey;
+}

@@ -1,0 +1,93 @@
+import type { JsonValue, StoredIdentity } from "../identity/identity.js";
+
+/**
+ * An API key at rest (`docs/machine-identities.md`): the key's record and a keyed digest of its secret, never the
+ * key or the secret. Timestamps are `Date#toISOString()` strings (UTC, milliseconds, fixed width), so they
+ * compare correctly as text; an adapter MUST store and return them unchanged.
+ */
+export interface StoredApiKey {
+  /** The key id: 20 base62 characters, embedded in the key (`<prefix>_<id><secret><checksum>`). Unique. */
+  id: string;
+  /** The identity (service account) the key authenticates. */
+  identity_id: string;
+  name: string;
+  scopes: string[];
+  metadata: JsonValue | null;
+  /** `hex(HMAC-SHA512/256(secret, "<id>.<secret>"))` under the signing entry of `secrets`. */
+  digest: string;
+  created_at: string;
+  /** When the key stops working (`null`: never). Rotation moves it forward to the end of the grace period. */
+  expires_at: string | null;
+  /** Last successful authentication, updated at most once per `apiKeys.lastUsedInterval`. */
+  last_used_at: string | null;
+  /** When the key was revoked (`null`: not revoked); never cleared once set. */
+  revoked_at: string | null;
+}
+
+/**
+ * One atomic change of an identity's set of keys ({@link ApiKeyStore.insertApiKey}): the new key, the identity
+ * rewritten by compare-and-set (its `api_key` credential lists the key ids it then owns), and optionally the
+ * rotated key's expiry capped and pruned keys deleted — all in ONE step, or nothing.
+ */
+export interface ApiKeyInsert {
+  /** The key to insert (its `identity_id` is `identity.id`). */
+  key: StoredApiKey;
+  /** The identity as it must be after the change; written only if its `updated_at` is still `expectedUpdatedAt`. */
+  identity: StoredIdentity;
+  expectedUpdatedAt: string;
+  /**
+   * Rotation: the old key `id` (same identity, not revoked) gets `expires_at = min(expires_at, at)` (`null`
+   * counts as later than any time). If that key is gone or revoked, the whole change is refused as `stale`.
+   */
+  expire?: { id: string; at: string };
+  /** Keys of this identity to delete in the same step (the manager prunes revoked and expired ones). */
+  remove?: readonly string[];
+}
+
+/**
+ * The key operations of a storage adapter (part of {@link StorageAdapter}, optional there: an adapter without
+ * them works for everything but API keys, whose methods then fail with `invalid_configuration`). An adapter
+ * implements all of them or none. Deleting an identity MUST delete its keys in the same atomic step.
+ */
+export interface ApiKeyStore {
+  /**
+   * Applies an {@link ApiKeyInsert} atomically (one transaction): resolves `ok` only when the key was inserted,
+   * the identity written (uniqueness keys enforced as in `updateIdentity`: key ids are identifiers of the
+   * `api_key` credential), `expire` and `remove` applied. Otherwise it MUST change nothing: `stale` when the
+   * identity's `updated_at` differs or the `expire` key is gone or revoked, `not_found` when the identity is gone;
+   * a taken key id or identifier throws (`identity_conflict` for an identifier).
+   */
+  insertApiKey(change: ApiKeyInsert): Promise<"ok" | "stale" | "not_found">;
+
+  /**
+   * The key with this id together with its identity, read in ONE step (one indexed query: the authentication's
+   * only storage read), or undefined. Read-only.
+   */
+  findApiKey(id: string): Promise<{ key: StoredApiKey; identity: StoredIdentity } | undefined>;
+
+  /** Every key of an identity (revoked and expired ones included), by `created_at` then `id`. Index-backed. */
+  listApiKeys(identityId: string): Promise<StoredApiKey[]>;
+
+  /**
+   * Revokes a key: sets `revoked_at = at` unless it is already set (idempotent, atomic: one conditional update),
+   * and returns the key as stored afterwards, or undefined when there is no such key. Once this resolves, every
+   * later {@link findApiKey} MUST see `revoked_at` set (in every process sharing the store).
+   */
+  revokeApiKey(id: string, at: string): Promise<StoredApiKey | undefined>;
+
+  /**
+   * Records a use: sets `last_used_at = at` only when it is null or `<= usedBefore` (compared as text), in ONE
+   * conditional update (never read-then-write), so a hot key is written at most once per interval. Changes
+   * nothing else; a missing key is no error.
+   */
+  touchApiKey(id: string, at: string, usedBefore: string): Promise<void>;
+}
+
+/** The names of {@link ApiKeyStore}'s methods. */
+export const API_KEY_STORE_METHODS = [
+  "insertApiKey",
+  "findApiKey",
+  "listApiKeys",
+  "revokeApiKey",
+  "touchApiKey",
+] as const;

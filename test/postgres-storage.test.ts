@@ -26,8 +26,10 @@ describe.each(targets)("PostgresStorage on %s", (_name, create) => {
       const fresh = new PostgresStorage(storage.executor, { schema: storage.schema });
       const again = await Promise.all([fresh.migrate(), fresh.migrate(), fresh.migrate()]);
       expect(again.flat()).toEqual([]);
-      const { rows } = await storage.executor.query(`SELECT version FROM ${storage.schema}.idkit_migrations`);
-      expect(rows).toEqual([{ version: 1 }]);
+      const { rows } = await storage.executor.query(
+        `SELECT version FROM ${storage.schema}.idkit_migrations ORDER BY version`,
+      );
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
     });
   });
 

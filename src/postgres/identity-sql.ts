@@ -17,6 +17,7 @@ export interface Tables {
   keys: string;
   tokens: string;
   migrations: string;
+  apiKeys: string;
 }
 
 /** The table names, in `schema` when given (validated: lower-case letters, digits, underscores). */
@@ -27,6 +28,7 @@ export function tables(schema: string | undefined): Tables {
     keys: q("idkit_identity_keys"),
     tokens: q("idkit_flow_tokens"),
     migrations: q("idkit_migrations"),
+    apiKeys: q("idkit_api_keys"),
   };
 }
 

@@ -23,6 +23,8 @@ export interface Migration {
  *   address, external_id); the primary key is the 32-byte SHA-256 of `kind, scope, value`, so long values never
  *   exceed an index entry and every lookup is one primary-key probe.
  * - `idkit_flow_tokens`: recovery and verification tokens, only their keyed digests.
+ * - `idkit_api_keys` (version 2): machine identities' API keys, only the keyed digests of their secrets; the key id
+ *   (embedded in the key) is the primary key; deleted with their identity (`ON DELETE CASCADE`).
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -64,6 +66,25 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
       `CREATE UNIQUE INDEX IF NOT EXISTS idkit_flow_tokens_kind_digest_key ON ${t.tokens} (kind, digest)`,
       `CREATE INDEX IF NOT EXISTS idkit_flow_tokens_identity_id_idx ON ${t.tokens} (identity_id)`,
+    ],
+  },
+  {
+    version: 2,
+    name: "create api keys",
+    statements: (t) => [
+      `CREATE TABLE IF NOT EXISTS ${t.apiKeys} (
+        id TEXT PRIMARY KEY,
+        identity_id UUID NOT NULL REFERENCES ${t.identities} (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        scopes JSONB NOT NULL,
+        metadata JSONB,
+        digest TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT,
+        last_used_at TEXT,
+        revoked_at TEXT
+      )`,
+      `CREATE INDEX IF NOT EXISTS idkit_api_keys_identity_id_idx ON ${t.apiKeys} (identity_id, created_at, id)`,
     ],
   },
 ];

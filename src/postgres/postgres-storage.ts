@@ -1,5 +1,6 @@
 import { StorageError } from "../errors/index.js";
 import type { CredentialsType, StoredIdentity } from "../identity/identity.js";
+import type { ApiKeyInsert } from "../storage/api-key-store.js";
 import type {
   CodeSubmission,
   FlowTokenKind,
@@ -10,6 +11,7 @@ import type {
   StorageAdapter,
   StoredFlowToken,
 } from "../storage/storage-adapter.js";
+import { ApiKeySql } from "./api-key-sql.js";
 import { methodsOf, readStorageOptions } from "./configure.js";
 import type { SqlExecutor, SqlQueryable } from "./executor.js";
 import {
@@ -41,6 +43,8 @@ export interface PostgresStorageOptions {
 class Rollback<T> {
   constructor(readonly value: T) {}
 }
+/** Commits on `ok`, rolls back with any other outcome. */
+const okOrRollback = <T extends string>(outcome: T) => (outcome === "ok" ? outcome : new Rollback(outcome));
 
 /**
  * The PostgreSQL adapter (`idkit/postgres`): identities, their uniqueness keys and flow tokens in three tables
@@ -61,6 +65,7 @@ export class PostgresStorage implements StorageAdapter {
   readonly #t: Tables;
   readonly #sql: WriteStatements;
   readonly #schema: string | undefined;
+  readonly #keys: ApiKeySql;
 
   /**
    * @param executor the database, e.g. `fromPgPool(new pg.Pool())` or `fromPGlite(new PGlite())`. The caller
@@ -80,6 +85,7 @@ export class PostgresStorage implements StorageAdapter {
     this.#schema = schema;
     this.#t = tables(schema);
     this.#sql = writeStatements(this.#t);
+    this.#keys = new ApiKeySql(this.#t, this.#sql);
   }
 
   /**
@@ -271,6 +277,22 @@ export class PostgresStorage implements StorageAdapter {
       }
       return "ok";
     });
+  }
+
+  insertApiKey(change: ApiKeyInsert) {
+    return this.#tx(async (tx) => okOrRollback(await this.#keys.insert(tx, change)));
+  }
+  findApiKey(id: string) {
+    return withRetry(() => this.#keys.find(this.#executor, id), this.#retry);
+  }
+  listApiKeys(identityId: string) {
+    return withRetry(() => this.#keys.list(this.#executor, identityId), this.#retry);
+  }
+  revokeApiKey(id: string, at: string) {
+    return withRetry(() => this.#keys.revoke(this.#executor, id, at), this.#retry);
+  }
+  touchApiKey(id: string, at: string, usedBefore: string) {
+    return withRetry(() => this.#keys.touch(this.#executor, id, at, usedBefore), this.#retry);
   }
 
   /** Nothing to release: the executor (and its pool) belongs to the caller. */

@@ -118,9 +118,9 @@ describe("CLI record readers", () => {
     const out = createWriteStream(path);
     for (let i = 0; i < 100_000; i++) {
       const line = `${JSON.stringify({ traits: { email: `user${i}@example.org` }, external_id: `e${i}`, pad: "p".repeat(100) })}\n`;
-      if (!out.write(line)) await new Promise((r) => out.once("drain", r));
+      if (!out.write(line)) await new Promise<void>((r) => out.once("drain", () => r()));
     }
-    await new Promise((r) => out.end(r));
+    await new Promise<void>((r) => out.end(() => r()));
     globalThis.gc?.();
     const before = process.memoryUsage().heapUsed;
     let count = 0;

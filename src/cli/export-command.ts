@@ -127,9 +127,9 @@ export async function exportCommand(flags: ExportFlags, io: CliIo): Promise<numb
   const progress = createProgress(io.stderr, { label: "export", intervalMs: flags.progressInterval * 1000 });
   let count = 0;
   try {
-    let idm: IdentityManager;
+    let idm: IdentityManager<unknown>;
     try {
-      idm = new IdentityManager({ ...config.manager, storage: database.storage });
+      idm = new IdentityManager<unknown>({ ...config.manager, storage: database.storage });
     } catch (e) {
       throw new CliError(`invalid --config: ${describe(e)}`);
     }
@@ -144,7 +144,7 @@ export async function exportCommand(flags: ExportFlags, io: CliIo): Promise<numb
     }
     let pageToken: string | undefined;
     do {
-      let page: Awaited<ReturnType<IdentityManager["listIdentities"]>>;
+      let page: Awaited<ReturnType<IdentityManager<unknown>["listIdentities"]>>;
       try {
         page = await idm.listIdentities({ pageSize: flags.pageSize, pageToken, includeCredentials: include });
       } catch (e) {

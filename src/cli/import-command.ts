@@ -87,7 +87,7 @@ export async function importCommand(file: string, flags: ImportFlags, io: CliIo)
   }
 
   // Check the manager options before opening anything (a bad schema is a usage error).
-  let managerOf: () => IdentityManager;
+  let managerOf: () => IdentityManager<unknown>;
   let closeDatabase = async () => {};
   const build = (storage: ConstructorParameters<typeof IdentityManager>[0]) => {
     try {

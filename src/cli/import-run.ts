@@ -18,7 +18,7 @@ export interface ImportRunOptions {
   source: SourceFormat;
   convert: ConvertOptions;
   /** The manager records are written through; for a dry run, a fresh in-memory one per chunk. */
-  manager: () => IdentityManager;
+  manager: () => IdentityManager<unknown>;
   dryRun: boolean;
   /** Records per `importIdentities` call (the checkpoint moves chunk by chunk). */
   chunkSize: number;
@@ -191,7 +191,7 @@ const LOOKUPS = 8;
 
 /** Indexes (into `bodies`) of the conflicting items whose identity is already stored. */
 async function storedBefore(
-  idm: IdentityManager,
+  idm: IdentityManager<unknown>,
   bodies: readonly Pending[],
   errors: readonly { index: number; code: string }[],
   processed: number,
@@ -212,7 +212,7 @@ async function storedBefore(
 }
 
 /** True when the store holds the identity the body names by `id` or `external_id` (a record imported before). */
-async function alreadyStored(idm: IdentityManager, body: Record<string, unknown>): Promise<boolean> {
+async function alreadyStored(idm: IdentityManager<unknown>, body: Record<string, unknown>): Promise<boolean> {
   const lookups: Array<() => Promise<unknown>> = [];
   if (typeof body.id === "string" && body.id !== "") lookups.push(() => idm.getIdentity(body.id as string));
   if (typeof body.external_id === "string" && body.external_id !== "")

@@ -40,7 +40,7 @@ export class IdentityManager<Traits = JsonObject> extends ApiKeyMethods<Traits> 
   readonly #recovery: Recovery;
 
   /** @throws IdentityError `invalid_configuration` for an invalid schema or option (named in `reason`). */
-  constructor(options: IdentityManagerOptions = {}) {
+  constructor(options: IdentityManagerOptions<Traits> = {}) {
     super();
     this.#ctx = createServiceContext(options);
     this.#writes = new IdentityWrites(this.#ctx);

@@ -11,7 +11,7 @@ export const TEST_SECRETS = ["test-secret-0123456789abcdef"] as const;
 
 /** A manager with fast hashing and fixed token secrets; `options` override both. */
 export function manager<T = Record<string, unknown>>(
-  options: IdentityManagerOptions = {},
+  options: IdentityManagerOptions<T> = {},
 ): IdentityManager<T> {
   return new IdentityManager<T>({ hashing: FAST_HASHING, secrets: TEST_SECRETS, ...options });
 }

@@ -3,7 +3,7 @@ import { IdentityError, type IdentityManagerHooks, MemoryStorage } from "../src/
 import { manager, rejection } from "./helpers.js";
 
 /** A manager over a store the test can read, with these hooks, and one identity with a password. */
-async function setup(hooks: IdentityManagerHooks) {
+async function setup(hooks: IdentityManagerHooks<{ email: string }>) {
   const storage = new MemoryStorage();
   const idm = manager<{ email: string }>({ storage, hooks });
   const identity = await idm.createIdentity({

@@ -5,7 +5,7 @@ import { manager, rejection } from "./helpers.js";
 type Person = { email: string; name?: { first?: string; last?: string } };
 
 /** A manager over a store the test can read, with these hooks. */
-function setup(hooks: IdentityManagerHooks) {
+function setup(hooks: IdentityManagerHooks<Person>) {
   const storage = new MemoryStorage();
   const idm = manager<Person>({ storage, hooks });
   const all = async () => (await idm.listIdentities()).identities;
@@ -152,7 +152,7 @@ describe("beforeCreate / afterCreate", () => {
 });
 
 describe("beforeUpdate / afterUpdate", () => {
-  async function withIdentity(hooks: IdentityManagerHooks) {
+  async function withIdentity(hooks: IdentityManagerHooks<Person>) {
     const ctx = setup(hooks);
     const identity = await ctx.idm.createIdentity({ traits: { email: "a@example.org" } });
     return { ...ctx, identity, before: JSON.stringify(await ctx.all()) };

@@ -4,6 +4,7 @@ import {
   type CreateIdentityBody,
   type Identity,
   IdentityManager,
+  type IdentityManagerHooks,
   type JsonObject,
   type ListIdentitiesOptions,
   type TraitsFromSchema,
@@ -170,6 +171,37 @@ describe("Traits inferred from as-const schemas", () => {
     expectTypeOf(none).toEqualTypeOf<IdentityManager<JsonObject>>();
     const record = new IdentityManager({ schemas: {} as Record<string, Record<string, unknown>> });
     expectTypeOf(record).toEqualTypeOf<IdentityManager<JsonObject>>();
+  });
+
+  it("hooks are typed by the inferred Traits, and by an explicit one", () => {
+    new IdentityManager({
+      schemas: { person: personSchema },
+      hooks: {
+        afterCreate(identity) {
+          expectTypeOf(identity.traits).toEqualTypeOf<Person>();
+          // @ts-expect-error the inferred traits have no nickname
+          void identity.traits.nickname;
+        },
+        beforeUpdate(candidate, { previous }) {
+          expectTypeOf(candidate.traits).toEqualTypeOf<Person>();
+          expectTypeOf(previous.traits).toEqualTypeOf<Person>();
+          return { traits: { ...candidate.traits, age: 1 } };
+        },
+
+      },
+    });
+    const refusing: IdentityManagerHooks<Person> = {
+      // @ts-expect-error a before-hook's changed traits are checked against Traits
+      beforeCreate: () => ({ traits: { email: 1 } }),
+    };
+    void refusing;
+    new IdentityManager<PersonInterface>({
+      hooks: {
+        afterDelete(identity) {
+          expectTypeOf(identity.traits).toEqualTypeOf<PersonInterface>();
+        },
+      },
+    });
   });
 
   it("the class stays a class: instanceof and extends work", () => {

@@ -1,7 +1,8 @@
-import sortedBtree from "sorted-btree";
+import type * as SortedBtree from "sorted-btree";
 import type { ConflictError } from "../../errors/index.js";
 import { cloneJson } from "../../identity/clone.js";
 import type { CredentialsType, StoredIdentity } from "../../identity/identity.js";
+import { lazyRequire } from "../../json/lazy-require.js";
 import type { ApiKeyInsert, StoredApiKey } from "../api-key-store.js";
 import { idConflict, uniqueKeyConflict } from "../conflict-error.js";
 import type {
@@ -30,19 +31,23 @@ function uniqueKeys(identity: StoredIdentity): Key[] {
   return keys;
 }
 
-type BTreeClass = typeof sortedBtree.default;
+type BTreeClass = typeof import("sorted-btree").default;
 /** A sorted set of ids (a B+ tree whose values are all `undefined`). */
-type IdIndex = sortedBtree.default<string, undefined>;
+type IdIndex = SortedBtree.default<string, undefined>;
 /**
- * sorted-btree is a CommonJS module: Node's ESM loader hands its whole `module.exports` over as the default
- * import, while bundlers and vitest may hand the class itself; take the class either way.
+ * sorted-btree (a CommonJS module), required on first use: `require` never runs Node's CommonJS export lexer,
+ * which an ESM `import` of it would start at load (cold start). Its `module.exports` is the class, with a
+ * `default` member that is the class too.
  */
-const BTree: BTreeClass =
-  (sortedBtree as { default?: BTreeClass }).default ?? (sortedBtree as unknown as BTreeClass);
+const sortedBtree = lazyRequire<{ default?: BTreeClass }>("sorted-btree");
+const BTree = (): BTreeClass => sortedBtree().default ?? (sortedBtree() as unknown as BTreeClass);
 
 /** Ids compare as strings, by UTF-16 code units (for lower-case UUIDs: the byte order PostgreSQL uses). */
 const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const newIdIndex = (): IdIndex => new BTree<string, undefined>(undefined, compareIds);
+const newIdIndex = (): IdIndex => {
+  const Tree = BTree();
+  return new Tree<string, undefined>(undefined, compareIds);
+};
 
 /**
  * The ids of `index` strictly greater than `after` (all of them without `after`), ascending, lazily: O(log n)

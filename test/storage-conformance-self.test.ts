@@ -10,6 +10,7 @@ import type { StorageAdapter } from "../src/index.js";
 import { isIdentityError, MemoryStorage } from "../src/index.js";
 import { runStorageConformance } from "../src/testing/index.js";
 import { MUTANTS } from "./conformance-mutants.js";
+import { API_KEY_MUTANTS } from "./conformance-mutants-api-keys.js";
 import { KEY_MUTANTS } from "./conformance-mutants-keys.js";
 
 /** Runs the whole suite with a bare-bones runner; returns each case's full title and its error (null: passed). */
@@ -80,7 +81,7 @@ describe("runStorageConformance checks itself", () => {
     expect(closed).toBe(results.size);
   });
 
-  it.each([...MUTANTS, ...KEY_MUTANTS])(
+  it.each([...MUTANTS, ...KEY_MUTANTS, ...API_KEY_MUTANTS])(
     "catches an adapter where %s (case: %s)",
     async (_what, caseTitle, createAdapter) => {
       const results = await runSuite(createAdapter);

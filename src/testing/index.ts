@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { apiKeyCases } from "./cases-api-keys.js";
+import { apiKeyUseCases } from "./cases-api-keys-use.js";
 import { atomicityCases } from "./cases-atomicity.js";
 import { fidelityCases } from "./cases-fidelity.js";
 import { identityCases } from "./cases-identities.js";
@@ -20,7 +22,7 @@ export type { StorageConformanceOptions } from "./harness.js";
  * Registers the storage adapter conformance suite with your test runner: one `describe` named
  * `<name>: StorageAdapter conformance`, with a nested `describe` per area (insert and read, uniqueness, every
  * identifier and address, batch insert, failed writes, concurrent writes, listing, compare-and-set, deletion, flow
- * tokens, isolation, fidelity) and one `it` per contract rule. Runner-agnostic: it only calls the `describe` and
+ * tokens, isolation, fidelity, API keys) and one `it` per contract rule. Runner-agnostic: it only calls the `describe` and
  * `it` you pass (vitest, `node:test`, mocha and jest all fit) and asserts with `node:assert/strict`.
  *
  * Every case creates a fresh adapter with `createAdapter()`, awaits `init?.()`, exercises the adapter directly
@@ -65,5 +67,7 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
     tokenCases(context);
     isolationCases(context);
     fidelityCases(context);
+    apiKeyCases(context);
+    apiKeyUseCases(context);
   });
 }

@@ -71,3 +71,4 @@ for (const [entry, specifier] of [
   );
 }
 await import("./light-entry.mjs");
+await import("./lazy-main-entry.mjs");

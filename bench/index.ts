@@ -26,6 +26,7 @@ const suites: Record<string, () => Promise<Record<string, number>>> = {
   stream_import: streamImportBenchmark,
   http: async () => (await import("./http.bench.js")).httpBenchmark(),
   cold_start: async () => (await import("./cold-start.bench.js")).coldStartBenchmark(),
+  cli_import: async () => (await import("./cli-import.bench.js")).cliImportBenchmark(),
 };
 
 for (const [name, run] of Object.entries(suites)) {

@@ -166,7 +166,8 @@ export async function importCommand(file: string, flags: ImportFlags, io: CliIo)
   io.stderr.write(
     `idkit import${flags.dryRun ? " --dry-run" : ""}: ${counts.records} records (${done} in ${seconds.toFixed(1)} s, ` +
       `${Math.round(done / seconds)}/s): ${counts.created} ${flags.dryRun ? "valid" : "created"}, ` +
-      `${counts.skipped} skipped (already present), ${counts.failed} failed${where}\n`,
+      `${counts.skipped} skipped (already present), ${counts.failed} failed${where}; ` +
+      `peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`,
   );
   if (fatal !== undefined) {
     io.stderr.write(`idkit import: stopped: ${describe(fatal.error)}\n`);

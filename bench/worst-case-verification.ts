@@ -82,6 +82,33 @@ const CASES: Array<[string, string, string]> = [
     pw(4096),
     `$hmac-sha512$${Buffer.from("a".repeat(128)).toString("base64")}$${b64(1024)}`,
   ],
+  // idkit's vendor formats (idkit/migrate)
+  ["pbkdf2-sha2-224 i=5000000", pw(4096), `$pbkdf2-sha2-224$i=5000000,l=28$${raw(1024)}$${raw(28)}`],
+  ["pbkdf2-sha2-384 i=2500000", pw(4096), `$pbkdf2-sha2-384$i=2500000,l=48$${raw(1024)}$${raw(48)}`],
+  ["pbkdf2-md5 i=5000000", pw(4096), `$pbkdf2-md5$i=5000000,l=16$${raw(1024)}$${raw(16)}`],
+  ["pbkdf2-ripemd160 i=3000000", pw(4096), `$pbkdf2-ripemd160$i=3000000,l=20$${raw(1024)}$${raw(20)}`],
+  ["pbkdf2-sha512-256 i=2500000", pw(4096), `$pbkdf2-sha512-256$i=2500000,l=32$${raw(1024)}$${raw(32)}`],
+  ["pbkdf2-sha3-512 i=1600000", pw(4096), `$pbkdf2-sha3-512$i=1600000,l=64$${raw(1024)}$${raw(64)}`],
+  ["bcrypt_sha256 cost=15", pw(4096), `bcrypt_sha256$$2b$15$${BCRYPT_BODY}`],
+  ["bcrypt-peppered cost=15, 1 KiB pepper", pw(72), `$bcrypt-peppered$${b64(1024)}$2b$15$${BCRYPT_BODY}`],
+  [
+    "md4-utf16le pf= 1 KiB of {PASSWORD}, 4096-byte password",
+    pw(4096),
+    `$md4-utf16le$pf=${Buffer.from("{PASSWORD}".repeat(102)).toString("base64")}$${b64(1024)}$${b64(16)}`,
+  ],
+  [
+    "hmac-ripemd160-utf16le 1 KiB key",
+    pw(4096),
+    `$hmac-ripemd160-utf16le$${Buffer.from("a".repeat(40)).toString("base64")}$${b64(1024)}`,
+  ],
+  ["phpass 2^19, 256-byte password", pw(256), `$P$H${crypt64(30)}`],
+  ["phpass 2^13, 4096-byte password", pw(4096), `$P$B${crypt64(30)}`],
+  [
+    "sha512-symfony i=100000, 1 KiB salt",
+    pw(4096 - 1026),
+    `$sha512-symfony$i=${(100_000 * 256) / 4096}$${b64(1024)}$${b64(64)}`,
+  ],
+  ["sha512-symfony i=100000, short password", pw(100), `$sha512-symfony$i=100000$${b64(16)}$${b64(64)}`],
 ];
 
 const only = process.env.ONLY?.split(",");

@@ -1,9 +1,12 @@
 import { parseArgon2Hash } from "./password/verifiers/argon2.js";
 import { parseBcryptHash } from "./password/verifiers/bcrypt.js";
+import { parseDjangoBcryptSha256, parsePepperedBcrypt } from "./password/verifiers/bcrypt-variants.js";
 import { parseFirescryptHash } from "./password/verifiers/firescrypt.js";
 import { tryParse } from "./password/verifiers/hash-params.js";
 import { parseCryptBody } from "./password/verifiers/legacy/crypt.js";
+import { parsePhpass, parseSymfonySha512 } from "./password/verifiers/legacy/phpass.js";
 import { parsePbkdf2Hash } from "./password/verifiers/pbkdf2.js";
+import { parsePbkdf2ExtHash } from "./password/verifiers/pbkdf2-ext.js";
 import { parseScryptHash } from "./password/verifiers/scrypt.js";
 import { findVerifier } from "./password/verify-password.js";
 
@@ -27,6 +30,10 @@ const UNIT_MS = Object.freeze({
   scryptBlock: 0.00025,
   /** MD5-crypt: 1000 fixed MD5 rounds plus a crypt-worker round trip (≈ 0.11 of m=47104 argon2id). */
   md5Crypt: 1.8,
+  /** phpass, per MD5 iteration in the crypt worker (2^13 ≈ 26 ms; measured with bench/worst-case-verification.ts). */
+  phpassRound: 0.0032,
+  /** Symfony's SHA-512 encoder, per iteration in the crypt worker (5000 ≈ 23 ms). */
+  symfonyRound: 0.0045,
 });
 
 /**
@@ -102,6 +109,28 @@ function costOf(id: string, hash: string): number | undefined {
       if (p === undefined) return undefined;
       const [ms, digestBytes] = PBKDF2_ITERATION_MS[p.digest] ?? [0.001, 32];
       return p.iterations * Math.ceil(p.hash.length / digestBytes) * ms;
+    }
+    case "pbkdf2-ext": {
+      const p = tryParse(parsePbkdf2ExtHash, hash);
+      if (p === undefined) return undefined;
+      const [ms, digestBytes] = PBKDF2_ITERATION_MS[p.digest] ?? [0.0005, 32];
+      return p.iterations * Math.ceil(p.hash.length / digestBytes) * ms;
+    }
+    case "bcrypt_sha256": {
+      const b = tryParse(parseDjangoBcryptSha256, hash);
+      return b && 2 ** b.cost * UNIT_MS.bcryptRound;
+    }
+    case "bcrypt-peppered": {
+      const b = tryParse(parsePepperedBcrypt, hash);
+      return b && 2 ** b.cost * UNIT_MS.bcryptRound;
+    }
+    case "phpass": {
+      const p = tryParse(parsePhpass, hash);
+      return p && p.rounds * UNIT_MS.phpassRound;
+    }
+    case "sha512-symfony": {
+      const p = tryParse(parseSymfonySha512, hash);
+      return p && p.rounds * UNIT_MS.symfonyRound;
     }
     case "scrypt": {
       const s = tryParse(parseScryptHash, hash);

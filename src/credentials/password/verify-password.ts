@@ -5,14 +5,17 @@ import { createLimiter } from "./limiter.js";
 import { isAcceptablePassword, MAX_HASH_LENGTH } from "./limits.js";
 import { argon2dVerifier, argon2idVerifier, argon2iVerifier } from "./verifiers/argon2.js";
 import { bcryptVerifier } from "./verifiers/bcrypt.js";
+import { djangoBcryptSha256Verifier, pepperedBcryptVerifier } from "./verifiers/bcrypt-variants.js";
 import { firescryptVerifier } from "./verifiers/firescrypt.js";
 import { LEGACY_VERIFIERS } from "./verifiers/legacy/index.js";
 import { pbkdf2Verifier } from "./verifiers/pbkdf2.js";
+import { pbkdf2ExtVerifier } from "./verifiers/pbkdf2-ext.js";
 import { scryptVerifier } from "./verifiers/scrypt.js";
 
 /**
  * Every stored-hash format idkit verifies, in dispatch order: the first whose `matches` accepts a hash handles it.
- * The modern formats come in Kratos's order (`hash/hash_comparator.go`), then the legacy ones. Their prefixes do not
+ * The modern formats come in Kratos's order (`hash/hash_comparator.go`), then idkit's extensions for vendor exports
+ * (PBKDF2 with other digests, Django's bcrypt_sha256, peppered bcrypt), then the legacy ones. Their prefixes do not
  * overlap, so the order decides nothing today.
  */
 export const VERIFIERS: readonly HashVerifier[] = Object.freeze([
@@ -23,6 +26,9 @@ export const VERIFIERS: readonly HashVerifier[] = Object.freeze([
   pbkdf2Verifier,
   scryptVerifier,
   firescryptVerifier,
+  pbkdf2ExtVerifier,
+  djangoBcryptSha256Verifier,
+  pepperedBcryptVerifier,
   ...LEGACY_VERIFIERS,
 ]);
 

@@ -2,12 +2,13 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { cryptWorkerSource } from "./crypt-worker-source.js";
 
-/** One crypt checksum to compute off the main thread. */
+/** One crypt (or iterated-digest) checksum to compute off the main thread. */
 export interface CryptJob {
-  kind: "md5" | "sha256" | "sha512";
+  /** MD5-crypt, SHA-crypt, phpass or Symfony's iterated SHA-512 (see `iterated.ts`). */
+  kind: "md5" | "sha256" | "sha512" | "phpass" | "symfony-sha512";
   password: Uint8Array;
   salt: Uint8Array;
-  /** Effective SHA-crypt rounds (ignored for MD5-crypt). */
+  /** Effective SHA-crypt rounds, phpass iterations or Symfony iterations (ignored for MD5-crypt). */
   rounds: number;
 }
 

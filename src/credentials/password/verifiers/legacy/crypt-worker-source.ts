@@ -1,4 +1,5 @@
 import { crypt64Encode } from "./crypt64.js";
+import { phpassChecksum, symfonySha512Checksum } from "./iterated.js";
 import { md5CryptChecksum } from "./md5-crypt.js";
 import { shaCryptChecksum } from "./sha-crypt.js";
 
@@ -17,11 +18,17 @@ const __name = (fn) => fn;
 const deps = { createHash, crypt64Encode: (${crypt64Encode.toString()}) };
 const md5 = (${md5CryptChecksum.toString()});
 const sha = (${shaCryptChecksum.toString()});
+const phpass = (${phpassChecksum.toString()});
+const symfony = (${symfonySha512Checksum.toString()});
 parentPort.on("message", ({ id, job }) => {
   try {
     const checksum = job.kind === "md5"
       ? md5(deps, job.password, job.salt)
-      : sha(deps, job.kind, job.password, job.salt, job.rounds);
+      : job.kind === "phpass"
+        ? phpass(deps, job.password, job.salt, job.rounds)
+        : job.kind === "symfony-sha512"
+          ? symfony(deps, job.password, job.salt, job.rounds)
+          : sha(deps, job.kind, job.password, job.salt, job.rounds);
     parentPort.postMessage({ id, checksum });
   } catch (error) {
     parentPort.postMessage({ id, error: String(error) });

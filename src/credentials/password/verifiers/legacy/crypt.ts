@@ -1,6 +1,6 @@
 import { constantTimeEqual } from "../../encoding.js";
 import type { HashVerifier } from "../../hash-verifier.js";
-import { type CryptJob, type CryptPool, defaultCryptPool } from "./crypt-pool.js";
+import { type CryptPool, defaultCryptPool } from "./crypt-pool.js";
 import { defineLegacyVerifier, malformed, outOfBounds } from "./legacy-verifier.js";
 
 /** Highest SHA-crypt `rounds=` idkit verifies (Kratos has no bound; the spec allows 999,999,999). */
@@ -18,7 +18,7 @@ export const SHA_CRYPT_MIN_WORK_BYTES = 256;
 const SHA_CRYPT_MIN_ROUNDS = 1000;
 const SHA_CRYPT_DEFAULT_ROUNDS = 5000;
 
-type Kind = CryptJob["kind"];
+type Kind = "md5" | "sha256" | "sha512";
 type ParsedCrypt = { salt: string; rounds: number; checksum: string };
 
 const SALT_MAX: Readonly<Record<Kind, number>> = { md5: 8, sha256: 16, sha512: 16 };

@@ -2,6 +2,7 @@
 // and its routes table lists every route the handler serves.
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { API_KEY_ROUTES } from "../src/http/routes-api-keys.js";
 import { IDENTITY_ROUTES } from "../src/http/routes-identities.js";
 import { HEALTH_ROUTES, RECOVERY_ROUTES, SCHEMA_ROUTES } from "../src/http/routes-other.js";
 
@@ -28,8 +29,15 @@ describe("docs/http-api.md", () => {
   });
 
   it("lists every route in its routes table, with its method", () => {
-    const table = doc.slice(doc.indexOf("## Routes"), doc.indexOf("### Query parameters"));
-    for (const route of [...IDENTITY_ROUTES, ...RECOVERY_ROUTES, ...SCHEMA_ROUTES, ...HEALTH_ROUTES]) {
+    const table = doc.slice(doc.indexOf("## Routes"), doc.indexOf("### API keys (idkit extension)"));
+    const all = [
+      ...IDENTITY_ROUTES,
+      ...API_KEY_ROUTES,
+      ...RECOVERY_ROUTES,
+      ...SCHEMA_ROUTES,
+      ...HEALTH_ROUTES,
+    ];
+    for (const route of all) {
       const prefix =
         route.path.startsWith("/identities") || route.path.startsWith("/recovery") ? "/admin" : "";
       const path = `${prefix}${route.path}`.replace(/:(\w+)/g, "{$1}");

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { IdentityError, type IdentityManager } from "../index.js";
 import { type AdminHandlerOptions, checkManager, resolveOptions } from "./options.js";
 import { errorResponse, httpError } from "./responses.js";
+import { API_KEY_ROUTES } from "./routes-api-keys.js";
 import { IDENTITY_ROUTES, type Route, type RouteDeps } from "./routes-identities.js";
 import { HEALTH_ROUTES, RECOVERY_ROUTES, SCHEMA_ROUTES } from "./routes-other.js";
 
@@ -39,7 +40,8 @@ function allowHeader(routes: readonly Route[], path: string): string {
  * Kratos's admin HTTP API over an {@link IdentityManager}, as a Web-standard handler built on Hono: identities
  * (create, batch, list, get, get by external id, update, JSON Patch, delete, delete a credential), recovery links
  * and codes, identity schemas and health checks, each at its Kratos path with and without the `/admin` prefix
- * (Kratos's admin port adds the prefix; its public port serves `/schemas` and `/health/*` without it). Status
+ * (Kratos's admin port adds the prefix; its public port serves `/schemas` and `/health/*` without it), and
+ * idkit's API key routes under `/admin/identities/{id}/api-keys` (machine identities, an extension). Status
  * codes, headers (`Location`, the keyset `Link`, `Cache-Control` on reads) and error envelopes are Kratos's; see
  * `docs/http-api.md` for the routes and where idkit deviates.
  *
@@ -86,7 +88,7 @@ export function createAdminHandler<T>(idm: IdentityManager<T>, options?: AdminHa
       return undefined;
     });
   }
-  const routes = [...IDENTITY_ROUTES, ...RECOVERY_ROUTES, ...SCHEMA_ROUTES];
+  const routes = [...IDENTITY_ROUTES, ...API_KEY_ROUTES, ...RECOVERY_ROUTES, ...SCHEMA_ROUTES];
   register(routes);
   const all = [...HEALTH_ROUTES, ...routes];
   for (const path of new Set(all.map((r) => r.path))) {

@@ -31,23 +31,16 @@ function uniqueKeys(identity: StoredIdentity): Key[] {
   return keys;
 }
 
-type BTreeClass = typeof import("sorted-btree").default;
 /** A sorted set of ids (a B+ tree whose values are all `undefined`). */
 type IdIndex = SortedBtree.default<string, undefined>;
 /**
- * sorted-btree (a CommonJS module), required on first use: `require` never runs Node's CommonJS export lexer,
- * which an ESM `import` of it would start at load (cold start). Its `module.exports` is the class, with a
- * `default` member that is the class too.
+ * sorted-btree (CommonJS; `module.exports` is the class, its `default` too), required on first use: an ESM
+ * `import` of it would start Node's CommonJS export lexer at load (cold start).
  */
-const sortedBtree = lazyRequire<{ default?: BTreeClass }>("sorted-btree");
-const BTree = (): BTreeClass => sortedBtree().default ?? (sortedBtree() as unknown as BTreeClass);
-
+const sortedBtree = lazyRequire<{ default: typeof import("sorted-btree").default }>("sorted-btree");
 /** Ids compare as strings, by UTF-16 code units (for lower-case UUIDs: the byte order PostgreSQL uses). */
 const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const newIdIndex = (): IdIndex => {
-  const Tree = BTree();
-  return new Tree<string, undefined>(undefined, compareIds);
-};
+const newIdIndex = (): IdIndex => new (sortedBtree().default)<string, undefined>(undefined, compareIds);
 
 /**
  * The ids of `index` strictly greater than `after` (all of them without `after`), ascending, lazily: O(log n)

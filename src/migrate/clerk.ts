@@ -1,11 +1,91 @@
 import type { CreateIdentityBody } from "../identity/payloads.js";
-import { guarded, recordObject, unconvertible } from "./record.js";
+import { type Address, buildBody, readOptions } from "./body.js";
+import { clerkHash } from "./clerk-hash.js";
+import {
+  at,
+  guarded,
+  type Obj,
+  optArray,
+  optObject,
+  optString,
+  recordObject,
+  unconvertible,
+} from "./record.js";
 import type { ConvertOptions } from "./types.js";
 
-/** Converts one Clerk export record to an idkit create body (see docs/migration.md). */
-export function fromClerk(record: unknown, _options?: ConvertOptions): CreateIdentityBody {
+/** A list cell: a JSON array, or text separated by `|`, `,` or `;` (CSV exports). */
+function list(r: Obj, key: string): string[] {
+  const v = Object.hasOwn(r, key) ? r[key] : undefined;
+  if (typeof v === "string" && !v.trim().startsWith("["))
+    return v
+      .split(/[|,;]/)
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
+  const values = optArray(r, key) ?? [];
+  return values.map((value, i) => {
+    if (typeof value !== "string") throw unconvertible(at(at("", key), i), "must be a string");
+    return value;
+  });
+}
+
+/**
+ * Converts one row of Clerk's user export (the dashboard's CSV: `id`, `first_name`, `last_name`, `username`,
+ * `primary_email_address`, `primary_phone_number`, `verified_email_addresses`, `unverified_email_addresses`,
+ * `verified_phone_numbers`, `unverified_phone_numbers`, `password_digest`, `password_hasher`, and
+ * `public_metadata` / `private_metadata` when present) to an idkit create body.
+ *
+ * - traits: `{ email: primary_email_address }` (or `options.traits(record)`);
+ * - every verified and unverified email and phone number is listed with its state (the schema decides which
+ *   become addresses);
+ * - `password_digest` by `password_hasher` → the password credential (every Clerk hasher but `awscognito`; see
+ *   docs/migration.md);
+ * - `id` → `external_id`; `public_metadata` → `metadata_public`, `private_metadata` → `metadata_admin`.
+ *
+ * @throws IdentityError `unconvertible_record` with `details.pointer` into the row.
+ */
+export function fromClerk(record: unknown, options?: ConvertOptions): CreateIdentityBody {
   return guarded("clerk", () => {
-    recordObject("clerk", record);
-    throw unconvertible("", "clerk: not implemented yet");
+    const o = readOptions(options);
+    const r = recordObject("clerk", record);
+    const email = optString(r, "primary_email_address");
+    const addresses: Address[] = [
+      ...list(r, "verified_email_addresses").map((value) => ({
+        value,
+        via: "email" as const,
+        verified: true,
+      })),
+      ...list(r, "unverified_email_addresses").map((value) => ({
+        value,
+        via: "email" as const,
+        verified: false,
+      })),
+      ...list(r, "verified_phone_numbers").map((value) => ({ value, via: "sms" as const, verified: true })),
+      ...list(r, "unverified_phone_numbers").map((value) => ({
+        value,
+        via: "sms" as const,
+        verified: false,
+      })),
+    ];
+    if (email !== undefined) addresses.push({ value: email, via: "email", verified: false });
+    const digest = optString(r, "password_digest");
+    let hashedPassword: string | undefined;
+    if (digest !== undefined) {
+      const hasher = optString(r, "password_hasher");
+      if (hasher === undefined) throw unconvertible("/password_hasher", "password_hasher is missing");
+      hashedPassword = clerkHash(hasher, digest, o.hashConfig);
+    }
+    return buildBody(
+      {
+        record: r,
+        email,
+        emailPointer: "/primary_email_address",
+        addresses,
+        hashedPassword,
+        externalId: optString(r, "id"),
+        metadataPublic: optObject(r, "public_metadata"),
+        metadataAdmin: optObject(r, "private_metadata"),
+      },
+      o,
+    );
   });
 }

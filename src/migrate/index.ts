@@ -51,10 +51,23 @@ function idField(...keys: string[]): (record: unknown) => string | undefined {
   };
 }
 
+/** Auth0's `user_id`, else `auth0|<_id.$oid>` of the password-hash export (what `fromAuth0` makes the external id). */
+function auth0Id(record: unknown): string | undefined {
+  const direct = idField("user_id")(record);
+  if (direct !== undefined) return direct;
+  try {
+    const id = isObj(record) && Object.hasOwn(record, "_id") ? record._id : undefined;
+    const oid = isObj(id) ? idField("$oid")(id) : idField("_id")(record);
+    return oid === undefined ? undefined : `auth0|${oid}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Where each vendor's export keeps its records:
  * - Auth0: the user export job's NDJSON (one user per line; `user_id`), or the password-hash export's NDJSON
- *   (`_id.$oid`… read as `user_id` when present, else `_id`);
+ *   (`auth0|<_id.$oid>`), or a bulk-import JSON array;
  * - Firebase: `firebase auth:export users.json` gives `{ "users": [...] }` (`localId`);
  * - Clerk: the dashboard's CSV export (`id`), or JSON/NDJSON of the same rows;
  * - Supabase: `auth.users` rows as a JSON array, NDJSON or CSV (`id`);
@@ -62,10 +75,7 @@ function idField(...keys: string[]): (record: unknown) => string | undefined {
  * - Kratos: `GET /admin/identities` pages as a JSON array, or NDJSON (`id`).
  */
 export const vendorFormats: Readonly<Record<MigrationVendor, VendorFormat>> = Object.freeze({
-  auth0: Object.freeze({
-    formats: Object.freeze(["ndjson", "json"] as const),
-    idOf: idField("user_id", "_id"),
-  }),
+  auth0: Object.freeze({ formats: Object.freeze(["ndjson", "json"] as const), idOf: auth0Id }),
   firebase: Object.freeze({
     formats: Object.freeze(["json"] as const),
     recordsPath: "users",

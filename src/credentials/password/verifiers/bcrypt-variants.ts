@@ -2,12 +2,13 @@ import { createHash } from "node:crypto";
 import { constantTimeEqual, decodeBase64Strict } from "../encoding.js";
 import type { HashVerifier } from "../hash-verifier.js";
 import { MAX_SALT_BYTES } from "../limits.js";
+import { loadBcrypt } from "../native.js";
 import { type BcryptHash, parseBcryptHash } from "./bcrypt.js";
 import { malformed, outOfBounds, tryParse } from "./hash-params.js";
 
 /** bcrypt of `password` (a string or bytes) with the parsed hash's salt and cost, compared in constant time. */
 async function bcryptMatches(password: string | Buffer, parsed: BcryptHash): Promise<boolean> {
-  const { hash } = await import("@node-rs/bcrypt");
+  const { hash } = await loadBcrypt();
   const computed = await hash(password, { salt: parsed.salt, cost: parsed.cost, version: "2b" });
   return constantTimeEqual(Buffer.from(computed.slice(-31)), Buffer.from(parsed.encodedHash));
 }

@@ -1,6 +1,10 @@
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { lazyRequire } from "../../../../json/lazy-require.js";
 import { cryptWorkerSource } from "./crypt-worker-source.js";
+
+/** `node:worker_threads`, loaded with the first worker (cold start: most apps never verify a legacy crypt hash). */
+const workerThreads = lazyRequire<typeof import("node:worker_threads")>("node:worker_threads");
 
 /** One crypt (or iterated-digest) checksum to compute off the main thread. */
 export interface CryptJob {
@@ -72,7 +76,7 @@ export function createCryptPool(options: CryptPoolOptions = {}): CryptPool {
   const spawn = (): Worker => {
     source ??= cryptWorkerSource();
     // execArgv: [] so that loaders and debug flags of the host process (tsx, --inspect…) are not inherited.
-    const worker = new Worker(source, { eval: true, execArgv: [] });
+    const worker = new (workerThreads().Worker)(source, { eval: true, execArgv: [] });
     worker.unref();
     workers.set(worker, undefined);
     worker.on("message", (reply: Reply) => settle(worker, reply));

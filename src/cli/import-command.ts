@@ -118,6 +118,7 @@ export async function importCommand(file: string, flags: ImportFlags, io: CliIo)
   const progress = createProgress(io.stderr, {
     label: flags.dryRun ? "import --dry-run" : "import",
     totalBytes: identity.size,
+    startRecords: start.records,
     intervalMs: flags.progressInterval * 1000,
   });
   const started = Date.now();

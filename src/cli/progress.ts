@@ -27,8 +27,8 @@ export interface ProgressOptions {
   label: string;
   /** Size of the input in bytes (the bar's 100 %), or undefined when unknown (export). */
   totalBytes?: number | undefined;
-  /** Bytes already done before this run (a resumed import), left out of the rate. */
-  startBytes?: number;
+  /** Records done by earlier runs (a resumed import), left out of the rate. */
+  startRecords?: number;
   /** Interval of the plain lines (not a terminal), ms. */
   intervalMs: number;
   now?: () => number;
@@ -54,18 +54,24 @@ function tail(c: ProgressCounts): string {
  */
 export function createProgress(stream: OutputStream, options: ProgressOptions): Progress {
   const now = options.now ?? Date.now;
-  const started = now();
-  const startBytes = options.startBytes ?? 0;
-  let last: ProgressCounts = { records: 0 };
+  // Rate and ETA are measured from the start, or for a resumed import from its first written chunk (the records
+  // before the checkpoint are read and passed over at a far higher pace).
+  const startRecords = options.startRecords ?? 0;
+  let base = startRecords > 0 ? undefined : { time: now(), records: 0, bytes: 0 };
+  let last: ProgressCounts = { records: startRecords };
   const rate = (c: ProgressCounts) => {
-    const seconds = (now() - started) / 1000;
-    return seconds > 0 ? Math.round(c.records / seconds) : 0;
+    const seconds = base === undefined ? 0 : (now() - base.time) / 1000;
+    return seconds > 0 && base !== undefined ? Math.round((c.records - base.records) / seconds) : 0;
   };
   const eta = (c: ProgressCounts) => {
     const total = options.totalBytes;
-    if (total === undefined || c.bytes === undefined || c.bytes <= startBytes) return Number.NaN;
-    const seconds = (now() - started) / 1000;
-    return ((total - c.bytes) * seconds) / (c.bytes - startBytes);
+    if (base === undefined || total === undefined || c.bytes === undefined || c.bytes <= base.bytes)
+      return Number.NaN;
+    const seconds = (now() - base.time) / 1000;
+    return ((total - c.bytes) * seconds) / (c.bytes - base.bytes);
+  };
+  const mark = (c: ProgressCounts) => {
+    base ??= { time: now(), records: c.records, bytes: c.bytes ?? 0 };
   };
   const percent = (c: ProgressCounts) =>
     options.totalBytes ? Math.min(100, Math.floor(((c.bytes ?? 0) * 100) / options.totalBytes)) : undefined;
@@ -90,9 +96,10 @@ export function createProgress(stream: OutputStream, options: ProgressOptions): 
       eta_text: formatSeconds(eta(c)),
       tail: tail(c),
     });
-    bar.start(options.totalBytes ?? 1, startBytes, payload(last));
+    bar.start(options.totalBytes ?? 1, 0, payload(last));
     return {
       update(c) {
+        mark(c);
         last = c;
         bar.update(c.bytes ?? 0, payload(c));
       },
@@ -103,7 +110,7 @@ export function createProgress(stream: OutputStream, options: ProgressOptions): 
     };
   }
 
-  let printed = 0;
+  let printed = startRecords;
   const line = (c: ProgressCounts) => {
     const p = percent(c);
     const share = p === undefined ? "" : ` (${p}%)`;
@@ -118,6 +125,7 @@ export function createProgress(stream: OutputStream, options: ProgressOptions): 
   timer.unref();
   return {
     update(c) {
+      mark(c);
       last = c;
     },
     stop() {

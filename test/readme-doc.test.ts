@@ -6,6 +6,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import * as http from "../src/http/index.js";
 import * as idkit from "../src/index.js";
+import * as migrate from "../src/migrate/index.js";
 import * as postgres from "../src/postgres/index.js";
 import * as testing from "../src/testing/index.js";
 
@@ -63,9 +64,14 @@ describe("README", () => {
     }
   });
 
-  it("documents every value idkit/http, idkit/postgres and idkit/testing export", () => {
+  it("documents every value idkit/http, idkit/postgres, idkit/testing and idkit/migrate export", () => {
     const api = section("## API");
-    for (const name of [...Object.keys(http), ...Object.keys(postgres), ...Object.keys(testing)]) {
+    for (const name of [
+      ...Object.keys(http),
+      ...Object.keys(postgres),
+      ...Object.keys(testing),
+      ...Object.keys(migrate),
+    ]) {
       expect(api.includes(`\`${name}`), name).toBe(true);
     }
   });

@@ -9,6 +9,10 @@ import { idkit, tempDir } from "./cli-helpers.js";
 import { manager } from "./helpers.js";
 import { endPools, postgresTargets } from "./setup/postgres.js";
 
+// Kratos's own WebAuthn import data (see test/webauthn-import.test.ts).
+const webauthn = JSON.parse(
+  readFileSync(new URL("fixtures/kratos-webauthn-import.json", import.meta.url), "utf8"),
+);
 const ALL = ["password", "oidc", "saml", "totp", "lookup_secret", "webauthn", "passkey"] as const;
 const ORG = "0190f6c4-8c5e-7a3b-9f00-00000000a11c";
 
@@ -60,6 +64,18 @@ async function seed(idm: IdentityManager<unknown>): Promise<void> {
     external_id: "crm-linus",
   });
   await idm.createIdentity({
+    traits: { email: "keys@example.org" },
+    credentials: {
+      webauthn: { config: webauthn.registered_key.config },
+      passkey: {
+        config: {
+          credentials: [webauthn.unit_import.keys.cred1],
+          user_handle: webauthn.unit_import.user_handles.user1,
+        },
+      },
+    },
+  });
+  await idm.createIdentity({
     traits: { email: "migrating@example.org" },
     credentials: { password: { config: { use_password_migration_hook: true } } },
   });
@@ -106,16 +122,17 @@ async function roundTrip(source: StorageAdapter, target: StorageAdapter): Promis
     cwd,
   });
   expect(exported.code).toBe(EXIT.ok);
-  expect(exported.stderr).toContain("16 identities (with credentials)");
+  expect(exported.stderr).toContain("17 identities (with credentials)");
   const lines = readFileSync(join(cwd, "out.ndjson"), "utf8").trim().split("\n");
-  expect(lines.length).toBe(16);
+  expect(lines.length).toBe(17);
   expect(JSON.parse(lines[0] as string)).not.toHaveProperty("created_at");
 
   const imported = await idkit(["import", "--from", "idkit", "out.ndjson"], { storage: target, cwd });
-  expect(imported.stderr).toContain("16 created, 0 skipped (already present), 0 failed");
+  expect(imported.stderr).toContain("17 created, 0 skipped (already present), 0 failed");
   expect(imported.code).toBe(EXIT.ok);
   const original = await everything(from);
-  expect(original.length).toBe(16);
+  expect(original.length).toBe(17);
+  expect(JSON.stringify(original)).toContain("public_key");
   expect(JSON.stringify(original)).toContain("hashed_password");
   expect(JSON.stringify(original)).toContain('"verified":true');
   expect(await everything(to)).toEqual(original);
@@ -132,7 +149,7 @@ async function roundTrip(source: StorageAdapter, target: StorageAdapter): Promis
   expect(bare.stdout).not.toContain("hashed_password");
   expect(bare.stdout).not.toContain("totp_url");
   expect(bare.stdout).toContain('"provider":"gitlab"');
-  expect(bare.stdout.trim().split("\n").length).toBe(16);
+  expect(bare.stdout.trim().split("\n").length).toBe(17);
 }
 
 describe("idkit export → idkit import round trip", { timeout: 180_000 }, async () => {

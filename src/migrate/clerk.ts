@@ -28,13 +28,21 @@ function list(r: Obj, key: string): string[] {
   });
 }
 
+/** The first value of a string-or-list member (Clerk's create-user API takes `email_address: [...]`). */
+function firstOf(r: Obj, key: string): string | undefined {
+  const v = Object.hasOwn(r, key) ? r[key] : undefined;
+  if (Array.isArray(v)) return typeof v[0] === "string" && v[0] !== "" ? v[0] : undefined;
+  return optString(r, key);
+}
+
 /**
  * Converts one row of Clerk's user export (the dashboard's CSV: `id`, `first_name`, `last_name`, `username`,
  * `primary_email_address`, `primary_phone_number`, `verified_email_addresses`, `unverified_email_addresses`,
  * `verified_phone_numbers`, `unverified_phone_numbers`, `password_digest`, `password_hasher`, and
  * `public_metadata` / `private_metadata` when present) to an idkit create body.
  *
- * - traits: `{ email: primary_email_address }` (or `options.traits(record)`);
+ * - traits: `{ email: primary_email_address }` (else the first of `email_address`, Clerk's create-user API field,
+ *   else `email`), or `options.traits(record)`;
  * - every verified and unverified email and phone number is listed with its state (the schema decides which
  *   become addresses);
  * - `password_digest` by `password_hasher` → the password credential (every Clerk hasher but `awscognito`; see
@@ -47,7 +55,8 @@ export function fromClerk(record: unknown, options?: ConvertOptions): CreateIden
   return guarded("clerk", () => {
     const o = readOptions(options);
     const r = recordObject("clerk", record);
-    const email = optString(r, "primary_email_address");
+    const email =
+      optString(r, "primary_email_address") ?? firstOf(r, "email_address") ?? optString(r, "email");
     const addresses: Address[] = [
       ...list(r, "verified_email_addresses").map((value) => ({
         value,

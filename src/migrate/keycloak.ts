@@ -34,8 +34,13 @@ function param(params: Obj | undefined, key: string): unknown {
  * `$argon2<type>$v=19$m=…,t=…,p=…`; a `bcrypt` provider's value as is.
  */
 function keycloakHash(credential: Obj, base: string): string {
-  const secret = optObject(credential, "secretData", base);
-  const data = optObject(credential, "credentialData", base);
+  // Keycloak before 12 kept the fields on the credential itself (hashedSaltedValue, salt, hashIterations, algorithm).
+  const legacy = optString(credential, "hashedSaltedValue", base);
+  const secret =
+    legacy === undefined
+      ? optObject(credential, "secretData", base)
+      : { value: legacy, salt: credential.salt };
+  const data = legacy === undefined ? optObject(credential, "credentialData", base) : credential;
   if (secret === undefined || data === undefined)
     throw unconvertible(at(base, "secretData"), "secretData and credentialData are needed");
   const secretBase = at(base, "secretData");

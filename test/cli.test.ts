@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hashSync } from "@node-rs/bcrypt";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../src/cli/main.js";
 import { MemoryStorage } from "../src/index.js";
@@ -228,5 +229,46 @@ describe("idkit progress", () => {
     expect(plain.stderr).not.toContain("█");
     expect(plain.stderr).toMatch(/^idkit import --dry-run: \d+ records \(\d+%\), \d+\/s, ETA/m);
     expect(plain.stderr).toContain("400 records");
+  });
+});
+
+describe("idkit import never crashes on any file (property)", () => {
+  it("random lines: exit 0 or 1, one summary, every failure reported once in file order", {
+    timeout: 120_000,
+  }, async () => {
+    const cwd = tempDir();
+    const line = fc.oneof(
+      fc.json(),
+      fc.string(),
+      fc
+        .record({ traits: fc.record({ email: fc.emailAddress() }), external_id: fc.string() })
+        .map((r) => JSON.stringify(r)),
+      fc.constant("{"),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 12 }), async (lines) => {
+        const content = lines.map((l) => l.replace(/\n/g, " ")).join("\n");
+        writeFileSync(join(cwd, "any.ndjson"), content);
+        const run = await idkit(
+          ["import", "--from", "idkit", "any.ndjson", "--dry-run", "--chunk-size", "5"],
+          { cwd },
+        );
+        expect([EXIT.ok, EXIT.failed]).toContain(run.code);
+        expect(run.stderr).not.toMatch(/\n\s+at /);
+        const failures =
+          run.stdout === ""
+            ? []
+            : run.stdout
+                .trim()
+                .split("\n")
+                .map((l) => JSON.parse(l));
+        const positions = failures.map((f) => f.position);
+        expect(positions).toEqual([...positions].sort((a, b) => a - b));
+        expect(new Set(positions).size).toBe(positions.length);
+        expect(run.code).toBe(failures.length > 0 ? EXIT.failed : EXIT.ok);
+        expect(run.stderr).toContain(`${failures.length} failed`);
+      }),
+      { numRuns: 25 },
+    );
   });
 });

@@ -88,6 +88,7 @@ const CASES: Array<[string, string, string]> = [
   ["pbkdf2-md5 i=5000000", pw(4096), `$pbkdf2-md5$i=5000000,l=16$${raw(1024)}$${raw(16)}`],
   ["pbkdf2-ripemd160 i=3000000", pw(4096), `$pbkdf2-ripemd160$i=3000000,l=20$${raw(1024)}$${raw(20)}`],
   ["pbkdf2-sha512-256 i=2500000", pw(4096), `$pbkdf2-sha512-256$i=2500000,l=32$${raw(1024)}$${raw(32)}`],
+  ["pbkdf2-md4 i=1000000 (plain TypeScript)", pw(4096), `$pbkdf2-md4$i=1000000,l=16$${raw(1024)}$${raw(16)}`],
   ["pbkdf2-sha3-512 i=1600000", pw(4096), `$pbkdf2-sha3-512$i=1600000,l=64$${raw(1024)}$${raw(64)}`],
   ["bcrypt_sha256 cost=15", pw(4096), `bcrypt_sha256$$2b$15$${BCRYPT_BODY}`],
   ["bcrypt-peppered cost=15, 1 KiB pepper", pw(72), `$bcrypt-peppered$${b64(1024)}$2b$15$${BCRYPT_BODY}`],

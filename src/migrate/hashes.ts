@@ -114,6 +114,7 @@ const PBKDF2_NAMES: Readonly<Record<string, string>> = Object.freeze({
   sha512224: "sha512-224",
   sha512256: "sha512-256",
   md5: "md5",
+  md4: "md4",
   ripemd160: "ripemd160",
   rmd160: "ripemd160",
   sha3224: "sha3-224",

@@ -14,12 +14,14 @@ import {
   splitHash,
   tryParse,
 } from "./hash-params.js";
+import { defaultCryptPool } from "./legacy/crypt-pool.js";
 
 /**
  * PBKDF2 with the digests Kratos's `$pbkdf2-sha…$` cannot name, for Auth0's PBKDF2 imports (any OpenSSL digest):
  * `$pbkdf2-<name>$i=<iterations>,l=<key bytes>$<salt>$<key>`, the same layout (unpadded strict base64). Kratos
  * reads `sha224` and `sha384` as SHA3, so the SHA-2 ones are named `sha2-224` and `sha2-384` here. Node's OpenSSL
- * computes them all (MD4 and Whirlpool are not in OpenSSL 3's default provider and are not offered).
+ * computes them all but MD4 (not in OpenSSL 3's default provider), which runs in plain TypeScript in the crypt worker
+ * pool (`iterated.ts`); Whirlpool is not offered.
  *
  * Work caps (iterations × output blocks) per digest, set so that each costs about what Kratos's formats cost at
  * theirs (about 2 s of CPU on the 2-core reference machine; `bench/worst-case-verification.ts`). Auth0's default
@@ -38,11 +40,12 @@ export const PBKDF2_EXT_DIGESTS: Readonly<
   "sha3-256": ["sha3-256", 32, 2_000_000],
   "sha3-384": ["sha3-384", 48, 2_000_000],
   "sha3-512": ["sha3-512", 64, 1_600_000],
+  md4: ["md4", 16, 1_000_000],
 });
 
 const FORMAT = "pbkdf2-ext";
 const PREFIX =
-  /^\$pbkdf2-(sha2-224|sha2-384|sha512-224|sha512-256|md5|ripemd160|sha3-224|sha3-256|sha3-384|sha3-512)\$/;
+  /^\$pbkdf2-(sha2-224|sha2-384|sha512-224|sha512-256|md5|md4|ripemd160|sha3-224|sha3-256|sha3-384|sha3-512)\$/;
 const pbkdf2Async = promisify(pbkdf2);
 
 /** A parsed extended PBKDF2 hash. */
@@ -86,6 +89,15 @@ export const pbkdf2ExtVerifier: HashVerifier = Object.freeze({
   async verify(password: string, hash: string): Promise<boolean> {
     const parsed = tryParse(parsePbkdf2ExtHash, hash);
     if (parsed === undefined) return false;
+    if (parsed.digest === "md4") {
+      const job = { kind: "pbkdf2-md4" as const, password: Buffer.from(password, "utf8"), salt: parsed.salt };
+      const key = await defaultCryptPool().run({
+        ...job,
+        rounds: parsed.iterations,
+        length: parsed.hash.length,
+      });
+      return constantTimeEqual(Buffer.from(key, "base64"), parsed.hash);
+    }
     const derived = await pbkdf2Async(
       password,
       parsed.salt,

@@ -164,6 +164,19 @@ describe("PBKDF2 with other digests", () => {
     await expect(verifyPassword("pbkdf2 sha384", h384)).resolves.toBe(true);
   });
 
+  // passlib's pbkdf2_hmac("md4", …) with its pure-Python MD4 (OpenSSL 3 has none): Auth0's PBKDF2-MD4.
+  it.each([
+    [1, "1857f69412150bca4542581d0f9e7fd1"],
+    [1000, "fb0618184744c5ae3c685e5c1f592aff4dbb1432d08bf7d77584a7fbcafffbb7b7efcdfdfc6e4398"],
+  ])("PBKDF2-HMAC-MD4 with %i iterations (passlib), in the crypt worker pool", async (i, hex) => {
+    const raw = (b: Buffer) => b.toString("base64").replace(/=+$/, "");
+    const key = Buffer.from(hex, "hex");
+    const hash = `$pbkdf2-md4$i=${i},l=${key.length}$${raw(Buffer.from("salt"))}$${raw(key)}`;
+    expect(findVerifier(hash)?.id).toBe("pbkdf2-ext");
+    await expect(verifyPassword("password", hash)).resolves.toBe(true);
+    await expect(verifyPassword("passworx", hash)).resolves.toBe(false);
+  });
+
   it("bounds iterations × blocks per digest", () => {
     const raw = (n: number) => Buffer.alloc(n, 7).toString("base64").replace(/=+$/, "");
     expect(code(`$pbkdf2-md5$i=5000000,l=16$${raw(16)}$${raw(16)}`)).toBe("valid");
@@ -172,6 +185,7 @@ describe("PBKDF2 with other digests", () => {
       "hash_parameters_out_of_bounds",
     );
     expect(code(`$pbkdf2-whirlpool$i=1,l=64$${raw(16)}$${raw(64)}`)).toBe("unsupported_hash");
+    expect(code(`$pbkdf2-md4$i=500001,l=32$${raw(16)}$${raw(32)}`)).toBe("hash_parameters_out_of_bounds");
   });
 });
 

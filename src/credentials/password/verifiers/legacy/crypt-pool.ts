@@ -9,11 +9,13 @@ const workerThreads = lazyRequire<typeof import("node:worker_threads")>("node:wo
 /** One crypt (or iterated-digest) checksum to compute off the main thread. */
 export interface CryptJob {
   /** MD5-crypt, SHA-crypt, phpass or Symfony's iterated SHA-512 (see `iterated.ts`). */
-  kind: "md5" | "sha256" | "sha512" | "phpass" | "symfony-sha512";
+  kind: "md5" | "sha256" | "sha512" | "phpass" | "symfony-sha512" | "pbkdf2-md4";
   password: Uint8Array;
   salt: Uint8Array;
-  /** Effective SHA-crypt rounds, phpass iterations or Symfony iterations (ignored for MD5-crypt). */
+  /** Effective SHA-crypt rounds, phpass, Symfony or PBKDF2 iterations (ignored for MD5-crypt). */
   rounds: number;
+  /** Derived key length in bytes (PBKDF2-MD4 only). */
+  length?: number;
 }
 
 /** A small pool of `worker_threads` computing crypt checksums, so that 500k-round SHA-crypt never blocks the loop. */

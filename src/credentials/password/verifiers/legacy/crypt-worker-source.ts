@@ -1,5 +1,5 @@
 import { crypt64Encode } from "./crypt64.js";
-import { phpassChecksum, symfonySha512Checksum } from "./iterated.js";
+import { pbkdf2Md4Key, phpassChecksum, symfonySha512Checksum } from "./iterated.js";
 import { md5CryptChecksum } from "./md5-crypt.js";
 import { shaCryptChecksum } from "./sha-crypt.js";
 
@@ -20,6 +20,7 @@ const md5 = (${md5CryptChecksum.toString()});
 const sha = (${shaCryptChecksum.toString()});
 const phpass = (${phpassChecksum.toString()});
 const symfony = (${symfonySha512Checksum.toString()});
+const pbkdf2Md4 = (${pbkdf2Md4Key.toString()});
 parentPort.on("message", ({ id, job }) => {
   try {
     const checksum = job.kind === "md5"
@@ -28,6 +29,8 @@ parentPort.on("message", ({ id, job }) => {
         ? phpass(deps, job.password, job.salt, job.rounds)
         : job.kind === "symfony-sha512"
           ? symfony(deps, job.password, job.salt, job.rounds)
+          : job.kind === "pbkdf2-md4"
+            ? pbkdf2Md4(deps, job.password, job.salt, job.rounds, job.length)
           : sha(deps, job.kind, job.password, job.salt, job.rounds);
     parentPort.postMessage({ id, checksum });
   } catch (error) {

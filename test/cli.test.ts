@@ -272,3 +272,79 @@ describe("idkit import never crashes on any file (property)", () => {
     );
   });
 });
+
+describe("idkit import: config module, broken documents", () => {
+  it("--config gives schemas and a traits mapping; a dry run skips the config's afterCreate hook", async () => {
+    const cwd = tempDir();
+    writeFileSync(
+      join(cwd, "idkit.config.mjs"),
+      `import { writeFileSync } from "node:fs";
+export default {
+  schemas: {
+    customer: {
+      type: "object",
+      properties: {
+        traits: {
+          type: "object",
+          properties: {
+            email: { type: "string", format: "email", "ory.sh/kratos": { credentials: { password: { identifier: true } } } },
+            plan: { type: "string" },
+          },
+          required: ["email", "plan"],
+        },
+      },
+    },
+  },
+  hooks: { afterCreate: () => writeFileSync(${JSON.stringify(join(cwd, "after-ran"))}, "x") },
+};
+export const traits = (record) => ({ email: record.email, plan: "gold" });
+`,
+    );
+    writeFileSync(
+      join(cwd, "auth0.ndjson"),
+      ndjson([{ user_id: "auth0|cfg", email: "cfg@example.org", email_verified: true }]),
+    );
+    const argv = [
+      "import",
+      "--from",
+      "auth0",
+      "auth0.ndjson",
+      "--config",
+      "idkit.config.mjs",
+      "--schema",
+      "customer",
+    ];
+    const dry = await idkit([...argv, "--dry-run"], { cwd });
+    expect(dry.code).toBe(EXIT.ok);
+    expect(existsSync(join(cwd, "after-ran"))).toBe(false);
+    const storage = new MemoryStorage();
+    const run = await idkit(argv, { storage, cwd });
+    expect(run.code).toBe(EXIT.ok);
+    const [identity] = await all(storage);
+    expect(identity).toMatchObject({
+      schema_id: "customer",
+      traits: { email: "cfg@example.org", plan: "gold" },
+    });
+    expect(existsSync(join(cwd, "after-ran"))).toBe(true);
+    const bad = await idkit(["import", "--from", "auth0", "auth0.ndjson", "--config", "missing.mjs"], {
+      cwd,
+    });
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.stderr).toContain("cannot load --config missing.mjs");
+  });
+
+  it("a JSON document broken part way: the records before it are imported and checkpointed, exit 3", async () => {
+    const cwd = tempDir();
+    writeFileSync(
+      join(cwd, "users.json"),
+      `[${JSON.stringify(user(7001))},${JSON.stringify(user(7002))},{"traits":`,
+    );
+    const storage = new MemoryStorage();
+    const run = await idkit(["import", "--from", "idkit", "users.json"], { storage, cwd });
+    expect(run.code).toBe(EXIT.stopped);
+    expect(run.stderr).toContain("stopped:");
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect((await all(storage)).length).toBe(2);
+    expect(JSON.parse(readFileSync(join(cwd, "users.json.progress"), "utf8")).records).toBe(2);
+  });
+});

@@ -97,6 +97,12 @@ export async function importCommand(file: string, flags: ImportFlags, io: CliIo)
     }
   };
   if (flags.dryRun) {
+    // A dry run writes nothing anywhere: the config's afterCreate hook (an email, a webhook...) does not run.
+    const hooks = config.manager.hooks as Record<string, unknown> | undefined;
+    if (hooks?.afterCreate !== undefined) {
+      const { afterCreate: _skipped, ...kept } = hooks;
+      config.manager = { ...config.manager, hooks: kept };
+    }
     build({ storage: new MemoryStorage() });
     managerOf = () => build({ storage: new MemoryStorage() });
   } else {

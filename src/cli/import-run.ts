@@ -97,8 +97,11 @@ export async function runImport(
       }
     }
   } catch (error) {
+    // The file broke part way (a JSON syntax error): what was read before it is still written and checkpointed.
     await wait();
-    return { counts, aborted, fatal: fatal ?? { error } };
+    if (fatal === undefined && !options.signal.aborted && chunk.length > 0)
+      fatal = await writeChunk(chunk, counts, options);
+    return { counts, aborted: options.signal.aborted, fatal: fatal ?? { error } };
   }
   await wait();
   if (options.signal.aborted) aborted = true;

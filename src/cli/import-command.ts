@@ -125,6 +125,7 @@ export async function importCommand(file: string, flags: ImportFlags, io: CliIo)
     label: flags.dryRun ? "import --dry-run" : "import",
     totalBytes: identity.size,
     startRecords: start.records,
+    createdWord: flags.dryRun ? "valid" : "created",
     intervalMs: flags.progressInterval * 1000,
   });
   const started = Date.now();

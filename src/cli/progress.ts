@@ -29,6 +29,8 @@ export interface ProgressOptions {
   totalBytes?: number | undefined;
   /** Records done by earlier runs (a resumed import), left out of the rate. */
   startRecords?: number;
+  /** The word for created records (`valid` in a dry run). @default "created" */
+  createdWord?: string;
   /** Interval of the plain lines (not a terminal), ms. */
   intervalMs: number;
   now?: () => number;
@@ -43,9 +45,9 @@ const formatSeconds = (s: number) =>
         ? `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, "0")}s`
         : `${Math.round(s)}s`;
 
-function tail(c: ProgressCounts): string {
+function tail(c: ProgressCounts, created: string): string {
   if (c.created === undefined) return "";
-  return ` | ${c.created} created, ${c.skipped ?? 0} skipped, ${c.failed ?? 0} failed`;
+  return ` | ${c.created} ${created}, ${c.skipped ?? 0} skipped, ${c.failed ?? 0} failed`;
 }
 
 /**
@@ -94,7 +96,7 @@ export function createProgress(stream: OutputStream, options: ProgressOptions): 
       records: c.records,
       rate: rate(c),
       eta_text: formatSeconds(eta(c)),
-      tail: tail(c),
+      tail: tail(c, options.createdWord ?? "created"),
     });
     bar.start(options.totalBytes ?? 1, 0, payload(last));
     return {
@@ -116,7 +118,9 @@ export function createProgress(stream: OutputStream, options: ProgressOptions): 
     const share = p === undefined ? "" : ` (${p}%)`;
     const etaText = options.totalBytes === undefined ? "" : `, ETA ${formatSeconds(eta(c))}`;
     const noun = options.label === "export" ? "identities" : "records";
-    stream.write(`idkit ${options.label}: ${c.records} ${noun}${share}, ${rate(c)}/s${etaText}${tail(c)}\n`);
+    stream.write(
+      `idkit ${options.label}: ${c.records} ${noun}${share}, ${rate(c)}/s${etaText}${tail(c, options.createdWord ?? "created")}\n`,
+    );
     printed = c.records;
   };
   const timer = setInterval(() => {

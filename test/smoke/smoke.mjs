@@ -72,3 +72,4 @@ for (const [entry, specifier] of [
 }
 await import("./light-entry.mjs");
 await import("./lazy-main-entry.mjs");
+await import("./vendor-hashes.mjs");

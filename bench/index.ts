@@ -27,6 +27,7 @@ const suites: Record<string, () => Promise<Record<string, number>>> = {
   http: async () => (await import("./http.bench.js")).httpBenchmark(),
   cold_start: async () => (await import("./cold-start.bench.js")).coldStartBenchmark(),
   cli_import: async () => (await import("./cli-import.bench.js")).cliImportBenchmark(),
+  api_keys: async () => (await import("./api-keys.bench.js")).apiKeysBenchmark(),
 };
 
 for (const [name, run] of Object.entries(suites)) {

@@ -2,7 +2,7 @@ import type { StoredIdentity } from "../identity/identity.js";
 import type { ApiKeyInsert, StoredApiKey } from "../storage/api-key-store.js";
 import type { SqlQueryable } from "./executor.js";
 import { replaceIdentity, type Tables, type WriteStatements } from "./identity-sql.js";
-import { IDENTITY_SELECT, identityFromRow, isLowerUuid } from "./rows.js";
+import { isLowerUuid } from "./rows.js";
 
 /**
  * PostgresStorage's API keys, in `idkit_api_keys` (migration 2): the key id is the primary key (the
@@ -96,19 +96,25 @@ export class ApiKeySql {
     return "ok";
   }
 
-  /** {@link ApiKeyStore.findApiKey}: one query, the key's row joined to its identity's. */
+  /**
+   * {@link ApiKeyStore.findApiKey}: one statement, the key's row and its identity's (a correlated subquery: cheaper
+   * to plan than a join, both primary-key probes), each row as one JSON text (`row_to_json`: TEXT columns
+   * JSON-encoded, so a leading U+FEFF survives).
+   */
   async find(
     db: SqlQueryable,
     id: string,
   ): Promise<{ key: StoredApiKey; identity: StoredIdentity } | undefined> {
     if (!storable(id)) return undefined;
-    const { rows } = await db.query(
-      `SELECT ${KEY_SELECT}, ${IDENTITY_SELECT} FROM ${this.t.apiKeys} k
-       JOIN ${this.t.identities} i ON i.id = k.identity_id WHERE k.id = $1`,
+    const { rows } = await db.query<{ k: string; i: string | null }>(
+      `SELECT row_to_json(k)::text AS k,
+         (SELECT row_to_json(i)::text FROM ${this.t.identities} i WHERE i.id = k.identity_id) AS i
+       FROM ${this.t.apiKeys} k WHERE k.id = $1`,
       [id],
     );
     const row = rows[0];
-    return row === undefined ? undefined : { key: keyFromRow(row), identity: identityFromRow(row) };
+    if (row === undefined || row.i === null) return undefined;
+    return { key: JSON.parse(row.k), identity: JSON.parse(row.i) };
   }
 
   async list(db: SqlQueryable, identityId: string): Promise<StoredApiKey[]> {

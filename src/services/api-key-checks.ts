@@ -1,11 +1,10 @@
-import { timingSafeEqual } from "node:crypto";
 import { NotFoundError, ValidationError } from "../errors/index.js";
 import type { StoredApiKey } from "../storage/api-key-store.js";
 import { API_KEY_LIMITS } from "./api-key-args.js";
 import type { ApiKey } from "./api-key-types.js";
 
 /** Compared against when the key id is unknown, so that an unknown key costs what a wrong one does. */
-const DUMMY_DIGEST = Buffer.from("0".repeat(64), "latin1");
+const DUMMY_DIGEST = "0".repeat(64);
 
 /** The record without the digest. */
 export function shown(key: StoredApiKey): ApiKey {
@@ -28,47 +27,73 @@ export const isLive = (key: StoredApiKey, nowMs: number) => key.revoked_at === n
 export const keyNotFound = () => new NotFoundError("api_key_not_found");
 
 /**
+ * Whether two strings of equal length are equal, in time independent of where they differ (every character is
+ * compared, the differences OR-ed together; no early exit). For the 64-character hex digests.
+ */
+function constantTimeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+/**
  * Whether one of `candidates` (the presented secret's digests under every entry of `secrets`) equals `stored`, in
  * constant time: every candidate is compared, against a dummy digest when the key is unknown.
  */
 export function digestMatches(candidates: readonly string[], stored: string | undefined): boolean {
-  const target = stored?.length === 64 ? Buffer.from(stored, "latin1") : DUMMY_DIGEST;
+  const known = typeof stored === "string" && stored.length === 64;
+  const target = known ? stored : DUMMY_DIGEST;
   let match = false;
-  for (const candidate of candidates) {
-    const presented = Buffer.from(candidate, "latin1");
-    if (presented.length === target.length && timingSafeEqual(presented, target)) match = true;
-  }
-  return match && target !== DUMMY_DIGEST;
+  for (const candidate of candidates) if (constantTimeEqual(candidate, target)) match = true;
+  return match && known;
 }
 
 /**
- * Promises in flight by key (the authentications of each key id), so that a revocation can wait for the ones that
- * read the key before it was revoked.
+ * The authentications in flight, by key id (closure-free on the hot path: `enter` / `leave` around each), so that a
+ * revocation can wait for the ones that may have read the key before it was revoked — and only for those.
  */
 export class InFlight {
-  readonly #running = new Map<string, Set<Promise<unknown>>>();
+  #seq = 0;
+  readonly #running = new Map<string, Set<number>>();
+  readonly #waiters = new Map<string, Array<{ upTo: number; resolve: () => void }>>();
 
-  /** Tracks `run` under `id` until it settles; returns `run`. */
-  track<T>(id: string, run: Promise<T>): Promise<T> {
-    let running = this.#running.get(id);
-    if (running === undefined) {
-      running = new Set();
-      this.#running.set(id, running);
-    }
-    const set = running;
-    set.add(run);
-    const done = () => {
-      set.delete(run);
-      if (set.size === 0 && this.#running.get(id) === set) this.#running.delete(id);
-    };
-    run.then(done, done);
-    return run;
+  /** Marks one authentication of `id` as started; returns its ticket for {@link leave}. */
+  enter(id: string): number {
+    const ticket = ++this.#seq;
+    const running = this.#running.get(id);
+    if (running === undefined) this.#running.set(id, new Set<number>().add(ticket));
+    else running.add(ticket);
+    return ticket;
   }
 
-  /** Resolves once everything tracked under `id` now has settled. */
-  async settled(id: string): Promise<void> {
+  /** Marks it settled, and wakes the revocations waiting for no older one to remain. */
+  leave(id: string, ticket: number): void {
     const running = this.#running.get(id);
-    if (running) await Promise.allSettled([...running]);
+    running?.delete(ticket);
+    if (running?.size === 0) this.#running.delete(id);
+    const waiters = this.#waiters.get(id);
+    if (waiters === undefined) return;
+    const oldest = running && running.size > 0 ? Math.min(...running) : Number.POSITIVE_INFINITY;
+    const still = waiters.filter((w) => {
+      if (w.upTo >= oldest) return true;
+      w.resolve();
+      return false;
+    });
+    if (still.length === 0) this.#waiters.delete(id);
+    else this.#waiters.set(id, still);
+  }
+
+  /** Resolves once every authentication of `id` started before this call has settled. */
+  settled(id: string): Promise<void> {
+    const running = this.#running.get(id);
+    if (running === undefined || running.size === 0) return Promise.resolve();
+    const upTo = this.#seq;
+    return new Promise((resolve) => {
+      const waiters = this.#waiters.get(id) ?? [];
+      waiters.push({ upTo, resolve });
+      this.#waiters.set(id, waiters);
+    });
   }
 }
 

@@ -76,10 +76,10 @@ export function generateApiKey(prefix: string): { id: string; secret: string; ke
   return { id, secret, key: head + checksumOf(head) };
 }
 
-/** 1 for the 62 base62 characters, by char code. */
-const IS_BASE62 = (() => {
-  const map = new Uint8Array(128);
-  for (const c of BASE62) map[c.charCodeAt(0)] = 1;
+/** The value of each base62 character by char code, -1 for any other. */
+const BASE62_VALUE = (() => {
+  const map = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 62; i++) map[BASE62.charCodeAt(i)] = i;
   return map;
 })();
 
@@ -93,12 +93,21 @@ export function parseApiKey(value: unknown, prefix: string): { id: string; secre
   const start = prefix.length + 1;
   if (value.length !== start + BODY_LENGTH) return undefined;
   if (!value.startsWith(prefix) || value.charCodeAt(prefix.length) !== 95 /* _ */) return undefined;
-  for (let i = start; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c >= 128 || IS_BASE62[c] !== 1) return undefined;
-  }
   const checked = value.length - CHECKSUM_LENGTH;
-  if (checksumOf(value.slice(0, checked)) !== value.slice(checked)) return undefined;
+  let crc = -1;
+  for (let i = 0; i < checked; i++) {
+    const c = value.charCodeAt(i);
+    if (i >= start && (c >= 128 || (BASE62_VALUE[c] as number) < 0)) return undefined;
+    crc = (CRC_TABLE[(crc ^ c) & 0xff] as number) ^ (crc >>> 8);
+  }
+  let sum = 0;
+  for (let i = checked; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const digit = c < 128 ? (BASE62_VALUE[c] as number) : -1;
+    if (digit < 0) return undefined;
+    sum = sum * 62 + digit;
+  }
+  if (sum !== (crc ^ -1) >>> 0) return undefined;
   return {
     id: value.slice(start, start + KEY_ID_LENGTH),
     secret: value.slice(start + KEY_ID_LENGTH, checked),

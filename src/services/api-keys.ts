@@ -158,10 +158,19 @@ export class ApiKeys {
     const parsed = parseApiKey(presented, this.settings.prefix);
     // A malformed key (a typo, another prefix, a bad checksum) is refused before any storage call.
     if (parsed === undefined) return Promise.reject(new IdentityError("invalid_credentials"));
-    return this.#inFlight.track(parsed.id, this.#verify(parsed.id, parsed.secret, required));
+    return this.#verify(parsed.id, parsed.secret, required);
   }
 
   async #verify(id: string, secret: string, required: readonly string[]): Promise<ApiKeyAuthentication> {
+    const ticket = this.#inFlight.enter(id);
+    try {
+      return await this.#check(id, secret, required);
+    } finally {
+      this.#inFlight.leave(id, ticket);
+    }
+  }
+
+  async #check(id: string, secret: string, required: readonly string[]): Promise<ApiKeyAuthentication> {
     const found = await this.#keys.find(id);
     const candidates = this.#digester.candidates(`${id}.${secret}`);
     const now = this.ctx.now();

@@ -1,6 +1,7 @@
 import { IdentityError } from "../errors/index.js";
 import type { StoredIdentity } from "../identity/identity.js";
 import { API_KEY_STORE_METHODS, type ApiKeyInsert, type StoredApiKey } from "./api-key-store.js";
+import { MemoryStorage } from "./memory/memory-storage.js";
 import { adapterFailure, type RuntimeStorage } from "./runtime-storage.js";
 import { isStoredIdentity } from "./stored-shape.js";
 
@@ -14,9 +15,12 @@ const INSERT_OUTCOMES: ReadonlySet<unknown> = new Set(["ok", "stale", "not_found
 export class ApiKeyStorage {
   readonly #runtime: RuntimeStorage;
   #supported: boolean | undefined;
+  #missing = "";
+  readonly #trusted: boolean;
 
   constructor(runtime: RuntimeStorage) {
     this.#runtime = runtime;
+    this.#trusted = runtime.adapter instanceof MemoryStorage;
   }
 
   /**
@@ -41,7 +45,6 @@ export class ApiKeyStorage {
       });
     }
   }
-  #missing = "";
 
   insert(change: ApiKeyInsert): Promise<"ok" | "stale" | "not_found"> {
     this.#check();
@@ -63,10 +66,14 @@ export class ApiKeyStorage {
       const found = (await adapter.findApiKey?.(id)) as unknown;
       if (found === undefined || found === null) return undefined;
       const { key, identity } = found as { key?: unknown; identity?: unknown };
-      if (!isStoredIdentity(identity)) throw new Error("findApiKey returned a malformed identity");
+      // MemoryStorage holds only identities the manager wrote (checked then): its copies need no second check.
+      if (!(this.#trusted || isStoredIdentity(identity)))
+        throw new Error("findApiKey returned a malformed identity");
       const checked = checkedKey(key);
-      if (checked.id !== id || checked.identity_id !== identity.id) throw new Error("findApiKey mismatch");
-      return { key: checked, identity };
+      if (checked.id !== id || checked.identity_id !== (identity as StoredIdentity).id) {
+        throw new Error("findApiKey returned another key or identity");
+      }
+      return { key: checked, identity: identity as StoredIdentity };
     });
   }
 
@@ -100,7 +107,10 @@ export class ApiKeyStorage {
 }
 
 const isString = (v: unknown): v is string => typeof v === "string";
-const isTimeOrNull = (v: unknown) => v === null || (isString(v) && Number.isFinite(Date.parse(v)));
+/** `Date#toISOString()`'s shape (what idkit writes), checked before the slower `Date.parse`. */
+const ISO_UTC = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+const isTimeOrNull = (v: unknown) =>
+  v === null || (isString(v) && (ISO_UTC.test(v) || Number.isFinite(Date.parse(v))));
 
 /** A key of the stored shape, or the adapter's failure (`storage_error`). */
 function checkedKey(value: unknown): StoredApiKey {

@@ -1,0 +1,109 @@
+/**
+ * API key verification (`authenticateApiKey`), against the raw primitives it cannot avoid, in the same run:
+ *
+ * 1. memory: `idm.authenticateApiKey(key)` on MemoryStorage ÷ (one keyed digest — `createHmac("sha512-256")` of the
+ *    key's id and secret, hex — plus one `Map` lookup), timed synchronously. Goal ≤ 1.5. `memory_keys_per_s`: keys
+ *    verified per second, sequentially, on one core. `noise_aa_memory_ratio`: the raw side against itself.
+ * 2. postgres: `idm.authenticateApiKey(key)` on PostgresStorage ÷ one raw indexed `SELECT ... FROM idkit_api_keys
+ *    WHERE id = $1` through the same pool (the real server at DATABASE_URL, else PGlite in-process; `pg_target`
+ *    says which). Goal ≤ 1.2. `pg_keys_per_s`: sequential keys per second.
+ *
+ * `last_used_at` is written at most once a minute (the default), so a steady stream of one key is reads only, as
+ * in production; the first call of each side pays its one write before the timing starts.
+ */
+import { createHmac } from "node:crypto";
+import { PGlite } from "@electric-sql/pglite";
+import { IdentityManager, MemoryStorage, type StorageAdapter } from "idkit";
+import { fromPGlite, fromPgPool, PostgresStorage, type SqlExecutor } from "idkit/postgres";
+import pg from "pg";
+import { DATABASE_URL, serverUnavailable } from "./postgres-db.js";
+import { check, compare, round } from "./util.js";
+
+const SECRET = "bench-secret-0123456789abcdef";
+
+/** A manager on `storage` with one service account and one key; the key already used once. */
+async function setUp(storage: StorageAdapter) {
+  const idm = new IdentityManager({ storage, secrets: [SECRET] });
+  const account = await idm.createIdentity({
+    schema_id: "preset://machine",
+    traits: { name: "bench-service", owner: "platform" },
+  });
+  const { key, api_key } = await idm.createApiKey({
+    identity_id: account.id,
+    name: "bench",
+    scopes: ["read"],
+  });
+  const first = await idm.authenticateApiKey(key, { requiredScopes: ["read"] });
+  check(first.identity.id === account.id, "the key must authenticate");
+  const secret = key.slice(`idk_${api_key.id}`.length, -6);
+  return { idm, key, id: api_key.id, secret };
+}
+
+async function memory(): Promise<Record<string, number>> {
+  const { idm, key, id, secret } = await setUp(new MemoryStorage());
+  const map = new Map([
+    [id, { digest: createHmac("sha512-256", SECRET).update(`${id}.${secret}`).digest("hex") }],
+  ]);
+  const raw = () => {
+    const digest = createHmac("sha512-256", SECRET).update(`${id}.${secret}`, "utf8").digest("hex");
+    return map.get(id)?.digest === digest;
+  };
+  check(raw(), "the raw digest must match");
+  const auth = () => idm.authenticateApiKey(key);
+  const vs = await compare(
+    { run: auth },
+    { run: raw, sync: true },
+    { rounds: 21, calls: 2000, warmup: 5000 },
+  );
+  const aa = await compare({ run: raw, sync: true }, { run: raw, sync: true }, { rounds: 11, calls: 2000 });
+  return {
+    memory_ratio: round(vs.ratio),
+    memory_cpu_ratio: round(vs.cpuRatio),
+    memory_auth_us: round(vs.aMs * 1000, 2),
+    memory_raw_us: round(vs.bMs * 1000, 2),
+    memory_keys_per_s: Math.round(1000 / vs.aMs),
+    noise_aa_memory_ratio: round(aa.ratio),
+  };
+}
+
+/** The real server's pool, or PGlite when no server answers. */
+async function executor(): Promise<{ target: number; executor: SqlExecutor; end: () => Promise<void> }> {
+  const unavailable = await serverUnavailable(pg.Client);
+  if (unavailable === undefined) {
+    const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
+    return { target: 1, executor: fromPgPool(pool), end: () => pool.end() };
+  }
+  process.stderr.write(`[bench api_keys] no PostgreSQL server (${unavailable}): PGlite instead\n`);
+  const db = new PGlite();
+  return { target: 0, executor: fromPGlite(db), end: () => db.close() };
+}
+
+async function postgres(): Promise<Record<string, number>> {
+  const { target, executor: ex, end } = await executor();
+  const schema = `idkit_bench_keys_${Date.now().toString(36)}`;
+  await ex.query(`CREATE SCHEMA ${schema}`);
+  try {
+    const storage = new PostgresStorage(ex, { schema });
+    await storage.migrate();
+    const { idm, key, id } = await setUp(storage);
+    const raw = () => ex.query(`SELECT * FROM ${schema}.idkit_api_keys WHERE id = $1`, [id]);
+    check((await raw()).rows.length === 1, "the raw SELECT must find the key");
+    const auth = () => idm.authenticateApiKey(key);
+    const vs = await compare({ run: auth }, { run: raw }, { rounds: 21, calls: 100, warmup: 300 });
+    return {
+      pg_target: target,
+      pg_ratio: round(vs.ratio),
+      pg_cpu_ratio: round(vs.cpuRatio),
+      pg_auth_us: round(vs.aMs * 1000, 1),
+      pg_raw_select_us: round(vs.bMs * 1000, 1),
+      pg_keys_per_s: Math.round(1000 / vs.aMs),
+    };
+  } finally {
+    await ex.query(`DROP SCHEMA ${schema} CASCADE`);
+    await end();
+  }
+}
+
+export async function apiKeysBenchmark(): Promise<Record<string, number>> {
+  return { ...(await memory()), ...(await postgres()) };
+}

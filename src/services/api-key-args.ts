@@ -145,7 +145,11 @@ export function readCreateBody(body: unknown, now: Date): CreateApiKeyInput {
   let scopes: string[] = [];
   for (const check of [
     () => {
-      if (b.expires_in !== undefined) expiresInMs = durationArgument(b.expires_in, "/expires_in", false, now);
+      if (b.expires_in === undefined) return;
+      expiresInMs = durationArgument(b.expires_in, "/expires_in", false, now);
+      if (expiresInMs < 1000) {
+        throw new ValidationError([issue("/expires_in", "too_short", "a key must live at least 1s")]);
+      }
     },
     () => {
       scopes = scopesArgument(b.scopes, "/scopes");

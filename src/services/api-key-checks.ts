@@ -84,14 +84,25 @@ export class InFlight {
     else this.#waiters.set(id, still);
   }
 
-  /** Resolves once every authentication of `id` started before this call has settled. */
-  settled(id: string): Promise<void> {
+  /**
+   * Resolves once every authentication of `id` started before this call has settled, or after `maxWaitMs` (a hook
+   * or a store that hangs must not hang the revocation too: those late ones are then no longer waited for).
+   */
+  settled(id: string, maxWaitMs = 2000): Promise<void> {
     const running = this.#running.get(id);
     if (running === undefined || running.size === 0) return Promise.resolve();
     const upTo = this.#seq;
     return new Promise((resolve) => {
+      const timer = setTimeout(resolve, maxWaitMs);
+      timer.unref?.();
       const waiters = this.#waiters.get(id) ?? [];
-      waiters.push({ upTo, resolve });
+      waiters.push({
+        upTo,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
       this.#waiters.set(id, waiters);
     });
   }

@@ -132,6 +132,19 @@ describe("what maps to what", () => {
     );
   });
 
+  it("Clerk: totp_secret becomes the TOTP credential", async () => {
+    const row = { ...(records.clerk[0] as Record<string, string>), totp_secret: "JBSWY3DPEHPK3PXP" };
+    const body = converters.clerk(row, options.clerk);
+    const url =
+      "otpauth://totp/bcrypt%40clerk.example?secret=JBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30";
+    expect(body.credentials?.totp).toEqual({ config: { totp_url: url } });
+    const created = await manager().createIdentity(body);
+    expect(created.credentials?.totp).toBeDefined();
+    expect(() => converters.clerk({ ...row, totp_secret: "not base32!" }, options.clerk)).toThrow(
+      expect.objectContaining({ details: { pointer: "/totp_secret" } }),
+    );
+  });
+
   it("Supabase: confirmations, banned_until, identities, metadata, $fbscrypt$", () => {
     expect(convert("supabase", 0)).toMatchObject({
       external_id: "00000000-0000-4000-8000-000000000000",

@@ -26,6 +26,8 @@ export interface Parts {
   links?: SocialLink[] | undefined;
   inactive?: boolean | undefined;
   externalId?: string | undefined;
+  /** An `otpauth://totp/…` URL: the user's TOTP secret (Kratos's totp credential). */
+  totpUrl?: string | undefined;
   metadataPublic?: Obj | undefined;
   metadataAdmin?: Obj | undefined;
 }
@@ -113,6 +115,7 @@ export function buildBody(parts: Parts, options: ConvertOptions): CreateIdentity
     providers.push({ provider, subject: link.subject });
   }
   if (providers.length > 0) credentials.oidc = { config: { providers } };
+  if (parts.totpUrl !== undefined) credentials.totp = { config: { totp_url: parts.totpUrl } };
   if (Object.keys(credentials).length > 0) body.credentials = credentials;
   const addresses = dedupeAddresses(parts.addresses ?? []);
   if (addresses.length > 0)

@@ -28,6 +28,19 @@ function list(r: Obj, key: string): string[] {
   });
 }
 
+/**
+ * Clerk's `totp_secret` (base32; Clerk's TOTP is SHA-1, 6 digits, 30 s) as the `otpauth://` URL of Kratos's totp
+ * credential, labelled with the email; the user's authenticator app keeps working.
+ */
+function totpUrl(r: Obj, email: string | undefined): string | undefined {
+  const secret = optString(r, "totp_secret");
+  if (secret === undefined) return undefined;
+  const base32 = secret.replace(/[\s=]/g, "").toUpperCase();
+  if (!/^[A-Z2-7]{16,128}$/.test(base32)) throw unconvertible("/totp_secret", "totp_secret must be base32");
+  const label = encodeURIComponent(email ?? optString(r, "id") ?? "user");
+  return `otpauth://totp/${label}?secret=${base32}&algorithm=SHA1&digits=6&period=30`;
+}
+
 /** The first value of a string-or-list member (Clerk's create-user API takes `email_address: [...]`). */
 function firstOf(r: Obj, key: string): string | undefined {
   const v = Object.hasOwn(r, key) ? r[key] : undefined;
@@ -47,6 +60,7 @@ function firstOf(r: Obj, key: string): string | undefined {
  *   become addresses);
  * - `password_digest` by `password_hasher` → the password credential (every Clerk hasher but `awscognito`; see
  *   docs/migration.md);
+ * - `totp_secret` → the TOTP credential (`otpauth://totp/<email>?secret=…`);
  * - `id` → `external_id`; `public_metadata` → `metadata_public`, `private_metadata` → `metadata_admin`.
  *
  * @throws IdentityError `unconvertible_record` with `details.pointer` into the row.
@@ -91,6 +105,7 @@ export function fromClerk(record: unknown, options?: ConvertOptions): CreateIden
         addresses,
         hashedPassword,
         externalId: optString(r, "id"),
+        totpUrl: totpUrl(r, email),
         metadataPublic: optObject(r, "public_metadata"),
         metadataAdmin: optObject(r, "private_metadata"),
       },

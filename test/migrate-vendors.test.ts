@@ -110,6 +110,9 @@ describe("what maps to what", () => {
       metadata_public: { admin: true },
     });
     expect(convert("firebase", 1).verifiable_addresses?.[0]?.verified).toBe(false);
+    const config = options.firebase?.hashConfig as Record<string, unknown>;
+    const wrapped = converters.firebase(records.firebase[0], { hashConfig: { hash_config: config } });
+    expect(wrapped.credentials?.password).toEqual(convert("firebase", 0).credentials?.password);
     expect(convert("firebase", 2).state).toBe("inactive");
     expect(() => converters.firebase(records.firebase[0])).toThrow(
       expect.objectContaining({ code: "unconvertible_record", details: { pointer: "/passwordHash" } }),

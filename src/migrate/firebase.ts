@@ -21,11 +21,14 @@ const NOT_SOCIAL = new Set(["password", "phone", "anonymous", "emailLink"]);
 /**
  * The project's password hash parameters, as the Firebase console shows them (Authentication → Users → ⋮ →
  * Password hash parameters: `base64_signer_key`, `base64_salt_separator`, `rounds`, `mem_cost`), in snake_case or
- * camelCase (`signerKey`, `saltSeparator`, `rounds`, `memCost` / `memoryCost`). `algorithm`, if given, must be
- * `SCRYPT`.
+ * camelCase (`signerKey`, `saltSeparator`, `rounds`, `memCost` / `memoryCost`), possibly wrapped in a `hash_config` or
+ * `hashConfig` member. `algorithm`, if given, must be `SCRYPT`.
  */
-function hashConfig(config: Obj | undefined) {
-  if (config === undefined) return undefined;
+function hashConfig(given: Obj | undefined) {
+  if (given === undefined) return undefined;
+  // `{ "hash_config": {...} }` as the console's block is named, or the Identity Toolkit API's `{ "hashConfig": {...} }`.
+  const inner = given.hash_config ?? given.hashConfig;
+  const config = isObj(inner) ? inner : given;
   const base = "/hashConfig";
   const pick = (...keys: string[]) =>
     keys.map((k) => (Object.hasOwn(config, k) ? config[k] : undefined)).find((v) => v !== undefined);

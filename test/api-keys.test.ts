@@ -10,6 +10,7 @@ import {
   MemoryStorage,
   type StorageAdapter,
 } from "../src/index.js";
+import { PostgresStorage } from "../src/postgres/index.js";
 import { manager, rejection } from "./helpers.js";
 import { endPools, postgresTargets, type TestStorage } from "./setup/postgres.js";
 
@@ -231,6 +232,27 @@ describe.each(targets)("API keys on %s", (_name, create) => {
       expect((await rejection(idm.authenticateApiKey(key))).code).toBe("invalid_credentials");
     } finally {
       await close();
+    }
+  });
+});
+
+describe.each(targets.slice(1))("upgrading a version 1 schema on %s", (_name, create) => {
+  it("migrate() adds idkit_api_keys to a schema made by the previous release; its identities get keys", async () => {
+    const fresh = (await create()) as TestStorage;
+    const { executor, schema } = fresh;
+    try {
+      // Rebuild the schema as the previous release left it: migration 1 only.
+      await executor.query(`DROP TABLE ${schema}.idkit_api_keys`);
+      await executor.query(`DELETE FROM ${schema}.idkit_migrations WHERE version = 2`);
+      const old = new PostgresStorage(executor, { schema });
+      await expect(old.init()).rejects.toThrow(/version 1, this release needs 2/);
+      expect(await old.migrate()).toEqual([2]);
+      const idm = manager({ storage: old }) as unknown as IdentityManager;
+      const account = await idm.createIdentity({ schema_id: "preset://machine", traits: { name: "legacy" } });
+      const { key } = await idm.createApiKey({ identity_id: account.id, name: "after upgrade" });
+      expect((await idm.authenticateApiKey(key)).identity.id).toBe(account.id);
+    } finally {
+      await fresh.close();
     }
   });
 });

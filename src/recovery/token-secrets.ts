@@ -37,7 +37,7 @@ function warnNoSecrets(): void {
   warnedNoSecrets = true;
   if (typeof process === "undefined" || typeof process.emitWarning !== "function") return;
   process.emitWarning(
-    "idkit: a recovery or verification token was signed with a random per-process key because the " +
+    "idkit: a recovery or verification token or an API key was signed with a random per-process key because the " +
       "IdentityManager has no `secrets`; its links and codes stop working when the process restarts and other " +
       "processes reject them. Pass `secrets: [<at least 16 random characters>]`.",
     { code: NO_SECRETS_WARNING },

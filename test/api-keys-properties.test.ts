@@ -358,3 +358,27 @@ describe("options, secrets, hooks and adapters", () => {
     expect(storage.dumpApiKeys().some((k) => k.id === added.api_key.id)).toBe(true);
   });
 });
+
+describe("races", () => {
+  it("concurrent creates, rotations and revocations keep the api_key credential equal to the stored keys", async () => {
+    const storage = new MemoryStorage();
+    const idm = manager({ storage }) as unknown as IdentityManager;
+    const owner = await account(idm);
+    const first = await idm.createApiKey({ identity_id: owner.id, name: "k" });
+    const results = await Promise.allSettled([
+      idm.rotateApiKey(first.api_key.id, { grace: "1m" }),
+      idm.revokeApiKey(first.api_key.id),
+      ...Array.from({ length: 5 }, (_, i) => idm.createApiKey({ identity_id: owner.id, name: `c${i}` })),
+      idm.rotateApiKey(first.api_key.id),
+      idm.updateIdentity(owner.id, { schema_id: "preset://machine", traits: { name: "renamed" } }),
+    ]);
+    for (const r of results) {
+      if (r.status === "rejected")
+        expect((r.reason as IdentityError).issues[0]?.code).toBe("api_key_inactive");
+    }
+    const listed = (await idm.listApiKeys(owner.id)).map((k) => k.id).sort();
+    expect((await idm.getIdentity(owner.id)).credentials?.api_key?.identifiers.sort()).toEqual(listed);
+    expect((await idm.getApiKey(first.api_key.id)).revoked_at).not.toBeNull();
+    expect((await idm.getIdentity(owner.id)).traits).toEqual({ name: "renamed" });
+  });
+});

@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import packageJson from "../../package.json" with { type: "json" };
 import { SOURCES, type Source } from "./convert.js";
 import { CliError, describe, EXIT } from "./errors.js";
 import { exportCommand } from "./export-command.js";
@@ -32,7 +33,7 @@ const configHelp = "module whose default export is IdentityManager options (sche
 function program(io: CliIo, setExit: (code: number) => void): Command {
   const cli = new Command("idkit")
     .description("idkit's command line: import users from another identity system, export identities.")
-    .version("0.1.0", "-v, --version")
+    .version(packageJson.version, "-v, --version")
     .showHelpAfterError("(run with --help for the flags)")
     .exitOverride()
     .configureOutput({

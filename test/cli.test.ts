@@ -1,5 +1,5 @@
 // The idkit CLI in-process: exit codes, the error report, resume, dry-run, progress (issue 13).
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hashSync } from "@node-rs/bcrypt";
 import fc from "fast-check";
@@ -173,6 +173,29 @@ describe("idkit import on PostgreSQL (PGlite)", { timeout: 120_000 }, () => {
     } finally {
       await target.close();
     }
+  });
+
+  it("a resumed import first cuts the report back to its checkpoint (a kill between the two lists nothing twice)", async () => {
+    const cwd = tempDir();
+    const lines: unknown[] = Array.from({ length: 10 }, (_, i) => user(6000 + i));
+    lines[2] = "{broken";
+    lines[7] = "{broken too";
+    const path = join(cwd, "k.ndjson");
+    writeFileSync(path, ndjson(lines));
+    const { size, mtimeMs } = statSync(path);
+    const checkpoint = { format: "idkit-import-progress/1", from: "idkit", size, mtimeMs, records: 5 };
+    writeFileSync(`${path}.progress`, JSON.stringify({ ...checkpoint, created: 4, skipped: 0, failed: 1 }));
+    // The killed run had appended the failures of records 6..10 but not moved the checkpoint past 5.
+    const stale = [3, 8].map((position) => JSON.stringify({ position, code: "invalid_json", message: "x" }));
+    writeFileSync(`${path}.errors.ndjson`, `${stale.join("\n")}\n{"position":9,"code":"cut`);
+    const run = await idkit(["import", "--from", "idkit", "k.ndjson"], { storage: new MemoryStorage(), cwd });
+    expect(run.code).toBe(EXIT.failed);
+    const report = readFileSync(`${path}.errors.ndjson`, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(report.map((e) => e.position)).toEqual([3, 8]);
+    expect(report[1]).toMatchObject({ line: 8, code: "invalid_json" });
   });
 
   it("a checkpoint of another file or vendor is refused (exit 2) until --restart", async () => {

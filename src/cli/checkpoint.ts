@@ -1,4 +1,5 @@
-import { type FileHandle, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { type FileHandle, open, readFile, rename, rm, stat, truncate, writeFile } from "node:fs/promises";
 
 /** What `<file>.progress` holds: how far an import of `<file>` got, written after each chunk. */
 export interface Checkpoint {
@@ -63,6 +64,42 @@ export async function fileIdentity(path: string): Promise<{ size: number; mtimeM
   const s = await stat(path);
   if (!s.isFile()) throw Object.assign(new Error(`${path} is not a file`), { code: "ENOTFILE" });
   return { size: s.size, mtimeMs: s.mtimeMs };
+}
+
+/**
+ * Cuts the report of a resumed import back to the records the checkpoint covers: a run killed after appending a
+ * chunk's failures but before moving the checkpoint would otherwise list them twice. Reads the report once, line
+ * by line; a missing report is fine.
+ */
+export async function trimReport(path: string, records: number): Promise<void> {
+  let offset = 0;
+  let cut: number | undefined;
+  let rest = "";
+  try {
+    for await (const chunk of createReadStream(path, { encoding: "utf8" })) {
+      rest += chunk as string;
+      let nl = rest.indexOf("\n");
+      while (nl !== -1 && cut === undefined) {
+        const line = rest.slice(0, nl);
+        let position: unknown;
+        try {
+          position = (JSON.parse(line) as { position?: unknown }).position;
+        } catch {
+          position = undefined;
+        }
+        if (typeof position !== "number" || position > records) cut = offset;
+        offset += Buffer.byteLength(line) + 1;
+        rest = rest.slice(nl + 1);
+        nl = rest.indexOf("\n");
+      }
+      if (cut !== undefined) break;
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw e;
+  }
+  if (cut === undefined && rest !== "") cut = offset; // a last line without its newline was cut short
+  if (cut !== undefined) await truncate(path, cut);
 }
 
 /** One line of `<file>.errors.ndjson`. */

@@ -10,6 +10,7 @@ import {
   type ReportEntry,
   removeCheckpoint,
   saveCheckpoint,
+  trimReport,
 } from "./checkpoint.js";
 import { type Source, sourceFormat } from "./convert.js";
 import { CliError, describe, EXIT } from "./errors.js";
@@ -77,6 +78,7 @@ export async function importCommand(file: string, flags: ImportFlags, io: CliIo)
           skipped: saved.skipped,
           failed: saved.failed,
         };
+        await trimReport(reportPath, saved.records);
         io.stderr.write(`idkit import: resuming after record ${saved.records} (${checkpointPath})\n`);
       }
     } catch (e) {

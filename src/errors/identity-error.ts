@@ -75,6 +75,18 @@ export class IdentityError extends Error {
     this.status = ERROR_CODES[code].status;
     this.reason = o.reason;
     this.details = o.details;
+    // Logs show the stack's first line: give it the code and the specific reason, not only the generic message
+    // (`message` stays Kratos's envelope text; the stack never reaches a client).
+    const head = `${this.name}: ${this.message}`;
+    if (typeof this.stack === "string" && this.stack.startsWith(head)) {
+      this.stack = `${this.toString()}${this.stack.slice(head.length)}`;
+    }
+  }
+
+  /** `IdentityError [code]: message — reason`, what a log line needs (the envelope is {@link toJSON}). */
+  override toString(): string {
+    const reason = this.reason === undefined ? "" : ` — ${this.reason}`;
+    return `${this.name} [${this.code}]: ${this.message}${reason}`;
   }
 
   /** Validation issues, if any (shorthand for `details?.issues ?? []`). */
@@ -95,6 +107,10 @@ export class IdentityError extends Error {
     return { error };
   }
 }
+
+// The bundler renames a class that refers to itself (`class _IdentityError`), which Node's inspector would print
+// (`_IdentityError [IdentityError]: ...`); the constructor keeps its source name.
+Object.defineProperty(IdentityError, "name", { value: "IdentityError" });
 
 /** Most issues one error carries (a payload with more problems reports the first ones). */
 const MAX_ISSUES = 100;

@@ -5,6 +5,7 @@ const idkit = require("idkit");
 assert.equal(typeof idkit.IdentityError, "function");
 const e = new idkit.IdentityError("identity_conflict");
 assert.equal(e.status, 409);
+assert.equal(idkit.IdentityError.name, "IdentityError");
 assert.deepEqual(Object.keys(e.toJSON().error).sort(), ["code", "id", "message", "status"]);
 // A write runs what loads lazily (ajv for the schema) from the built CommonJS files.
 void new idkit.IdentityManager({ secrets: ["a smoke-test secret of 32 chars!"] })

@@ -7,6 +7,9 @@ assert.equal(typeof idkit.isIdentityError, "function");
 const e = new idkit.IdentityError("identity_not_found");
 assert.equal(e.status, 404);
 assert.equal(idkit.isIdentityError(e, "identity_not_found"), true);
+// The bundler's rename of a self-referring class (`class _IdentityError`) does not reach users or their logs.
+assert.equal(idkit.IdentityError.name, "IdentityError");
+assert.match(String(e), /^IdentityError \[identity_not_found\]: /);
 // A write runs what loads lazily (ajv for the schema, libphonenumber for the phone format) from the built files.
 {
   const idm = new idkit.IdentityManager({ secrets: ["a smoke-test secret of 32 chars!"] });

@@ -1,9 +1,9 @@
 // The small things a new user tripped on (issue #11, item 7), each pinned: the README quick start's comments are
 // what its code does, the demo's "no password yet" identity holds only an identifier, and a manager without
-// `secrets` warns once per process when it signs a token with its random key.
+// `secrets` warns once per process when it signs a token with its random key (and refuses to on a shared store).
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { IdentityManager, isIdentityError } from "../src/index.js";
+import { IdentityManager, isIdentityError, MemoryStorage } from "../src/index.js";
 import { FAST_HASHING } from "./helpers.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
@@ -78,5 +78,39 @@ describe("no `secrets`: the IDKIT_NO_SECRETS warning", () => {
     const [message, options] = emit.mock.calls[0] as [string, { code: string }];
     expect(options.code).toBe("IDKIT_NO_SECRETS");
     expect(message).toContain("secrets");
+  });
+});
+
+describe("no `secrets` on a store several processes share", () => {
+  /** MemoryStorage that says it is shared, as a database adapter does (`supportsMultipleProcesses`). */
+  const sharedStore = () => Object.assign(new MemoryStorage(), { supportsMultipleProcesses: true });
+
+  it("refuses to sign a token (invalid_configuration naming `secrets`) and writes nothing", async () => {
+    const storage = sharedStore();
+    const idm = new IdentityManager({ hashing: FAST_HASHING, storage });
+    const a = await idm.createIdentity({ schema_id: "preset://email", traits: { email: "a@example.org" } });
+    const insert = vi.spyOn(storage, "insertFlowToken");
+    for (const issue of [
+      () => idm.createRecoveryLink({ identity_id: a.id }),
+      () => idm.createRecoveryCode({ identity_id: a.id }),
+    ]) {
+      const error = await issue().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isIdentityError(error, "invalid_configuration")).toBe(true);
+      expect((error as { reason?: string }).reason).toContain("pass `secrets:");
+    }
+    expect(insert).not.toHaveBeenCalled();
+  });
+
+  it("signs as usual with secrets, and a single-process store keeps the warning", async () => {
+    const idm = new IdentityManager({
+      hashing: FAST_HASHING,
+      storage: sharedStore(),
+      secrets: ["a-secret-of-16-chars-or-more"],
+    });
+    const a = await idm.createIdentity({ schema_id: "preset://email", traits: { email: "a@example.org" } });
+    await expect(idm.createRecoveryLink({ identity_id: a.id })).resolves.toHaveProperty("recovery_link");
   });
 });

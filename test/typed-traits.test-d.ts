@@ -187,7 +187,6 @@ describe("Traits inferred from as-const schemas", () => {
           expectTypeOf(previous.traits).toEqualTypeOf<Person>();
           return { traits: { ...candidate.traits, age: 1 } };
         },
-
       },
     });
     const refusing: IdentityManagerHooks<Person> = {

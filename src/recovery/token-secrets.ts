@@ -45,13 +45,30 @@ function warnNoSecrets(): void {
 }
 
 /**
+ * Without `secrets`, a store shared by several processes (`supportsMultipleProcesses`, e.g. PostgreSQL) would keep
+ * tokens and API keys that no other process, and no restart, can verify: signing one is refused instead.
+ */
+function noSecretsForSharedStore(): IdentityError {
+  return new IdentityError("invalid_configuration", {
+    reason:
+      "The storage is shared by several processes (supportsMultipleProcesses), so recovery and verification " +
+      "tokens and API keys must be signed with a key every process has: pass `secrets: [<at least 16 random " +
+      "characters>]`, the same in every process.",
+  });
+}
+
+/**
  * Kratos's token-at-rest scheme (`persistence/sql/persister_hmac.go`): `hex(HMAC-SHA512/256(secret, token))`.
  * The first secret signs, every secret verifies, so secrets rotate by prepending a new one. Without secrets a
  * random one is made per instance (tokens then die with the process), and the first token it signs emits the
- * once-per-process warning `IDKIT_NO_SECRETS`.
+ * once-per-process warning `IDKIT_NO_SECRETS` — or, with `sharedStore` (a store several processes share), signing
+ * is refused with `invalid_configuration`.
  * @throws IdentityError `invalid_configuration` for an empty secret or one shorter than 16 characters.
  */
-export function createTokenDigester(secrets: readonly string[] | undefined): TokenDigester {
+export function createTokenDigester(
+  secrets: readonly string[] | undefined,
+  options: { sharedStore?: boolean } = {},
+): TokenDigester {
   const ephemeral = !(secrets && secrets.length > 0);
   const keys = ephemeral ? [randomBytes(32).toString("base64url")] : [...secrets];
   for (const key of keys) {
@@ -65,6 +82,7 @@ export function createTokenDigester(secrets: readonly string[] | undefined): Tok
     createHmac("sha512-256", key).update(token, "utf8").digest("hex");
   return Object.freeze({
     sign: (token: string) => {
+      if (ephemeral && options.sharedStore) throw noSecretsForSharedStore();
       if (ephemeral) warnNoSecrets();
       return digest(keys[0] as string, token);
     },

@@ -137,6 +137,15 @@ function storageOption(value: unknown): StorageAdapter {
   return value as StorageAdapter;
 }
 
+/** True when the adapter says several processes share it (read once; a hostile getter counts as not shared). */
+function shared(adapter: StorageAdapter): boolean {
+  try {
+    return adapter.supportsMultipleProcesses === true;
+  } catch {
+    return false;
+  }
+}
+
 function secretsOption(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
   let copy: unknown;
@@ -266,7 +275,12 @@ export function createServiceContext(input: unknown): ServiceContext {
     hasher,
     builder,
     policy,
-    flows: { storage, digester: createTokenDigester(secretsOption(o.secrets)), newId, now },
+    flows: {
+      storage,
+      digester: createTokenDigester(secretsOption(o.secrets), { sharedStore: shared(adapter) }),
+      newId,
+      now,
+    },
     links: linkBuilders(publicUrl, customLinks as Partial<LinkBuilders>),
     hooks: hooks as NonNullable<IdentityManagerOptions["hooks"]>,
     lifecycle,

@@ -12,6 +12,7 @@ const S = 1_000_000_000n;
  * scaled as float64(f) * (float64(unit) / 10^digits), truncated.
  */
 function model(input: string): bigint | "error" {
+  if (input.length > 64) return "error"; // idkit's length bound, before parsing (Go has none)
   const sign = input[0] === "-" || input[0] === "+" ? input[0] : "";
   const body = input.slice(sign.length);
   if (body === "0") return 0n;

@@ -15,6 +15,12 @@ const NS_PER_UNIT: ReadonlyMap<string, bigint> = new Map([
 ]);
 
 const TWO_63 = 1n << 63n;
+
+/**
+ * The longest duration string parsed (characters): Go's longest meaningful one, `-2562047h47m16.854775807s`, has
+ * 25, so a longer input is refused before any work (a 1 MiB body field costs nothing but this length check).
+ */
+export const MAX_GO_DURATION_LENGTH = 64;
 const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
 
 /**
@@ -23,11 +29,12 @@ const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "
  * `-500ms`; `0` alone is zero. The value is integer nanoseconds, so `0.0000001ns` is 0.
  *
  * @returns the duration in nanoseconds (within Go's int64 range), or undefined when Go would return an error
- *   (bad syntax, unknown unit, overflow beyond 2^63 - 1 ns, about 2562047h47m16.854775807s). Non-strings are
- *   undefined.
+ *   (bad syntax, unknown unit, overflow beyond 2^63 - 1 ns, about 2562047h47m16.854775807s). Non-strings and
+ *   strings longer than {@link MAX_GO_DURATION_LENGTH} (64) characters are undefined (idkit's bound, checked
+ *   before parsing; Go has none).
  */
 export function parseGoDurationNs(input: unknown): bigint | undefined {
-  if (typeof input !== "string") return undefined;
+  if (typeof input !== "string" || input.length > MAX_GO_DURATION_LENGTH) return undefined;
   let s = input;
   let negative = false;
   if (s[0] === "-" || s[0] === "+") {

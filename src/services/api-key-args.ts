@@ -51,7 +51,9 @@ const issue = (pointer: string, code: string, message: string): ValidationIssue 
 });
 
 /**
- * A Go duration as milliseconds (`0` allowed only when `allowZero`).
+ * A Go duration as milliseconds (`0` allowed only when `allowZero`). A positive duration under 1 ms (`1ns`,
+ * `999us`) would floor to 0 ms and is refused like a non-positive one; strings over 64 characters are refused
+ * before parsing ({@link parseGoDurationNs}).
  * @throws ValidationError at `pointer`: `invalid_duration` | `not_future` | `too_large` (past the year 9999)
  */
 export function durationArgument(value: unknown, pointer: string, allowZero: boolean, now: Date): number {
@@ -64,6 +66,11 @@ export function durationArgument(value: unknown, pointer: string, allowZero: boo
   }
   if (ns < 0n || (ns === 0n && !allowZero)) {
     throw new ValidationError([issue(pointer, "not_future", `the duration must be positive: ${shown}`)]);
+  }
+  if (ns > 0n && ns < 1_000_000n) {
+    throw new ValidationError([
+      issue(pointer, "not_future", `a duration under 1ms would round to 0 (use 0 or at least 1ms): ${shown}`),
+    ]);
   }
   const ms = Number(ns / 1_000_000n);
   if (new Date(now.getTime() + ms).getUTCFullYear() > 9999) {

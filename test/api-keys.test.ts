@@ -245,7 +245,12 @@ describe.each(targets.slice(1))("upgrading a version 1 schema on %s", (_name, cr
       await executor.query(`DROP TABLE ${schema}.idkit_api_keys`);
       await executor.query(`DELETE FROM ${schema}.idkit_migrations WHERE version = 2`);
       const old = new PostgresStorage(executor, { schema });
-      await expect(old.init()).rejects.toThrow(/version 1, this release needs 2/);
+      await expect(old.init()).rejects.toMatchObject({
+        code: "storage_error",
+        reason: expect.stringMatching(
+          /version 1, this release needs 2: run `await storage.migrate\(\)` first/,
+        ),
+      });
       expect(await old.migrate()).toEqual([2]);
       const idm = manager({ storage: old }) as unknown as IdentityManager;
       const account = await idm.createIdentity({ schema_id: "preset://machine", traits: { name: "legacy" } });

@@ -187,6 +187,24 @@ export class StorageError extends IdentityError {
   constructor(options: IdentityErrorOptions = {}) {
     super("storage_error", options);
   }
+
+  /**
+   * A `storage_error` whose `reason` is the adapter's own advice to the operator, in its own words (e.g. "run
+   * `await storage.migrate()` first"): the manager passes it on as it is, where any other adapter failure gets a
+   * generic reason. The reason MUST NOT carry driver text (it reaches clients); put the driver's error on `cause`.
+   */
+  static hint(reason: string, cause?: unknown): StorageError {
+    const error = new StorageError({ reason, ...(cause === undefined ? {} : { cause }) });
+    HINTS.add(error);
+    return error;
+  }
+}
+
+const HINTS = new WeakSet<object>();
+
+/** True for an error made by {@link StorageError.hint} (the manager passes those on unchanged). */
+export function isStorageHint(error: unknown): boolean {
+  return typeof error === "object" && error !== null && HINTS.has(error);
 }
 
 /**

@@ -107,7 +107,7 @@ export class PostgresStorage implements StorageAdapter {
   async init(): Promise<void> {
     const version = await appliedVersion(this.#executor, this.#t, this.#schema);
     if (version < SCHEMA_VERSION) {
-      throw new Error(
+      throw StorageError.hint(
         `idkit's PostgreSQL schema is at version ${version}, this release needs ${SCHEMA_VERSION}: run \`await storage.migrate()\` first.`,
       );
     }

@@ -1,3 +1,4 @@
+import { isStorageHint } from "../errors/identity-error.js";
 import { ConflictError, type IdentityError, isIdentityError, StorageError } from "../errors/index.js";
 import type { CredentialsType, StoredIdentity } from "../identity/identity.js";
 import { conflictKeyOf, conflictPointer } from "./conflict-error.js";
@@ -29,10 +30,11 @@ const CODE_STATUSES: ReadonlySet<unknown> = new Set(["ok", "mismatch", "exhauste
  * `reason`, which the contract makes client-facing, but loses `details`; when it names its key (the built-in
  * adapters do, through `uniqueKeyConflict`) and the written `identity` holds it, `details.pointer` points at the
  * field that produced the key (`/traits/email`, `/external_id`, ...). Every other value, including other
- * `IdentityError` codes, becomes a generic `storage_error`.
+ * `IdentityError` codes, becomes a generic `storage_error` — except an adapter's own advice to the operator,
+ * made with `StorageError.hint` (no driver text), passed on as it is.
  */
 export function adapterFailure(operation: string, error: unknown, identity?: StoredIdentity): IdentityError {
-  if (WRAPPED.has(error as object)) return error as IdentityError;
+  if (WRAPPED.has(error as object) || isStorageHint(error)) return error as IdentityError;
   if (isConflict(error)) {
     const { message, reason } = error as { message: unknown; reason: unknown };
     const key = conflictKeyOf(error);

@@ -50,7 +50,9 @@ export abstract class ApiKeyMethods<Traits = JsonObject> {
    * Authenticates an API key: a malformed one (length, prefix, alphabet, checksum) is refused without any storage
    * call; otherwise one storage read, the secret's keyed digest compared in constant time (against a dummy for an
    * unknown key id, so unknown and wrong keys cost the same), `last_used_at` written at most once per
-   * `apiKeys.lastUsedInterval`.
+   * `apiKeys.lastUsedInterval`, in the background (never awaited; one write per key at a time in this manager; a
+   * failed write is dropped). The `afterApiKeyAuthentication` hook runs after the decision; if this manager revokes
+   * the key before the authentication resolves (the hook itself may), it rejects with `invalid_credentials`.
    * @throws IdentityError `invalid_credentials` (401: malformed, unknown, wrong, expired or revoked) |
    *   `identity_disabled` (401, the identity is inactive) | `insufficient_scope` (403, `details.missing_scopes`) |
    *   ValidationError for bad options
@@ -82,7 +84,9 @@ export abstract class ApiKeyMethods<Traits = JsonObject> {
 
   /**
    * Revokes an API key, at once and idempotently (a second call keeps the first `revoked_at`). Once this resolves,
-   * no authentication with the key succeeds, in any process sharing the store.
+   * no authentication with the key succeeds in this manager (one still in flight, hook included, rejects; the
+   * revocation waits for none). Other managers and processes sharing the store: every authentication that reads
+   * the key after the revocation is written is refused; one that read it just before may still complete.
    * @throws NotFoundError `api_key_not_found` | the `beforeCredentialChange` hook's error
    */
   async revokeApiKey(keyId: string): Promise<ApiKey> {

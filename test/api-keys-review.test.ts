@@ -59,3 +59,98 @@ describe("F7: durations", () => {
     expect((await idm.listApiKeys(account.id)).length).toBe(0);
   });
 });
+
+/** Lets every queued microtask and I/O callback run (an event-loop turn; no timer). */
+const turns = async (n = 5) => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+describe("F1: revocation and the afterApiKeyAuthentication hook", () => {
+  it("a hook that revokes the key it was called for: no deadlock, the authentication is refused", async () => {
+    let idm: IdentityManager | undefined;
+    const ctx = await setup({
+      hooks: {
+        afterApiKeyAuthentication: async (_i, { api_key }) => {
+          await idm?.revokeApiKey(api_key.id);
+        },
+      },
+    });
+    idm = ctx.idm;
+    const { key, api_key } = await idm.createApiKey({ identity_id: ctx.account.id, name: "ci" });
+    const e = await rejection(idm.authenticateApiKey(key));
+    expect(e.code).toBe("invalid_credentials");
+    expect((await idm.getApiKey(api_key.id)).revoked_at).not.toBeNull();
+  });
+
+  it("a revocation resolves while a hook is pending, and that authentication then rejects", async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let entered = false;
+    const { idm, account } = await setup({
+      hooks: {
+        afterApiKeyAuthentication: async () => {
+          entered = true;
+          await gate;
+        },
+      },
+    });
+    const { key, api_key } = await idm.createApiKey({ identity_id: account.id, name: "ci" });
+    const auth = idm.authenticateApiKey(key).then(
+      () => "succeeded",
+      (e: { code: string }) => e.code,
+    );
+    await turns();
+    expect(entered).toBe(true);
+    let revoked = false;
+    const revocation = idm.revokeApiKey(api_key.id).then(() => {
+      revoked = true;
+    });
+    await turns();
+    expect(revoked).toBe(true); // the hook is still pending: the revocation did not wait for it
+    await revocation;
+    release();
+    expect(await auth).toBe("invalid_credentials");
+  });
+});
+
+describe("F6: last_used_at writes", () => {
+  class CountingStorage extends MemoryStorage {
+    touches = 0;
+    hold: Promise<void> | undefined;
+    override async touchApiKey(id: string, at: string, usedBefore: string) {
+      this.touches++;
+      if (this.hold !== undefined) await this.hold;
+      return super.touchApiKey(id, at, usedBefore);
+    }
+  }
+
+  it("concurrent uses of a cold key send one write, and no authentication waits for it", async () => {
+    const storage = new CountingStorage();
+    let release: () => void = () => undefined;
+    storage.hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { idm, account, clock } = await setup({ storage });
+    const { key, api_key } = await idm.createApiKey({ identity_id: account.id, name: "hot" });
+    // The write hangs; the 40 authentications resolve all the same.
+    const results = await Promise.all(Array.from({ length: 40 }, () => idm.authenticateApiKey(key)));
+    expect(results.every((r) => r.api_key.last_used_at === clock.now().toISOString())).toBe(true);
+    expect(storage.touches).toBe(1);
+    release();
+    expect((await idm.getApiKey(api_key.id)).last_used_at).toBe(clock.now().toISOString());
+    await idm.authenticateApiKey(key); // within the interval: no write
+    expect(storage.touches).toBe(1);
+  });
+
+  it("a failing write never fails the authentication", async () => {
+    const storage = new CountingStorage();
+    storage.hold = Promise.reject(new Error("disk full"));
+    storage.hold.catch(() => undefined);
+    const { idm, account } = await setup({ storage });
+    const { key, api_key } = await idm.createApiKey({ identity_id: account.id, name: "k" });
+    expect((await idm.authenticateApiKey(key)).api_key.id).toBe(api_key.id);
+    expect((await idm.getApiKey(api_key.id)).last_used_at).toBeNull();
+  });
+});

@@ -50,61 +50,45 @@ export function digestMatches(candidates: readonly string[], stored: string | un
 }
 
 /**
- * The authentications in flight, by key id (closure-free on the hot path: `enter` / `leave` around each), so that a
- * revocation can wait for the ones that may have read the key before it was revoked — and only for those.
+ * The authentications of this manager that have not resolved yet, by key id, and the revocations made while they
+ * ran (closure-free on the hot path: `enter` / `finish` around each). A revocation never waits for them: it marks
+ * the key, and every authentication of it that started before the mark rejects instead of resolving (whatever
+ * stage it is in: reading, its `afterApiKeyAuthentication` hook, anything). Authentications that start after the
+ * mark read the store after the revocation was written, so they see it.
  */
 export class InFlight {
   #seq = 0;
-  readonly #running = new Map<string, Set<number>>();
-  readonly #waiters = new Map<string, Array<{ upTo: number; resolve: () => void }>>();
+  /** Unresolved authentications per key id. */
+  readonly #open = new Map<string, number>();
+  /** Key id → the last ticket issued when it was revoked (kept while authentications of it are open). */
+  readonly #revokedUpTo = new Map<string, number>();
 
-  /** Marks one authentication of `id` as started; returns its ticket for {@link leave}. */
+  /** Marks one authentication of `id` as started; returns its ticket for {@link revokedSince} and {@link finish}. */
   enter(id: string): number {
-    const ticket = ++this.#seq;
-    const running = this.#running.get(id);
-    if (running === undefined) this.#running.set(id, new Set<number>().add(ticket));
-    else running.add(ticket);
-    return ticket;
+    this.#open.set(id, (this.#open.get(id) ?? 0) + 1);
+    return ++this.#seq;
   }
 
-  /** Marks it settled, and wakes the revocations waiting for no older one to remain. */
-  leave(id: string, ticket: number): void {
-    const running = this.#running.get(id);
-    running?.delete(ticket);
-    if (running?.size === 0) this.#running.delete(id);
-    const waiters = this.#waiters.get(id);
-    if (waiters === undefined) return;
-    const oldest = running && running.size > 0 ? Math.min(...running) : Number.POSITIVE_INFINITY;
-    const still = waiters.filter((w) => {
-      if (w.upTo >= oldest) return true;
-      w.resolve();
-      return false;
-    });
-    if (still.length === 0) this.#waiters.delete(id);
-    else this.#waiters.set(id, still);
+  /** Whether this manager revoked `id` after the authentication `ticket` started. */
+  revokedSince(id: string, ticket: number): boolean {
+    const upTo = this.#revokedUpTo.get(id);
+    return upTo !== undefined && ticket <= upTo;
   }
 
-  /**
-   * Resolves once every authentication of `id` started before this call has settled, or after `maxWaitMs` (a hook
-   * or a store that hangs must not hang the revocation too: those late ones are then no longer waited for).
-   */
-  settled(id: string, maxWaitMs = 2000): Promise<void> {
-    const running = this.#running.get(id);
-    if (running === undefined || running.size === 0) return Promise.resolve();
-    const upTo = this.#seq;
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, maxWaitMs);
-      timer.unref?.();
-      const waiters = this.#waiters.get(id) ?? [];
-      waiters.push({
-        upTo,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-      });
-      this.#waiters.set(id, waiters);
-    });
+  /** Marks it resolved (call exactly once per {@link enter}, in a `finally`). */
+  finish(id: string): void {
+    const open = (this.#open.get(id) ?? 1) - 1;
+    if (open > 0) {
+      this.#open.set(id, open);
+      return;
+    }
+    this.#open.delete(id);
+    this.#revokedUpTo.delete(id);
+  }
+
+  /** Records that `id` was revoked (after the revocation was written): the open authentications of it will reject. */
+  revoked(id: string): void {
+    if (this.#open.has(id)) this.#revokedUpTo.set(id, this.#seq);
   }
 }
 

@@ -22,14 +22,20 @@ type Operation = "create_api_key" | "rotate_api_key" | "revoke_api_key";
  * Invariants: the key records live in the adapter's key store; the identity's `api_key` credential lists the ids
  * of its stored keys, and every change of that set (an insert, with the rotated key's expiry and the pruned keys)
  * is ONE adapter step together with the identity's compare-and-set, so the two never disagree. Revocation and
- * uses only touch the record. A revocation resolves after the authentications of that key in flight in this
- * process have settled: once `revoke` resolves, no authentication with the key succeeds any more.
+ * uses only touch the record. Within this manager, once `revoke` resolves no authentication with the key succeeds
+ * any more: a revocation marks the key ({@link InFlight}), and an authentication of it that started before the
+ * mark rejects instead of resolving, so a revocation never waits for one (nor for its hook). Across managers or
+ * processes the store is the only link: an authentication that read the key before the revocation was written may
+ * still complete; none that reads afterwards succeeds. `last_used_at` is written in the background, one write per
+ * key in flight in this manager; authentications never wait for it.
  */
 export class ApiKeys {
   readonly #keys: ApiKeyStorage;
   readonly #digester: TokenDigester;
-  /** Authentications in flight by key id (so a revocation can wait for them). */
+  /** Authentications in flight by key id (so that a revocation makes the ones that started before it reject). */
   readonly #inFlight = new InFlight();
+  /** The `last_used_at` write in flight per key id (at most one: concurrent uses coalesce). */
+  readonly #touching = new Map<string, Promise<void>>();
 
   private readonly settings: ApiKeySettings;
 
@@ -164,17 +170,31 @@ export class ApiKeys {
   async #verify(id: string, secret: string, required: readonly string[]): Promise<ApiKeyAuthentication> {
     const ticket = this.#inFlight.enter(id);
     try {
-      return await this.#check(id, secret, required);
+      const now = this.ctx.now();
+      const { key, identity } = await this.#decide(id, secret, required, now.getTime());
+      if (this.#inFlight.revokedSince(id, ticket)) throw new IdentityError("invalid_credentials");
+      this.#touch(key, now);
+      const result = { identity: this.ctx.serialize(identity, { mode: "no_config" }), api_key: shown(key) };
+      if (this.ctx.lifecycle.has("afterApiKeyAuthentication")) {
+        await this.ctx.lifecycle.after("afterApiKeyAuthentication", identity, { api_key: result.api_key });
+        // Revoked while the hook ran (by the hook itself, say): refused, so that no success follows a revocation.
+        if (this.#inFlight.revokedSince(id, ticket)) throw new IdentityError("invalid_credentials");
+      }
+      return result;
     } finally {
-      this.#inFlight.leave(id, ticket);
+      this.#inFlight.finish(id);
     }
   }
 
-  async #check(id: string, secret: string, required: readonly string[]): Promise<ApiKeyAuthentication> {
+  /** The authentication decision: lookup, digest, liveness, identity state, scopes. */
+  async #decide(
+    id: string,
+    secret: string,
+    required: readonly string[],
+    nowMs: number,
+  ): Promise<{ key: StoredApiKey; identity: StoredIdentity }> {
     const found = await this.#keys.find(id);
     const candidates = this.#digester.candidates(`${id}.${secret}`);
-    const now = this.ctx.now();
-    const nowMs = now.getTime();
     if (!digestMatches(candidates, found?.key.digest) || !found || !isLive(found.key, nowMs)) {
       throw new IdentityError("invalid_credentials");
     }
@@ -186,47 +206,63 @@ export class ApiKeys {
     if (missing.length > 0) {
       throw new IdentityError("insufficient_scope", { details: { missing_scopes: missing } });
     }
-    if (
-      key.last_used_at === null ||
-      Date.parse(key.last_used_at) <= nowMs - this.settings.lastUsedIntervalMs
-    ) {
-      const at = now.toISOString();
-      const usedBefore = new Date(nowMs - this.settings.lastUsedIntervalMs).toISOString();
-      // Advisory: a failed write never fails the authentication.
-      await this.#keys.touch(id, at, usedBefore).then(
-        () => {
-          key.last_used_at = at;
-        },
+    return found;
+  }
+
+  /**
+   * Records this use when `last_used_at` is older than the interval: `key.last_used_at` (the result's) becomes
+   * now, and the conditional write runs in the background, one per key at a time in this manager (a use while one
+   * is in flight writes nothing more). A failed write is dropped (advisory; the next due use writes again).
+   */
+  #touch(key: StoredApiKey, now: Date): void {
+    const nowMs = now.getTime();
+    const interval = this.settings.lastUsedIntervalMs;
+    if (key.last_used_at !== null && Date.parse(key.last_used_at) > nowMs - interval) return;
+    const at = now.toISOString();
+    key.last_used_at = at;
+    if (this.#touching.has(key.id)) return;
+    const usedBefore = new Date(nowMs - interval).toISOString();
+    const write = Promise.resolve()
+      .then(() => this.#keys.touch(key.id, at, usedBefore))
+      .then(
         () => undefined,
-      );
-    }
-    const result = { identity: this.ctx.serialize(identity, { mode: "no_config" }), api_key: shown(key) };
-    if (this.ctx.lifecycle.has("afterApiKeyAuthentication")) {
-      await this.ctx.lifecycle.after("afterApiKeyAuthentication", identity, { api_key: result.api_key });
-    }
-    return result;
+        () => undefined,
+      )
+      .finally(() => this.#touching.delete(key.id));
+    this.#touching.set(key.id, write);
+  }
+
+  /** Waits for this manager's `last_used_at` writes in flight (so its own reads see them). */
+  async #touched(keyId?: string): Promise<void> {
+    if (this.#touching.size === 0) return;
+    await (keyId === undefined ? Promise.all(this.#touching.values()) : this.#touching.get(keyId));
   }
 
   /** `listApiKeys`: every key of the identity (revoked and expired ones too), oldest first. */
   async list(identityId: unknown): Promise<ApiKey[]> {
     const identity = await this.ctx.writer.load(identityId as string);
+    await this.#touched();
     return (await this.#keys.list(identity.id)).map(shown);
   }
 
   /** `getApiKey`. */
   async get(keyId: unknown): Promise<ApiKey> {
+    if (typeof keyId === "string") await this.#touched(keyId);
     return shown((await this.#find(keyId)).key);
   }
 
-  /** `revokeApiKey`: idempotent; resolves once no authentication with the key can succeed any more. */
+  /**
+   * `revokeApiKey`: idempotent; once it resolves, no authentication with the key succeeds in this manager (the
+   * ones in flight reject, {@link InFlight}); it waits for none of them.
+   */
   async revoke(keyId: unknown): Promise<ApiKey> {
     const { identity, key } = await this.#find(keyId);
     const context = { operation: "revoke_api_key", type: "api_key", api_key: shown(key) } as const;
     await this.ctx.lifecycle.beforeCheck("beforeCredentialChange", identity, context);
     const revoked = await this.#keys.revoke(key.id, this.ctx.now().toISOString());
     if (!revoked) throw keyNotFound();
-    // Authentications that read the key before the revocation settle first (they may still succeed).
-    await this.#inFlight.settled(key.id);
+    // Authentications of the key still open in this manager (they may have read it before) will reject.
+    this.#inFlight.revoked(key.id);
     const api_key = shown(revoked);
     await this.ctx.lifecycle.after("afterCredentialChange", identity, { ...context, api_key });
     return api_key;

@@ -96,9 +96,11 @@ export abstract class ApiKeyMethods<Traits = JsonObject> {
   /**
    * Zero-downtime rotation: issues a new key with the old one's name, scopes, metadata and lifetime
    * (`expires_at − created_at`), and the old key keeps working for `grace` (a Go duration, default `0s`), never
-   * beyond its own expiry. Both happen in one atomic storage step.
+   * beyond its own expiry. Both happen in one atomic storage step, which also records the successor on the old key:
+   * a key is rotated once (not idempotent: a retry is refused, `docs/machine-identities.md#rotate`).
    * @throws NotFoundError `api_key_not_found` | ValidationError (a bad `grace`; `api_key_inactive` for a revoked
-   *   or expired key) | the `beforeCredentialChange` hook's error
+   *   or expired key; `api_key_already_rotated`, `context.replaced_by` the successor's id) | the
+   *   `beforeCredentialChange` hook's error
    */
   async rotateApiKey(keyId: string, options?: RotateApiKeyOptions): Promise<IssuedApiKey> {
     return serviceOf(this).rotate(keyId, options);

@@ -47,9 +47,12 @@ describe("admin API key routes", () => {
     expect(revoked.status).toBe(200);
     expect((revoked.body as ApiKey).revoked_at).not.toBeNull();
     expect((await idm.authenticateApiKey(next.key).catch((e) => e)).code).toBe("invalid_credentials");
-    const noBody = await send("POST", `${base}/${issued.api_key.id}/rotate`);
+    const again = await send("POST", `${base}/${issued.api_key.id}/rotate`);
+    expect(again.status).toBe(400); // a key is rotated once (a retry must not make a second successor)
+    const other = await idm.createApiKey({ identity_id: account.id, name: "other" });
+    const noBody = await send("POST", `${base}/${other.api_key.id}/rotate`);
     expect(noBody.status).toBe(201); // grace defaults to 0s
-    expect((await idm.authenticateApiKey(issued.key).catch((e) => e)).code).toBe("invalid_credentials");
+    expect((await idm.authenticateApiKey(other.key).catch((e) => e)).code).toBe("invalid_credentials");
   });
 
   it("errors: another identity's key is 404, identity_id in the body 400, unknown identity 404, bad bodies 400", async () => {

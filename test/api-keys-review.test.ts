@@ -154,3 +154,39 @@ describe("F6: last_used_at writes", () => {
     expect((await idm.getApiKey(api_key.id)).last_used_at).toBeNull();
   });
 });
+
+describe("F2: a key is rotated once", () => {
+  it("a retried rotation is api_key_already_rotated naming the successor; the successor keeps the original lifetime", async () => {
+    const { idm, account, clock } = await setup();
+    const a = await idm.createApiKey({ identity_id: account.id, name: "ci", expires_in: "720h" });
+    clock.advance(5000);
+    const b = await idm.rotateApiKey(a.api_key.id, { grace: "1h" }); // response lost
+    expect(Date.parse(b.api_key.expires_at ?? "") - Date.parse(b.api_key.created_at)).toBe(720 * 3_600_000);
+    clock.advance(1000);
+    const e = await rejection(idm.rotateApiKey(a.api_key.id, { grace: "1h" }));
+    expect(e.toJSON().error.details).toMatchObject({
+      issues: [{ code: "api_key_already_rotated", context: { replaced_by: b.api_key.id } }],
+    });
+    expect((await idm.listApiKeys(account.id)).length).toBe(2);
+    // Rotating the successor works, and keeps the original lifetime (not the grace cap).
+    const c = await idm.rotateApiKey(b.api_key.id, { grace: "0s" });
+    expect(Date.parse(c.api_key.expires_at ?? "") - Date.parse(c.api_key.created_at)).toBe(720 * 3_600_000);
+  });
+
+  it("two managers rotating one key at once: one success, one api_key_already_rotated", async () => {
+    const storage = new MemoryStorage();
+    const { idm, account } = await setup({ storage });
+    const other = manager({ storage }) as unknown as IdentityManager;
+    const { api_key } = await idm.createApiKey({ identity_id: account.id, name: "ci" });
+    const results = await Promise.allSettled([
+      idm.rotateApiKey(api_key.id, { grace: "1h" }),
+      other.rotateApiKey(api_key.id, { grace: "1h" }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const lost = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect((lost.reason as { issues: Array<{ code: string }> }).issues[0]?.code).toBe(
+      "api_key_already_rotated",
+    );
+    expect((await idm.listApiKeys(account.id)).length).toBe(2);
+  });
+});

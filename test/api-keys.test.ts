@@ -243,15 +243,15 @@ describe.each(targets.slice(1))("upgrading a version 1 schema on %s", (_name, cr
     try {
       // Rebuild the schema as the previous release left it: migration 1 only.
       await executor.query(`DROP TABLE ${schema}.idkit_api_keys`);
-      await executor.query(`DELETE FROM ${schema}.idkit_migrations WHERE version = 2`);
+      await executor.query(`DELETE FROM ${schema}.idkit_migrations WHERE version >= 2`);
       const old = new PostgresStorage(executor, { schema });
       await expect(old.init()).rejects.toMatchObject({
         code: "storage_error",
         reason: expect.stringMatching(
-          /version 1, this release needs 2: run `await storage.migrate\(\)` first/,
+          /version 1, this release needs 3: run `await storage.migrate\(\)` first/,
         ),
       });
-      expect(await old.migrate()).toEqual([2]);
+      expect(await old.migrate()).toEqual([2, 3]);
       const idm = manager({ storage: old }) as unknown as IdentityManager;
       const account = await idm.createIdentity({ schema_id: "preset://machine", traits: { name: "legacy" } });
       const { key } = await idm.createApiKey({ identity_id: account.id, name: "after upgrade" });

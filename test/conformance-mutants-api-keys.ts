@@ -31,6 +31,21 @@ export const API_KEY_MUTANTS: Array<[string, string, () => StorageAdapter]> = [
     })),
   ],
   [
+    "a key is rotated twice (expire ignores replaced_by)",
+    "a revoked or rotated old key makes it stale",
+    broken((inner) => ({
+      async insertApiKey(change) {
+        const outcome = await inner.insertApiKey(change);
+        if (outcome !== "stale" || !change.expire) return outcome;
+        const old = await inner.findApiKey(change.expire.id);
+        if (old?.key.revoked_at !== null) return outcome;
+        // The old key was rotated before: apply the change without its expire (a second live successor).
+        const { expire: _ignored, ...rest } = change;
+        return inner.insertApiKey(rest);
+      },
+    })),
+  ],
+  [
     "touchApiKey writes on every use (no interval)",
     "touchApiKey writes last_used_at only when null or <= usedBefore",
     broken((inner) => ({

@@ -29,7 +29,7 @@ describe.each(targets)("PostgresStorage on %s", (_name, create) => {
       const { rows } = await storage.executor.query(
         `SELECT version FROM ${storage.schema}.idkit_migrations ORDER BY version`,
       );
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     });
   });
 

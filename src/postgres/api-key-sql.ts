@@ -5,7 +5,7 @@ import { replaceIdentity, type Tables, type WriteStatements } from "./identity-s
 import { isLowerUuid } from "./rows.js";
 
 /**
- * PostgresStorage's API keys, in `idkit_api_keys` (migration 2): the key id is the primary key (the
+ * PostgresStorage's API keys, in `idkit_api_keys` (migration 2; `replaced_by`, migration 3): the key id is the primary key (the
  * authentication's lookup is one primary-key probe joined to the identity's row), `identity_id` a foreign key
  * with `ON DELETE CASCADE` (deleting an identity deletes its keys in the same statement) and indexed with
  * `created_at, id` for the listing. Times are compared as `timestamptz`, never as collated text.
@@ -23,6 +23,7 @@ const KEY_SELECT = [
   "to_json(k.expires_at)::text AS key_expires_at",
   "to_json(k.last_used_at)::text AS key_last_used_at",
   "to_json(k.revoked_at)::text AS key_revoked_at",
+  "to_json(k.replaced_by)::text AS key_replaced_by",
 ].join(", ");
 
 function keyFromRow(row: Record<string, unknown>): StoredApiKey {
@@ -41,6 +42,7 @@ function keyFromRow(row: Record<string, unknown>): StoredApiKey {
     expires_at: json("expires_at"),
     last_used_at: json("last_used_at"),
     revoked_at: json("revoked_at"),
+    replaced_by: json("replaced_by"),
   };
 }
 
@@ -61,18 +63,19 @@ export class ApiKeySql {
     const written = await replaceIdentity(tx, this.sql, identity, expectedUpdatedAt);
     if (written !== "ok") return written;
     if (expire) {
+      // One conditional write: of two concurrent rotations of a key, the second finds replaced_by set.
       const capped = await tx.query(
-        `UPDATE ${this.t.apiKeys} SET expires_at = CASE
+        `UPDATE ${this.t.apiKeys} SET replaced_by = $4, expires_at = CASE
            WHEN expires_at IS NULL OR expires_at::timestamptz > $2::text::timestamptz THEN $2::text ELSE expires_at END
-         WHERE id = $1 AND identity_id = $3::uuid AND revoked_at IS NULL RETURNING id`,
-        [expire.id, expire.at, identity.id],
+         WHERE id = $1 AND identity_id = $3::uuid AND revoked_at IS NULL AND replaced_by IS NULL RETURNING id`,
+        [expire.id, expire.at, identity.id, key.id],
       );
       if (capped.rows.length === 0) return "stale";
     }
     await tx.query(
       `INSERT INTO ${this.t.apiKeys}
-         (id, identity_id, name, scopes, metadata, digest, created_at, expires_at, last_used_at, revoked_at)
-       VALUES ($1, $2::uuid, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10)`,
+         (id, identity_id, name, scopes, metadata, digest, created_at, expires_at, last_used_at, revoked_at, replaced_by)
+       VALUES ($1, $2::uuid, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10, $11)`,
       [
         key.id,
         key.identity_id,
@@ -84,6 +87,7 @@ export class ApiKeySql {
         key.expires_at,
         key.last_used_at,
         key.revoked_at,
+        key.replaced_by ?? null,
       ],
     );
     const pruned = remove.filter((id) => id !== key.id && storable(id));

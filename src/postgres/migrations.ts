@@ -24,7 +24,8 @@ export interface Migration {
  *   exceed an index entry and every lookup is one primary-key probe.
  * - `idkit_flow_tokens`: recovery and verification tokens, only their keyed digests.
  * - `idkit_api_keys` (version 2): machine identities' API keys, only the keyed digests of their secrets; the key id
- *   (embedded in the key) is the primary key; deleted with their identity (`ON DELETE CASCADE`).
+ *   (embedded in the key) is the primary key; deleted with their identity (`ON DELETE CASCADE`). Version 3 adds
+ *   `replaced_by` (the successor's key id once the key was rotated; a key is rotated at most once).
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -86,6 +87,11 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
       `CREATE INDEX IF NOT EXISTS idkit_api_keys_identity_id_idx ON ${t.apiKeys} (identity_id, created_at, id)`,
     ],
+  },
+  {
+    version: 3,
+    name: "api keys record their rotation",
+    statements: (t) => [`ALTER TABLE ${t.apiKeys} ADD COLUMN IF NOT EXISTS replaced_by TEXT`],
   },
 ];
 

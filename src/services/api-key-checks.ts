@@ -100,6 +100,21 @@ export function inactive(): ValidationError {
 }
 
 /**
+ * The error for rotating a key that was rotated before (a key is rotated once: a retried rotation must not leave
+ * two live successors). `context.replaced_by` names the successor.
+ */
+export function alreadyRotated(successor: string): ValidationError {
+  return new ValidationError([
+    {
+      pointer: "",
+      code: "api_key_already_rotated",
+      message: "This API key was already rotated; rotate or revoke its successor instead.",
+      context: { replaced_by: successor },
+    },
+  ]);
+}
+
+/**
  * The keys to delete so that one more fits under {@link API_KEY_LIMITS.keysPerIdentity}: the oldest revoked or
  * expired ones. @throws ValidationError `too_many` when every stored key is live.
  */

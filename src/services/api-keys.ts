@@ -9,7 +9,16 @@ import {
   readCreateBody,
   readRotateOptions,
 } from "./api-key-args.js";
-import { digestMatches, InFlight, inactive, isLive, keyNotFound, pruned, shown } from "./api-key-checks.js";
+import {
+  alreadyRotated,
+  digestMatches,
+  InFlight,
+  inactive,
+  isLive,
+  keyNotFound,
+  pruned,
+  shown,
+} from "./api-key-checks.js";
 import { generateApiKey, isApiKeyId, parseApiKey } from "./api-key-format.js";
 import type { ApiKey, ApiKeyAuthentication, IssuedApiKey } from "./api-key-types.js";
 import type { ServiceContext } from "./context.js";
@@ -58,17 +67,23 @@ export class ApiKeys {
     }));
   }
 
-  /** `rotateApiKey`: a new key with the old one's name, scopes, metadata and lifetime; the old one ends after `grace`. */
+  /**
+   * `rotateApiKey`: a new key with the old one's name, scopes, metadata and lifetime; the old one ends after `grace`
+   * and records its successor (`replaced_by`), so it is rotated once: its `expires_at − created_at` is then still
+   * the lifetime it was created with (a rotation caps only the rotated key's expiry), and the successor gets it.
+   */
   async rotate(keyId: unknown, options: unknown): Promise<IssuedApiKey> {
     const graceMs = readRotateOptions(options, this.ctx.now());
     const old = await this.#find(keyId);
     if (!isLive(old.key, this.ctx.now().getTime())) throw inactive();
+    if (old.key.replaced_by !== null) throw alreadyRotated(old.key.replaced_by);
     return this.#issue(
       old.identity,
       "rotate_api_key",
       (now, keys) => {
         const current = keys.find((k) => k.id === old.key.id);
         if (!current || !isLive(current, Date.parse(now))) throw inactive();
+        if (current.replaced_by !== null) throw alreadyRotated(current.replaced_by);
         const lifetime =
           current.expires_at === null
             ? null
@@ -122,6 +137,7 @@ export class ApiKeys {
           created_at: now,
           last_used_at: null,
           revoked_at: null,
+          replaced_by: null,
         };
         remove = pruned(keys, nowMs);
         const credential = current.credentials.api_key;

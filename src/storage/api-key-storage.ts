@@ -129,9 +129,11 @@ function checkedKey(value: unknown): StoredApiKey {
     !isTimeOrNull(k.created_at) ||
     !isTimeOrNull(k.expires_at) ||
     !isTimeOrNull(k.last_used_at) ||
-    !isTimeOrNull(k.revoked_at)
+    !isTimeOrNull(k.revoked_at) ||
+    !(k.replaced_by === undefined || k.replaced_by === null || isString(k.replaced_by))
   ) {
     throw new Error("the adapter returned a malformed API key");
   }
+  if (k.replaced_by === undefined) k.replaced_by = null;
   return k as StoredApiKey;
 }

@@ -22,6 +22,12 @@ export interface StoredApiKey {
   last_used_at: string | null;
   /** When the key was revoked (`null`: not revoked); never cleared once set. */
   revoked_at: string | null;
+  /**
+   * The id of the key that replaced this one in a rotation (`null`: not rotated); set once, by the rotation's
+   * `expire` ({@link ApiKeyInsert}), never cleared. A key is rotated at most once. An adapter that returns no such
+   * member is read as `null`.
+   */
+  replaced_by: string | null;
 }
 
 /**
@@ -36,8 +42,10 @@ export interface ApiKeyInsert {
   identity: StoredIdentity;
   expectedUpdatedAt: string;
   /**
-   * Rotation: the old key `id` (same identity, not revoked) gets `expires_at = min(expires_at, at)` (`null`
-   * counts as later than any time). If that key is gone or revoked, the whole change is refused as `stale`.
+   * Rotation: the old key `id` (same identity, not revoked, not rotated before) gets `expires_at = min(expires_at,
+   * at)` (`null` counts as later than any time) and `replaced_by = key.id`, in one conditional write. If that key
+   * is gone, revoked or already has `replaced_by`, the whole change is refused as `stale` (so of two concurrent
+   * rotations of one key, one at most succeeds).
    */
   expire?: { id: string; at: string };
   /** Keys of this identity to delete in the same step (the manager prunes revoked and expired ones). */
@@ -54,7 +62,7 @@ export interface ApiKeyStore {
    * Applies an {@link ApiKeyInsert} atomically (one transaction): resolves `ok` only when the key was inserted,
    * the identity written (uniqueness keys enforced as in `updateIdentity`: key ids are identifiers of the
    * `api_key` credential), `expire` and `remove` applied. Otherwise it MUST change nothing: `stale` when the
-   * identity's `updated_at` differs or the `expire` key is gone or revoked, `not_found` when the identity is gone;
+   * identity's `updated_at` differs or the `expire` key is gone, revoked or rotated, `not_found` when the identity is gone;
    * a taken key id or identifier throws (`identity_conflict` for an identifier).
    */
   insertApiKey(change: ApiKeyInsert): Promise<"ok" | "stale" | "not_found">;

@@ -76,14 +76,14 @@ export function apiKeyCases({ describe, test, concurrency }: SuiteContext): void
     });
 
     keyTest(
-      "insertApiKey with expire caps the old key's expiry, never extends it; a revoked old key makes it stale",
+      "insertApiKey with expire caps the old key's expiry, never extends it, records replaced_by; a revoked or rotated old key makes it stale",
       async (keys, adapter) => {
         const {
           identity,
           keys: [old],
         } = await seed(keys, adapter, 1);
         const oldKey = old as StoredApiKey;
-        const key = makeKey(identity.id, { created_at: isoAt(5000) });
+        const key = makeKey(identity.id, { created_at: isoAt(5000), expires_at: isoAt(20_000) });
         const next = withKeys(identity, [oldKey.id, key.id]);
         const at = isoAt(9000);
         assert.equal(
@@ -95,11 +95,26 @@ export function apiKeyCases({ describe, test, concurrency }: SuiteContext): void
           }),
           "ok",
         );
-        assert.equal(
-          (await keys.findApiKey(oldKey.id))?.key.expires_at,
-          at,
-          "the old key's expiry was not capped",
+        assert.deepStrictEqual(
+          (await keys.findApiKey(oldKey.id))?.key,
+          { ...oldKey, expires_at: at, replaced_by: key.id },
+          "the old key's expiry was not capped or its replaced_by not recorded",
         );
+        const again = makeKey(identity.id, { created_at: isoAt(5500) });
+        const retried = await keys.insertApiKey({
+          key: again,
+          identity: withKeys(next, [oldKey.id, key.id, again.id]),
+          expectedUpdatedAt: next.updated_at,
+          expire: { id: oldKey.id, at: isoAt(9500) },
+        });
+        assert.equal(retried, "stale", "a key rotated before must not be rotated again");
+        assert.equal(
+          await keys.findApiKey(again.id),
+          undefined,
+          "the refused second rotation stored its key",
+        );
+        await assertStored(adapter, next, "the refused second rotation wrote the identity");
+        // `key` expires at 20 s: an expire at 99 s leaves it there.
         const third = makeKey(identity.id, { created_at: isoAt(6000) });
         const later = withKeys(next, [oldKey.id, key.id, third.id]);
         assert.equal(
@@ -107,22 +122,22 @@ export function apiKeyCases({ describe, test, concurrency }: SuiteContext): void
             key: third,
             identity: later,
             expectedUpdatedAt: next.updated_at,
-            expire: { id: oldKey.id, at: isoAt(99_000) },
+            expire: { id: key.id, at: isoAt(99_000) },
           }),
           "ok",
         );
         assert.equal(
-          (await keys.findApiKey(oldKey.id))?.key.expires_at,
-          at,
+          (await keys.findApiKey(key.id))?.key.expires_at,
+          isoAt(20_000),
           "an expire extended a key's expiry",
         );
-        await keys.revokeApiKey(key.id, isoAt(7000));
+        await keys.revokeApiKey(third.id, isoAt(7000));
         const fourth = makeKey(identity.id);
         const refused = await keys.insertApiKey({
           key: fourth,
           identity: withKeys(later, [oldKey.id, key.id, third.id, fourth.id]),
           expectedUpdatedAt: later.updated_at,
-          expire: { id: key.id, at: isoAt(8000) },
+          expire: { id: third.id, at: isoAt(8000) },
         });
         assert.equal(refused, "stale", "rotating a revoked key must be refused");
         assert.equal(await keys.findApiKey(fourth.id), undefined, "the refused rotation stored its key");

@@ -34,6 +34,7 @@ export function makeKey(identityId: string, spec: Partial<StoredApiKey> = {}): S
     expires_at: null,
     last_used_at: null,
     revoked_at: null,
+    replaced_by: null,
     ...spec,
   };
 }

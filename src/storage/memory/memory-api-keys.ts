@@ -44,13 +44,20 @@ export class MemoryApiKeys {
     return written;
   }
 
-  /** Whether `change` can apply, changing nothing: `stale` when its `expire` key is gone, revoked or another's. */
+  /** Whether `change` can apply, changing nothing: `stale` when its `expire` key is gone, revoked, rotated or another's. */
   #check(change: ApiKeyInsert): "ok" | "stale" {
     if (this.#keys.has(change.key.id)) throw new Error("API key id already exists");
     if (change.key.identity_id !== change.identity.id) throw new Error("API key of another identity");
     if (change.expire) {
       const old = this.#keys.get(change.expire.id);
-      if (!old || old.revoked_at !== null || old.identity_id !== change.identity.id) return "stale";
+      if (
+        !old ||
+        old.revoked_at !== null ||
+        (old.replaced_by ?? null) !== null ||
+        old.identity_id !== change.identity.id
+      ) {
+        return "stale";
+      }
     }
     return "ok";
   }
@@ -63,7 +70,10 @@ export class MemoryApiKeys {
     owned.add(key.id);
     this.#byIdentity.set(key.identity_id, owned);
     const old = expire ? this.#keys.get(expire.id) : undefined;
-    if (old && expire && (old.expires_at === null || old.expires_at > expire.at)) old.expires_at = expire.at;
+    if (old && expire) {
+      if (old.expires_at === null || old.expires_at > expire.at) old.expires_at = expire.at;
+      old.replaced_by = key.id;
+    }
     for (const id of remove) {
       const gone = this.#keys.get(id);
       if (gone?.identity_id !== key.identity_id || id === key.id) continue;

@@ -2,8 +2,8 @@
 // adapters and hand-made interleavings only: no timers.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type IdentityManager, type IdentityManagerOptions, MemoryStorage } from "../src/index.js";
-import { manager, rejection } from "./helpers.js";
+import { IdentityManager, type IdentityManagerOptions, MemoryStorage } from "../src/index.js";
+import { FAST_HASHING, manager, rejection } from "./helpers.js";
 
 /** A clock the test moves by hand. */
 function fakeClock(start = Date.parse("2030-01-01T00:00:00.000Z")) {
@@ -188,5 +188,21 @@ describe("F2: a key is rotated once", () => {
       "api_key_already_rotated",
     );
     expect((await idm.listApiKeys(account.id)).length).toBe(2);
+  });
+});
+
+describe("F4: API keys need secrets", () => {
+  it("createApiKey and rotateApiKey without `secrets` are invalid_configuration naming `secrets`; nothing written", async () => {
+    const storage = new MemoryStorage();
+    const { idm, account } = await setup({ storage });
+    const { api_key } = await idm.createApiKey({ identity_id: account.id, name: "ci" });
+    const bare = new IdentityManager({ storage, hashing: FAST_HASHING });
+    const created = await rejection(bare.createApiKey({ identity_id: account.id, name: "x" }));
+    expect([created.code, created.status]).toEqual(["invalid_configuration", 500]);
+    expect(created.reason).toMatch(/pass `secrets/);
+    const rotated = await rejection(bare.rotateApiKey(api_key.id, { grace: "1h" }));
+    expect(rotated.code).toBe("invalid_configuration");
+    expect(storage.dumpApiKeys()).toHaveLength(1);
+    expect((await idm.getApiKey(api_key.id)).expires_at).toBeNull();
   });
 });

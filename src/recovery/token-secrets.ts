@@ -21,6 +21,8 @@ export interface TokenDigester {
   sign(token: string): string;
   /** The digests under every secret, signing one first, to look a presented token up while keys rotate. */
   candidates(token: string): string[];
+  /** True without `secrets`: the key is random per instance, so what it signs dies with the process. */
+  readonly ephemeral: boolean;
 }
 
 /** The code of the warning {@link createTokenDigester} emits once per process when tokens use a random key. */
@@ -87,5 +89,6 @@ export function createTokenDigester(
       return digest(keys[0] as string, token);
     },
     candidates: (token: string) => keys.map((k) => digest(k, token)),
+    ephemeral,
   });
 }

@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from "../errors/index.js";
+import { IdentityError, NotFoundError, ValidationError } from "../errors/index.js";
 import type { StoredApiKey } from "../storage/api-key-store.js";
 import { API_KEY_LIMITS } from "./api-key-args.js";
 import type { ApiKey } from "./api-key-types.js";
@@ -97,6 +97,18 @@ export function inactive(): ValidationError {
   return new ValidationError([
     { pointer: "", code: "api_key_inactive", message: "A revoked or expired API key cannot be rotated." },
   ]);
+}
+
+/**
+ * The error for issuing an API key on a manager without `secrets`: its per-process random key would make a key
+ * (often meant to last for years) that no other process and no restart can verify.
+ */
+export function noSecrets(): IdentityError {
+  return new IdentityError("invalid_configuration", {
+    reason:
+      "API keys must be signed with a key that outlives the process: pass `secrets: [<at least 16 random " +
+      "characters>]`, the same in every process (docs/machine-identities.md#the-key-format).",
+  });
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   inactive,
   isLive,
   keyNotFound,
+  noSecrets,
   pruned,
   shown,
 } from "./api-key-checks.js";
@@ -57,6 +58,7 @@ export class ApiKeys {
   /** `createApiKey`: a new key for an identity. */
   async create(body: unknown): Promise<IssuedApiKey> {
     const input = readCreateBody(body, this.ctx.now());
+    if (this.#digester.ephemeral) throw noSecrets();
     const identity = await this.ctx.writer.load(input.identityId);
     return this.#issue(identity, "create_api_key", (now) => ({
       name: input.name,
@@ -74,6 +76,7 @@ export class ApiKeys {
    */
   async rotate(keyId: unknown, options: unknown): Promise<IssuedApiKey> {
     const graceMs = readRotateOptions(options, this.ctx.now());
+    if (this.#digester.ephemeral) throw noSecrets();
     const old = await this.#find(keyId);
     if (!isLive(old.key, this.ctx.now().getTime())) throw inactive();
     if (old.key.replaced_by !== null) throw alreadyRotated(old.key.replaced_by);

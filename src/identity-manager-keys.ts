@@ -87,7 +87,8 @@ export abstract class ApiKeyMethods<Traits = JsonObject> {
    * no authentication with the key succeeds in this manager (one still in flight, hook included, rejects; the
    * revocation waits for none). Other managers and processes sharing the store: every authentication that reads
    * the key after the revocation is written is refused; one that read it just before may still complete.
-   * @throws NotFoundError `api_key_not_found` | the `beforeCredentialChange` hook's error
+   * Not vetoable: `beforeCredentialChange` does not run for it (only `afterCredentialChange`).
+   * @throws NotFoundError `api_key_not_found`
    */
   async revokeApiKey(keyId: string): Promise<ApiKey> {
     return serviceOf(this).revoke(keyId);

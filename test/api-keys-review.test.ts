@@ -206,3 +206,78 @@ describe("F4: API keys need secrets", () => {
     expect((await idm.getApiKey(api_key.id)).expires_at).toBeNull();
   });
 });
+
+describe("F9: smaller points", () => {
+  it("requiredScopes: duplicates dropped before counting; a huge list refused by the bounded copy", async () => {
+    const { idm, account } = await setup();
+    const { key } = await idm.createApiKey({ identity_id: account.id, name: "k", scopes: ["a"] });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 65, max: 1000 }), async (n) => {
+        const ok = await idm.authenticateApiKey(key, { requiredScopes: Array(n).fill("a") });
+        expect(ok.api_key.scopes).toEqual(["a"]);
+      }),
+      { numRuns: 10 },
+    );
+    let reads = 0;
+    const huge = new Proxy(Array(1_000_000).fill("a"), {
+      get(target, prop, receiver) {
+        if (typeof prop === "string" && /^\d+$/.test(prop)) reads++;
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const e = await rejection(idm.authenticateApiKey(key, { requiredScopes: huge }));
+    expect(e.code).toBe("validation_failed");
+    expect(reads).toBe(0); // refused on its length, before copying an element
+  });
+
+  it("key names with control characters or bidi controls are refused", async () => {
+    const { idm, account } = await setup();
+    const unsafe = fc.constantFrom(
+      "\u0007",
+      "\u001b",
+      "\u007f",
+      "\u0085",
+      "\u202e",
+      "\u2066",
+      "\u200f",
+      "\u061c",
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ maxLength: 10 }),
+        unsafe,
+        fc.string({ maxLength: 10 }),
+        async (a, c, b) => {
+          const e = await rejection(idm.createApiKey({ identity_id: account.id, name: `${a}${c}${b}` }));
+          expect(e.toJSON().error.details).toMatchObject({
+            issues: [{ pointer: "/name", code: "invalid_name" }],
+          });
+        },
+      ),
+      { numRuns: 40 },
+    );
+    expect(await idm.listApiKeys(account.id)).toEqual([]);
+  });
+
+  it("a refusing beforeCredentialChange cannot veto a revocation", async () => {
+    const { idm, account } = await setup({
+      hooks: {
+        beforeCredentialChange: (_i, { operation }) => {
+          if (operation === "revoke_api_key") throw new Error("veto");
+        },
+      },
+    });
+    const { key, api_key } = await idm.createApiKey({ identity_id: account.id, name: "k" });
+    expect((await idm.revokeApiKey(api_key.id)).revoked_at).not.toBeNull();
+    expect((await rejection(idm.authenticateApiKey(key))).code).toBe("invalid_credentials");
+  });
+
+  it("the authentication result lists only the presented key's id, not its siblings'", async () => {
+    const { idm, account } = await setup();
+    const one = await idm.createApiKey({ identity_id: account.id, name: "one" });
+    await idm.createApiKey({ identity_id: account.id, name: "two" });
+    const { identity } = await idm.authenticateApiKey(one.key);
+    expect(identity.credentials?.api_key?.identifiers).toEqual([one.api_key.id]);
+    expect((await idm.getIdentity(account.id)).credentials?.api_key?.identifiers).toHaveLength(2);
+  });
+});

@@ -81,8 +81,9 @@ export const DEFAULT_SCHEMA_ID = "default";
 /**
  * `preset://machine`: idkit's schema of machine identities (service accounts), whose credentials are API keys
  * (`docs/machine-identities.md`). Traits `name` (required) and `owner` (who answers for it: a team, a person, an
- * email), no identifiers and no addresses, so such an identity can neither log in with a password nor be
- * recovered or verified. Registered by every manager unless the host registers its own `preset://machine`.
+ * email), no identifiers and no addresses, so no password identifier comes from its traits and it can be neither
+ * recovered nor verified. An admin write can still attach a password credential with explicit identifiers (a
+ * credentials PATCH or PUT, as in Kratos), which then logs in: the schema does not forbid it. Registered by every manager unless the host registers its own `preset://machine`.
  */
 export const MACHINE_PRESET_SCHEMA = Object.freeze({
   $id: "https://idkit.dev/presets/identity.machine.schema.json",

@@ -81,17 +81,22 @@ export function durationArgument(value: unknown, pointer: string, allowZero: boo
 
 /** Printable ASCII without spaces, 1 to 128 characters. */
 const SCOPE = /^[\x21-\x7e]{1,128}$/;
+/** Entries a scope list may have before duplicates are dropped (the bound checked before any other work). */
+const MAX_SCOPE_ENTRIES = 1024;
+/** Control characters (Cc) and bidi controls (overrides, embeddings, isolates, marks): refused in key names. */
+const UNSAFE_TEXT = /[\p{Cc}\p{Bidi_Control}]/u;
 
 /**
- * A list of scopes: an array of at most 64 scope strings, duplicates dropped (first kept).
+ * A list of scopes: an array of at most 1024 entries and 64 distinct scope strings, duplicates dropped (first kept)
+ * before counting.
  * @throws ValidationError at `pointer` or `pointer/<i>`
  */
 export function scopesArgument(value: unknown, pointer: string): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new ValidationError([issue(pointer, "invalid_type", "expected an array")]);
-  if (value.length > API_KEY_LIMITS.scopes) {
-    throw new ValidationError([issue(pointer, "too_many", `at most ${API_KEY_LIMITS.scopes} scopes`)]);
-  }
+  const tooMany = () =>
+    new ValidationError([issue(pointer, "too_many", `at most ${API_KEY_LIMITS.scopes} distinct scopes`)]);
+  if (value.length > MAX_SCOPE_ENTRIES) throw tooMany();
   const out = new Set<string>();
   value.forEach((scope, i) => {
     if (typeof scope !== "string" || !SCOPE.test(scope)) {
@@ -105,6 +110,7 @@ export function scopesArgument(value: unknown, pointer: string): string[] {
     }
     out.add(scope);
   });
+  if (out.size > API_KEY_LIMITS.scopes) throw tooMany();
   return [...out];
 }
 
@@ -146,6 +152,10 @@ export function readCreateBody(body: unknown, now: Date): CreateApiKeyInput {
   if (typeof name !== "string" || name.length === 0 || name.length > API_KEY_LIMITS.nameLength) {
     issues.push(
       issue("/name", "invalid_name", `expected a string of 1 to ${API_KEY_LIMITS.nameLength} characters`),
+    );
+  } else if (UNSAFE_TEXT.test(name)) {
+    issues.push(
+      issue("/name", "invalid_name", "control characters and bidi controls (U+202E...) are not allowed"),
     );
   }
   let expiresInMs: number | undefined;
@@ -195,7 +205,12 @@ export function readCreateBody(body: unknown, now: Date): CreateApiKeyInput {
  */
 export function readAuthenticateOptions(options: unknown): string[] {
   if (options === undefined) return [];
-  const o = optionsArgument(options);
+  // The copy itself is bounded: a few nodes beyond the longest scope list allowed (no 1e6-node copy first).
+  const copy = toJsonInput(options, { maxDepth: 3, maxNodes: MAX_SCOPE_ENTRIES + 16 });
+  if (copy === null || typeof copy !== "object" || Array.isArray(copy)) {
+    throw new ValidationError([issue("", "invalid_type", "expected an options object")]);
+  }
+  const o = copy as Record<string, JsonValue>;
   for (const key of Object.keys(o)) {
     if (key !== "requiredScopes")
       throw new ValidationError([issue(`/${key.slice(0, 64)}`, "unrecognized_key", "unknown option")]);

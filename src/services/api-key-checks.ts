@@ -1,10 +1,26 @@
 import { IdentityError, NotFoundError, ValidationError } from "../errors/index.js";
+import type { StoredIdentity } from "../identity/identity.js";
 import type { StoredApiKey } from "../storage/api-key-store.js";
 import { API_KEY_LIMITS } from "./api-key-args.js";
 import type { ApiKey } from "./api-key-types.js";
 
 /** Compared against when the key id is unknown, so that an unknown key costs what a wrong one does. */
 const DUMMY_DIGEST = "0".repeat(64);
+
+/**
+ * The authenticated pair with the identity's `api_key` credential listing only this key's id (not every key id of
+ * the account: a host that echoes the identity must not hand each caller its sibling keys' ids).
+ */
+export function withOwnKeyOnly(found: { key: StoredApiKey; identity: StoredIdentity }): {
+  key: StoredApiKey;
+  identity: StoredIdentity;
+} {
+  const { key, identity } = found;
+  const credential = identity.credentials.api_key;
+  if (credential === undefined) return found;
+  const own = { ...credential, identifiers: [key.id] };
+  return { key, identity: { ...identity, credentials: { ...identity.credentials, api_key: own } } };
+}
 
 /** The record without the digest. */
 export function shown(key: StoredApiKey): ApiKey {

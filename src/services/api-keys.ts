@@ -19,6 +19,7 @@ import {
   noSecrets,
   pruned,
   shown,
+  withOwnKeyOnly,
 } from "./api-key-checks.js";
 import { generateApiKey, isApiKeyId, parseApiKey } from "./api-key-format.js";
 import type { ApiKey, ApiKeyAuthentication, IssuedApiKey } from "./api-key-types.js";
@@ -190,7 +191,7 @@ export class ApiKeys {
     const ticket = this.#inFlight.enter(id);
     try {
       const now = this.ctx.now();
-      const { key, identity } = await this.#decide(id, secret, required, now.getTime());
+      const { key, identity } = withOwnKeyOnly(await this.#decide(id, secret, required, now.getTime()));
       if (this.#inFlight.revokedSince(id, ticket)) throw new IdentityError("invalid_credentials");
       this.#touch(key, now);
       const result = { identity: this.ctx.serialize(identity, { mode: "no_config" }), api_key: shown(key) };
@@ -276,8 +277,8 @@ export class ApiKeys {
    */
   async revoke(keyId: unknown): Promise<ApiKey> {
     const { identity, key } = await this.#find(keyId);
+    // Not vetoable: no beforeCredentialChange (a buggy hook must not block an emergency revocation).
     const context = { operation: "revoke_api_key", type: "api_key", api_key: shown(key) } as const;
-    await this.ctx.lifecycle.beforeCheck("beforeCredentialChange", identity, context);
     const revoked = await this.#keys.revoke(key.id, this.ctx.now().toISOString());
     if (!revoked) throw keyNotFound();
     // Authentications of the key still open in this manager (they may have read it before) will reject.

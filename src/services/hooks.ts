@@ -30,7 +30,8 @@ export type CreateSource = "create" | "batch" | "import";
 export type UpdateOperation = "update" | "patch";
 /**
  * Which credential write: `setPassword`, `deleteCredential`, or an API key's `createApiKey`, `rotateApiKey`,
- * `revokeApiKey` (type `api_key`).
+ * `revokeApiKey` (type `api_key`; `revoke_api_key` reaches only `afterCredentialChange`: a revocation is not
+ * vetoable).
  */
 export type CredentialOperation =
   | "set_password"

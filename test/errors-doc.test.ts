@@ -13,6 +13,23 @@ describe("error codes", () => {
     for (const [code, { status }] of Object.entries(ERROR_CODES)) expect(rows.get(code), code).toBe(status);
   });
 
+  it("README's error table lists every code with its status, each once, and nothing else", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const start = readme.indexOf("\n## Errors\n");
+    expect(start).toBeGreaterThanOrEqual(0);
+    const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+    const listed: [string, number][] = [];
+    for (const [, cell, status] of section.matchAll(
+      /^\|\s*(`[a-z_]+`(?:,\s*`[a-z_]+`)*)\s*\|\s*(\d{3})\s*\|/gm,
+    )) {
+      for (const [, code] of (cell as string).matchAll(/`([a-z_]+)`/g))
+        listed.push([code as string, Number(status)]);
+    }
+    expect(listed.map(([code]) => code).sort()).toEqual(Object.keys(ERROR_CODES).sort());
+    for (const [code, status] of listed)
+      expect(status, code).toBe(ERROR_CODES[code as keyof typeof ERROR_CODES].status);
+  });
+
   it("toJSON is Kratos's envelope", () => {
     const e = new ValidationError([{ pointer: "/traits/email", code: "format", message: "bad" }]);
     expect(JSON.parse(JSON.stringify(e))).toEqual({

@@ -1,6 +1,6 @@
 import { IdentityError } from "../errors/index.js";
 import type { StoredIdentity } from "../identity/identity.js";
-import { API_KEY_STORE_METHODS, type ApiKeyInsert, type StoredApiKey } from "./api-key-store.js";
+import { API_KEY_STORE_METHODS, type ApiKeyInsert, STAND_IN, type StoredApiKey } from "./api-key-store.js";
 import { MemoryStorage } from "./memory/memory-storage.js";
 import { adapterFailure, type RuntimeStorage } from "./runtime-storage.js";
 import { isStoredIdentity } from "./stored-shape.js";
@@ -64,15 +64,16 @@ export class ApiKeyStorage {
     this.#check();
     return this.#runtime.run("findApiKey", async (adapter) => {
       const found = (await adapter.findApiKey?.(id)) as unknown;
-      if (found === undefined || found === null) return undefined;
-      const { key, identity } = found as { key?: unknown; identity?: unknown };
+      // An unknown id runs the same checks, on a stand-in, as a known one (then resolves undefined).
+      const unknown = found === undefined || found === null;
+      const { key, identity } = (unknown ? STAND_IN : found) as { key?: unknown; identity?: unknown };
       // MemoryStorage holds only identities the manager wrote (checked then): its copies need no second check.
       if (!(this.#trusted || isStoredIdentity(identity)))
         throw new Error("findApiKey returned a malformed identity");
-      const checked = checkedKey(key);
-      if (checked.id !== id || checked.identity_id !== (identity as StoredIdentity).id) {
-        throw new Error("findApiKey returned another key or identity");
-      }
+      const checked = checkedKey(unknown ? { ...(key as StoredApiKey) } : key);
+      const wrong = checked.id !== id || checked.identity_id !== (identity as StoredIdentity).id;
+      if (unknown) return undefined;
+      if (wrong) throw new Error("findApiKey returned another key or identity");
       return { key: checked, identity: identity as StoredIdentity };
     });
   }

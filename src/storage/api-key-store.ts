@@ -91,6 +91,44 @@ export interface ApiKeyStore {
   touchApiKey(id: string, at: string, usedBefore: string): Promise<void>;
 }
 
+const STAND_IN_AT = "2000-01-01T00:00:00.000Z";
+
+/**
+ * What an unknown key id is checked as (never matches: its digest is no hex digest), so that the unknown-id path of
+ * an authentication runs the same shape checks and copies as a known one (docs/machine-identities.md).
+ */
+export const STAND_IN: { readonly key: StoredApiKey; readonly identity: StoredIdentity } = Object.freeze({
+  key: Object.freeze({
+    id: "00000000000000000000",
+    identity_id: "00000000-0000-4000-8000-000000000000",
+    name: "stand-in",
+    scopes: [],
+    metadata: null,
+    digest: "",
+    created_at: STAND_IN_AT,
+    expires_at: null,
+    last_used_at: null,
+    revoked_at: null,
+    replaced_by: null,
+  }),
+  identity: Object.freeze({
+    id: "00000000-0000-4000-8000-000000000000",
+    schema_id: "preset://machine",
+    state: "active",
+    state_changed_at: STAND_IN_AT,
+    traits: { name: "stand-in" },
+    verifiable_addresses: [],
+    recovery_addresses: [],
+    metadata_public: null,
+    metadata_admin: null,
+    credentials: {},
+    external_id: null,
+    organization_id: null,
+    created_at: STAND_IN_AT,
+    updated_at: STAND_IN_AT,
+  }) as StoredIdentity,
+});
+
 /** The names of {@link ApiKeyStore}'s methods. */
 export const API_KEY_STORE_METHODS = [
   "insertApiKey",

@@ -1,6 +1,6 @@
 import { cloneJson } from "../../identity/clone.js";
 import type { StoredIdentity } from "../../identity/identity.js";
-import type { ApiKeyInsert, ApiKeyStore, StoredApiKey } from "../api-key-store.js";
+import { type ApiKeyInsert, type ApiKeyStore, STAND_IN, type StoredApiKey } from "../api-key-store.js";
 
 type IdentityCas = (identity: StoredIdentity, expectedUpdatedAt: string) => "ok" | "stale" | "not_found";
 
@@ -24,11 +24,15 @@ export class MemoryApiKeys {
     this.#replace = replace;
   }
 
-  /** {@link ApiKeyStore.findApiKey}: copies of the key and of its identity. */
+  /**
+   * {@link ApiKeyStore.findApiKey}: copies of the key and of its identity. An unknown id copies a stand-in too (the
+   * same work as a known one, then discarded).
+   */
   find(id: string): { key: StoredApiKey; identity: StoredIdentity } | undefined {
     const key = this.#keys.get(id);
     const identity = key && this.#identities.get(key.identity_id);
-    return key && identity ? { key: cloneJson(key), identity: cloneJson(identity) } : undefined;
+    const copy = { key: cloneJson(key ?? STAND_IN.key), identity: cloneJson(identity ?? STAND_IN.identity) };
+    return key && identity ? copy : undefined;
   }
 
   /**

@@ -281,3 +281,39 @@ describe("F9: smaller points", () => {
     expect((await idm.getIdentity(account.id)).credentials?.api_key?.identifiers).toHaveLength(2);
   });
 });
+
+describe("F8: the API key docs exist and every link into them resolves", () => {
+  it("each machine-identities.md#… and storage.md#… reference in src/, docs/ and README names a heading", async () => {
+    const { readFileSync, readdirSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const slug = (h: string) =>
+      h
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} -]/gu, "")
+        .replace(/ /g, "-");
+    const anchors = (file: string) =>
+      new Set(
+        readFileSync(join("docs", file), "utf8")
+          .split("\n")
+          .filter((l) => /^#{1,6} /.test(l))
+          .map((l) => slug(l.replace(/^#+ /, ""))),
+      );
+    const targets = {
+      "machine-identities.md": anchors("machine-identities.md"),
+      "storage.md": anchors("storage.md"),
+    };
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(join(dir, e.name)) : /\.(ts|md)$/.test(e.name) ? [join(dir, e.name)] : [],
+      );
+    const refs = [...files("src"), ...files("docs"), "README.md"].flatMap((f) =>
+      [...readFileSync(f, "utf8").matchAll(/(machine-identities|storage)\.md#([a-z0-9-]+)/g)].map((m) => ({
+        f,
+        doc: `${m[1]}.md` as keyof typeof targets,
+        anchor: m[2] as string,
+      })),
+    );
+    expect(refs.length).toBeGreaterThan(5);
+    expect(refs.filter((r) => !targets[r.doc].has(r.anchor))).toEqual([]);
+  });
+});

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { IdentityManager } from "../identity-manager.js";
 import type { ConvertOptions } from "../migrate/index.js";
 import { MemoryStorage } from "../storage/index.js";
+import { loadAuth0Hashes, withAuth0Hashes } from "./auth0-hashes.js";
 import {
   CheckpointMismatch,
   ErrorReport,
@@ -24,6 +25,8 @@ export interface ImportFlags {
   from: Source;
   format?: InputFormat;
   hashConfig?: string;
+  /** `--auth0-hashes`: Auth0's password-hash export, merged into the user export (`--from auth0`). */
+  auth0Hashes?: string;
   schema?: string;
   config?: string;
   dryRun: boolean;
@@ -43,7 +46,17 @@ const ZERO: ImportCounts = { records: 0, created: 0, skipped: 0, failed: 0 };
 /** `idkit import --from <source> <file>`: see docs/migration.md › Command line. Resolves to the exit code. */
 export async function importCommand(file: string, flags: ImportFlags, io: CliIo): Promise<number> {
   const path = resolve(io.cwd, file);
-  const source = sourceFormat(flags.from);
+  if (flags.auth0Hashes !== undefined && flags.from !== "auth0")
+    throw new CliError("--auth0-hashes goes with --from auth0");
+  const hashes =
+    flags.auth0Hashes === undefined
+      ? undefined
+      : await loadAuth0Hashes(resolve(io.cwd, flags.auth0Hashes), flags.maxRecordBytes);
+  const joined = new Set<string>();
+  const source =
+    hashes === undefined
+      ? sourceFormat(flags.from)
+      : withAuth0Hashes(sourceFormat(flags.from), hashes, joined);
   let identity: { size: number; mtimeMs: number };
   try {
     identity = await fileIdentity(path);
@@ -179,6 +192,16 @@ export async function importCommand(file: string, flags: ImportFlags, io: CliIo)
       `${counts.skipped} skipped (already present), ${counts.failed} failed${where}; ` +
       `peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`,
   );
+  if (
+    hashes !== undefined &&
+    start.records === 0 &&
+    fatal === undefined &&
+    !aborted &&
+    joined.size < hashes.size
+  )
+    io.stderr.write(
+      `idkit import: ${hashes.size - joined.size} of ${hashes.size} --auth0-hashes entries matched no user of ${file} (not imported)\n`,
+    );
   if (fatal !== undefined) {
     io.stderr.write(`idkit import: stopped: ${describe(fatal.error)}\n`);
     if (!flags.dryRun)

@@ -61,6 +61,10 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
       "--hash-config <file>",
       "JSON file with the vendor's hash configuration (e.g. Firebase's hash_config)",
     )
+    .option(
+      "--auth0-hashes <file>",
+      "with --from auth0: Auth0's password-hash export (NDJSON), joined into the user export by user id",
+    )
     .option("--schema <id>", "identity schema id of the imported identities (default: the manager's default)")
     .option("--config <file>", configHelp)
     .option(
@@ -95,6 +99,7 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
             from: o.from as Source,
             ...(o.format === undefined ? {} : { format: o.format as InputFormat }),
             ...(o.hashConfig === undefined ? {} : { hashConfig: o.hashConfig as string }),
+            ...(o.auth0Hashes === undefined ? {} : { auth0Hashes: o.auth0Hashes as string }),
             ...(o.schema === undefined ? {} : { schema: o.schema as string }),
             ...(o.config === undefined ? {} : { config: o.config as string }),
             ...(o.errors === undefined ? {} : { errors: o.errors as string }),

@@ -11,7 +11,7 @@ import {
   SUFFIX_TEMPLATE,
   templatedDigest,
 } from "./hashes.js";
-import { at, type Obj, optObject, optString, reqString, unconvertible } from "./record.js";
+import { at, capped, type Obj, optObject, optString, own, reqString, unconvertible } from "./record.js";
 
 /**
  * Auth0's `custom_password_hash` (the bulk-import schema, "Bulk User Import Database Schema and Examples") as an
@@ -115,7 +115,7 @@ function fieldEncoding(name: string | undefined, pointer: string): FieldEncoding
 
 /** Auth0's PHC PBKDF2 string → Kratos's layout (SHA-1/256/512) or idkit's extension (every other digest). */
 function pbkdf2FromPhc(value: string, pointer: string): string {
-  const parts = value.split("$", 6);
+  const parts = capped(value, pointer).split("$", 6);
   if (parts[0] !== "" || !(parts.length === 5 || parts.length === 4) || !parts[1]?.startsWith("pbkdf2-"))
     throw unconvertible(pointer, "expected $pbkdf2-<digest>$i=<n>,l=<n>$<salt>$<hash>");
   const digest = parts[1].slice("pbkdf2-".length);
@@ -123,7 +123,7 @@ function pbkdf2FromPhc(value: string, pointer: string): string {
   if (name === undefined) throw unconvertible(pointer, `idkit cannot verify PBKDF2 with ${digest}`);
   let iterations = 100_000;
   if (parts.length === 5) {
-    for (const param of (parts[2] as string).split(",")) {
+    for (const param of capped(parts[2] as string, pointer, 256).split(",", 4)) {
       const [k, v] = param.split("=", 2);
       if (k === "i") iterations = intField(v, pointer, 1, 100_000_000);
       else if (k !== "l") throw unconvertible(pointer, `unknown PBKDF2 parameter ${k}`);
@@ -156,8 +156,8 @@ export function ldapHash(
   pointer: string,
   encoding: ReturnType<typeof passwordEncoding> = "utf8",
 ): string {
-  const m = /^\{([A-Za-z0-9]{2,8})\}/.exec(value);
-  const scheme = m === null ? undefined : LDAP[(m[1] as string).toUpperCase()];
+  const m = /^\{([A-Za-z0-9]{2,8})\}/.exec(capped(value, pointer));
+  const scheme = m === null ? undefined : own(LDAP, (m[1] as string).toUpperCase());
   if (m === null || scheme === undefined)
     throw unconvertible(pointer, "expected an RFC 2307 {SCHEME} idkit verifies");
   const [digest, salted] = scheme;

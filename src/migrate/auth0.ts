@@ -17,6 +17,21 @@ import type { ConvertOptions } from "./types.js";
 
 /** Auth0 identities whose connection is a password database or passwordless, not a social provider. */
 const NOT_SOCIAL = new Set(["auth0", "email", "sms"]);
+/** Auth0's enterprise strategies (SAML, AD/LDAP, Azure AD, ADFS, enterprise OIDC…): never social sign-ins. */
+const ENTERPRISE = new Set([
+  "samlp",
+  "waad",
+  "adfs",
+  "ad",
+  "auth0-adldap",
+  "oidc",
+  "okta",
+  "pingfederate",
+  "google-apps",
+  "office365",
+  "ip",
+  "sharepoint",
+]);
 
 /**
  * Converts one Auth0 user to an idkit create body. Accepts a line of the user export job (NDJSON: `user_id`,
@@ -29,8 +44,10 @@ const NOT_SOCIAL = new Set(["auth0", "email", "sms"]);
  *   from `phone_verified` (listed when the traits derive an address from it);
  * - `user_id` (else `auth0|<_id.$oid>`) → `external_id`; `blocked: true` → state `inactive`;
  * - `passwordHash` / `password_hash` (bcrypt) or `custom_password_hash` → the password credential;
- * - `identities[]` of social connections (`isSocial`, or a provider other than auth0/email/sms) → OIDC links
- *   (`google-oauth2` → `google`, `windowslive` → `microsoft`, else the connection name);
+ * - `identities[]` of social connections (`isSocial: true`; without `isSocial`, a provider other than
+ *   auth0/email/sms and the enterprise strategies samlp, waad, adfs, ad, oidc…) → OIDC links (`google-oauth2` →
+ *   `google`, `windowslive` → `microsoft`, else the connection name); enterprise identities are not linked but
+ *   kept as `metadata_admin.auth0_enterprise_identities` (`[{ connection, provider, user_id }]`);
  * - `user_metadata` → `metadata_public`, `app_metadata` → `metadata_admin`.
  *
  * @throws IdentityError `unconvertible_record` with `details.pointer` into the record.
@@ -43,6 +60,7 @@ export function fromAuth0(record: unknown, options?: ConvertOptions): CreateIden
     const addresses: Address[] = [];
     if (email !== undefined)
       addresses.push({ value: email, via: "email", verified: optBool(r, "email_verified") === true });
+    const enterprise: Obj[] = [];
     const phone = optString(r, "phone_number");
     if (phone !== undefined)
       addresses.push({ value: phone, via: "sms", verified: optBool(r, "phone_verified") === true });
@@ -53,11 +71,14 @@ export function fromAuth0(record: unknown, options?: ConvertOptions): CreateIden
         emailPointer: "/email",
         addresses,
         hashedPassword: hashOf(r),
-        links: socialLinks(r),
+        links: socialLinks(r, enterprise),
         inactive: optBool(r, "blocked") === true,
         externalId: userId(r),
         metadataPublic: optObject(r, "user_metadata"),
-        metadataAdmin: optObject(r, "app_metadata"),
+        metadataAdmin:
+          enterprise.length === 0
+            ? optObject(r, "app_metadata")
+            : { ...optObject(r, "app_metadata"), auth0_enterprise_identities: enterprise },
       },
       o,
     );
@@ -83,17 +104,27 @@ function hashOf(r: Obj): string | undefined {
   return plain;
 }
 
-function socialLinks(r: Obj): SocialLink[] {
+function socialLinks(r: Obj, enterprise: Obj[]): SocialLink[] {
   const links: SocialLink[] = [];
   const identities = optArray(r, "identities") ?? [];
   identities.forEach((entry, i) => {
     const base = at("/identities", i);
     if (!isObj(entry)) throw unconvertible(base, "an identity must be an object");
     const provider = optString(entry, "provider", base);
-    const social = optBool(entry, "isSocial", base) ?? (provider !== undefined && !NOT_SOCIAL.has(provider));
-    if (!social) return;
+    const social =
+      optBool(entry, "isSocial", base) ??
+      (provider !== undefined && !NOT_SOCIAL.has(provider) && !ENTERPRISE.has(provider));
     const name = optString(entry, "connection", base) ?? provider;
     const subject = entry.user_id;
+    if (!social) {
+      if (provider !== undefined && !NOT_SOCIAL.has(provider))
+        enterprise.push({
+          connection: name ?? null,
+          provider,
+          user_id: typeof subject === "string" || Number.isSafeInteger(subject) ? String(subject) : null,
+        });
+      return;
+    }
     if (name === undefined)
       throw unconvertible(at(base, "connection"), "a social identity needs its connection");
     if (typeof subject === "number" && Number.isSafeInteger(subject))

@@ -1,5 +1,5 @@
 import type { CreateIdentityBody } from "../identity/payloads.js";
-import { isObj, mapTraits, type Obj, unconvertible } from "./record.js";
+import { isObj, mapTraits, type Obj, own, unconvertible } from "./record.js";
 import type { ConvertOptions } from "./types.js";
 
 /** One link to a social sign-in provider, as the vendor names it. */
@@ -69,7 +69,7 @@ function providerId(name: string, options: ConvertOptions): string | undefined {
       throw unconvertible("", "the oidcProvider mapping must return a non-empty string or undefined");
     return mapped;
   }
-  return PROVIDERS[name] ?? name;
+  return own(PROVIDERS, name) ?? name;
 }
 
 /** The options, read once into a plain object (a hostile options value behaves as no options). */

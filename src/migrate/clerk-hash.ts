@@ -11,7 +11,7 @@ import {
   scryptHash,
   templatedDigest,
 } from "./hashes.js";
-import { at, type Obj, unconvertible } from "./record.js";
+import { at, capped, type Obj, own, unconvertible } from "./record.js";
 
 const HEX = /^(?:[0-9a-fA-F]{2})+$/;
 const P = "/password_digest";
@@ -23,17 +23,22 @@ function fields(digest: string, n: number, layout: string): string[] {
   return parts;
 }
 
-/** Clerk's `<prefix>$<iterations>$<salt>$<hash>` PBKDF2 layouts. */
+/**
+ * Clerk's `<prefix>$<iterations>$<salt>$<hash>` PBKDF2 layouts; only `pbkdf2_sha1` has a 5th field, the key length
+ * in bytes, which must match the hash. Salt `"hex"`: Clerk's rule, "accepts the salt as a hex-encoded string; if
+ * the salt is not a valid hex string, the raw bytes will be used instead" (Clerk's `password_hasher` reference).
+ */
 function pbkdf2(
   digest: string,
   prefix: string,
   name: string,
   salt: "raw" | "b64" | "hex",
   hash: "b64" | "hex",
+  keyLengthField = false,
 ): string {
-  const layout = `${prefix}$<iterations>$<salt>$<hash>`;
+  const layout = `${prefix}$<iterations>$<salt>$<hash>${keyLengthField ? "[$<key length>]" : ""}`;
   const parts = digest.split("$", 6);
-  if (parts[0] !== prefix || parts.length < 4 || parts.length > 5)
+  if (parts[0] !== prefix || parts.length < 4 || parts.length > (keyLengthField ? 5 : 4))
     throw unconvertible(P, `expected ${layout}`);
   const iterations = intField(parts[1], P, 1, 100_000_000);
   const saltText = parts[2] as string;
@@ -42,12 +47,44 @@ function pbkdf2(
       ? Buffer.from(saltText, "utf8")
       : decodeField(saltText, salt === "hex" ? "hex" : "base64", P);
   const key = decodeField(parts[3] as string, hash === "hex" ? "hex" : "base64", P);
+  if (parts.length === 5 && intField(parts[4], P, 1, 1024) !== key.length)
+    throw unconvertible(P, "the key length field does not match the hash");
   return pbkdf2Hash(name, iterations, saltBytes, key);
+}
+
+/** Clerk hashers whose digest idkit verifies as is, and the prefixes of that digest family. */
+const AS_IS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  bcrypt: ["$2a$", "$2b$", "$2y$", "$2x$", "$2$"],
+  argon2i: ["$argon2i$"],
+  argon2id: ["$argon2id$"],
+  bcrypt_sha256_django: ["bcrypt_sha256$"],
+  phpass: ["$P$", "$H$"],
+  md5_phpass: ["$H$", "$P$"],
+});
+
+/** `hmac_sha256_utf16_b64$<base64 hash>$<key>` (Clerk's layout, key as UTF-8 text), else a bare hash + `hmacKey`. */
+function clerkHmac(digest: string, config: Obj | undefined): string {
+  const prefix = "hmac_sha256_utf16_b64$";
+  let mac = digest;
+  let key = config === undefined ? undefined : own(config, "hmacKey");
+  if (digest.startsWith(prefix)) {
+    const rest = digest.slice(prefix.length);
+    const at$ = rest.indexOf("$");
+    if (at$ <= 0 || at$ === rest.length - 1)
+      throw unconvertible(P, "expected hmac_sha256_utf16_b64$<base64 hash>$<key>");
+    mac = rest.slice(0, at$);
+    key = rest.slice(at$ + 1);
+  } else if (typeof key !== "string" || key === "")
+    throw unconvertible(
+      "/password_hasher",
+      "a bare hmac_sha256_utf16_b64 hash needs the HMAC key: pass hashConfig.hmacKey",
+    );
+  return hmacHash("sha256", "utf16le", decodeField(mac, "base64", P), Buffer.from(key as string, "utf8"));
 }
 
 /** `salt$hex` of Clerk's salted digests; the salt's position comes from `hashConfig.saltPosition`. */
 function salted(digest: string, algorithm: "md5" | "sha256", config: Obj | undefined): string {
-  const position = config?.saltPosition;
+  const position = config === undefined ? undefined : own(config, "saltPosition");
   if (position !== "prefix" && position !== "suffix")
     throw unconvertible(
       "/password_hasher",
@@ -62,18 +99,18 @@ function salted(digest: string, algorithm: "md5" | "sha256", config: Obj | undef
 
 /**
  * A Clerk `password_digest` of the given `password_hasher` as an idkit hash string (the layouts of Clerk's
- * "Create a user" reference). `config` is `options.hashConfig` (only `md5_salted`, `sha256_salted` and
- * `hmac_sha256_utf16_b64` read it).
+ * "Create a user" reference). `config` is `options.hashConfig` (only `md5_salted`, `sha256_salted` and a bare
+ * `hmac_sha256_utf16_b64` hash read it). A digest over 4,096 characters is refused before any split.
  */
 export function clerkHash(hasher: string, digest: string, config: Obj | undefined): string {
+  capped(digest, P);
+  const family = own(AS_IS, hasher);
+  if (family !== undefined) {
+    if (!family.some((prefix) => digest.startsWith(prefix)))
+      throw unconvertible(P, `not a ${hasher} digest (expected ${family.join(" or ")}…)`);
+    return digest;
+  }
   switch (hasher) {
-    case "bcrypt":
-    case "argon2i":
-    case "argon2id":
-    case "bcrypt_sha256_django":
-    case "phpass":
-    case "md5_phpass":
-      return digest;
     case "bcrypt_peppered": {
       const m = /^(\$2[abyz]?\$[0-9]{2}\$[./A-Za-z0-9]{53})\$(.+)$/s.exec(digest);
       if (m === null) throw unconvertible(P, "expected $<version>$<cost>$<salt and hash>$<pepper>");
@@ -92,7 +129,7 @@ export function clerkHash(hasher: string, digest: string, config: Obj | undefine
     case "pbkdf2_sha256_django":
       return pbkdf2(digest, "pbkdf2_sha256", "sha256", "raw", "b64");
     case "pbkdf2_sha1":
-      return pbkdf2(digest, "pbkdf2_sha1", "sha1", digest.split("$").length === 5 ? "hex" : "raw", "hex");
+      return pbkdf2(digest, "pbkdf2_sha1", "sha1", "hex", "hex", true);
     case "pbkdf2_sha512":
       return pbkdf2(digest, "pbkdf2_sha512", "sha512", "raw", "hex");
     case "pbkdf2_sha512_hex":
@@ -137,15 +174,8 @@ export function clerkHash(hasher: string, digest: string, config: Obj | undefine
     }
     case "ldap_ssha":
       return digest.startsWith("{SSHA}") ? digest : ldapHash(digest, P);
-    case "hmac_sha256_utf16_b64": {
-      const key = config?.hmacKey;
-      if (typeof key !== "string" || key === "")
-        throw unconvertible(
-          "/password_hasher",
-          "hmac_sha256_utf16_b64 needs the HMAC key: pass hashConfig.hmacKey",
-        );
-      return hmacHash("sha256", "utf16le", decodeField(digest, "base64", P), Buffer.from(key, "utf8"));
-    }
+    case "hmac_sha256_utf16_b64":
+      return clerkHmac(digest, config);
     default:
       throw unconvertible(
         at("", "password_hasher"),

@@ -3,9 +3,11 @@ import { type Address, buildBody, readOptions } from "./body.js";
 import { clerkHash } from "./clerk-hash.js";
 import {
   at,
+  capped,
   guarded,
   type Obj,
   optArray,
+  optBool,
   optObject,
   optString,
   recordObject,
@@ -13,11 +15,14 @@ import {
 } from "./record.js";
 import type { ConvertOptions } from "./types.js";
 
+/** Longest list cell (text separated by `|`, `,` or `;`) split, in characters. */
+const MAX_LIST_CELL = 65_536;
+
 /** A list cell: a JSON array, or text separated by `|`, `,` or `;` (CSV exports). */
 function list(r: Obj, key: string): string[] {
   const v = Object.hasOwn(r, key) ? r[key] : undefined;
   if (typeof v === "string" && !v.trim().startsWith("["))
-    return v
+    return capped(v, at("", key), MAX_LIST_CELL)
       .split(/[|,;]/)
       .map((s) => s.trim())
       .filter((s) => s !== "");
@@ -35,7 +40,7 @@ function list(r: Obj, key: string): string[] {
 function totpUrl(r: Obj, email: string | undefined): string | undefined {
   const secret = optString(r, "totp_secret");
   if (secret === undefined) return undefined;
-  const base32 = secret.replace(/[\s=]/g, "").toUpperCase();
+  const base32 = capped(secret, "/totp_secret", 1024).replace(/[\s=]/g, "").toUpperCase();
   if (!/^[A-Z2-7]{16,128}$/.test(base32)) throw unconvertible("/totp_secret", "totp_secret must be base32");
   const label = encodeURIComponent(email ?? optString(r, "id") ?? "user");
   return `otpauth://totp/${label}?secret=${base32}&algorithm=SHA1&digits=6&period=30`;
@@ -61,7 +66,8 @@ function firstOf(r: Obj, key: string): string | undefined {
  * - `password_digest` by `password_hasher` → the password credential (every Clerk hasher but `awscognito`; see
  *   docs/migration.md);
  * - `totp_secret` → the TOTP credential (`otpauth://totp/<email>?secret=…`);
- * - `id` → `external_id`; `public_metadata` → `metadata_public`, `private_metadata` → `metadata_admin`.
+ * - `id` → `external_id`; `public_metadata` → `metadata_public`, `private_metadata` → `metadata_admin`;
+ * - `banned: true` or `locked: true` (Clerk's user object; CSV `"true"` too) → state `inactive`.
  *
  * @throws IdentityError `unconvertible_record` with `details.pointer` into the row.
  */
@@ -104,6 +110,7 @@ export function fromClerk(record: unknown, options?: ConvertOptions): CreateIden
         emailPointer: "/primary_email_address",
         addresses,
         hashedPassword,
+        inactive: optBool(r, "banned") === true || optBool(r, "locked") === true,
         externalId: optString(r, "id"),
         totpUrl: totpUrl(r, email),
         metadataPublic: optObject(r, "public_metadata"),

@@ -10,6 +10,7 @@ import {
   optBool,
   optObject,
   optString,
+  own,
   recordObject,
   unconvertible,
 } from "./record.js";
@@ -27,7 +28,7 @@ const NOT_SOCIAL = new Set(["password", "phone", "anonymous", "emailLink"]);
 function hashConfig(given: Obj | undefined) {
   if (given === undefined) return undefined;
   // `{ "hash_config": {...} }` as the console's block is named, or the Identity Toolkit API's `{ "hashConfig": {...} }`.
-  const inner = given.hash_config ?? given.hashConfig;
+  const inner = own(given, "hash_config") ?? own(given, "hashConfig");
   const config = isObj(inner) ? inner : given;
   const base = "/hashConfig";
   const pick = (...keys: string[]) =>

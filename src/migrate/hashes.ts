@@ -1,4 +1,4 @@
-import { unconvertible } from "./record.js";
+import { own, unconvertible } from "./record.js";
 
 /**
  * Builders of idkit hash strings from a vendor's hash fields, and the decoders they need. Every builder only
@@ -65,6 +65,7 @@ export type Digest = (typeof DIGESTS)[number];
 
 /** A digest name as vendors write it (`SHA-256`, `sha256`, `RSA-SHA256`…), or `undefined`. */
 export function digestName(name: string): Digest | undefined {
+  if (name.length > 64) return undefined;
   const n = name
     .toLowerCase()
     .replace(/^rsa-/, "")
@@ -125,12 +126,13 @@ const PBKDF2_NAMES: Readonly<Record<string, string>> = Object.freeze({
 
 /** The idkit PBKDF2 format name of a digest as vendors write it (SHA-2 meaning), or `undefined`. */
 export function pbkdf2Name(name: string): string | undefined {
+  if (name.length > 64) return undefined;
   const n = name
     .toLowerCase()
     .replace(/^rsa-/, "")
     .replace(/withrsaencryption$/, "")
     .replace(/[-_/]/g, "");
-  return PBKDF2_NAMES[n];
+  return own(PBKDF2_NAMES, n);
 }
 
 /** `$pbkdf2-<name>$i=<n>,l=<key bytes>$<salt>$<key>` (unpadded base64). */

@@ -10,6 +10,7 @@ import {
   optBool,
   optObject,
   optString,
+  own,
   recordObject,
   unconvertible,
 } from "./record.js";
@@ -52,7 +53,7 @@ function keycloakHash(credential: Obj, base: string): string {
   const salt = decodeField(optString(secret, "salt", secretBase) ?? "", "base64", at(secretBase, "salt"));
   const key = decodeField(value, "base64", at(secretBase, "value"));
   const iterations = intField(data.hashIterations, at(dataBase, "hashIterations"), 1, 100_000_000);
-  const digest = PBKDF2[algorithm];
+  const digest = own(PBKDF2, algorithm);
   if (digest !== undefined) return pbkdf2Hash(digest, iterations, salt, key);
   if (algorithm === "argon2") {
     const params = optObject(data, "additionalParameters", dataBase);

@@ -8,6 +8,23 @@ export function unconvertible(pointer: string, reason: string): IdentityError {
   return new IdentityError("unconvertible_record", { reason, details: { pointer } });
 }
 
+/** Longest hash text (a digest with its fields, `$`-separated) a converter splits or matches, in characters. */
+export const MAX_HASH_TEXT = 4096;
+
+/**
+ * `text` when it is at most `max` characters, else `unconvertible_record` at `pointer`: every vendor string a
+ * converter splits or matches is capped first, so a hostile cell costs no work beyond this check.
+ */
+export function capped(text: string, pointer: string, max = MAX_HASH_TEXT): string {
+  if (text.length > max) throw unconvertible(pointer, `longer than ${max} characters`);
+  return text;
+}
+
+/** `table[key]` when `key` is the table's own member (never an inherited `Object.prototype` name), else undefined. */
+export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** `base` + `/token` with the token escaped (RFC 6901). */
 export function at(base: string, token: string | number): string {
   return `${base}/${escapePointerToken(String(token))}`;
@@ -99,7 +116,10 @@ function parseJsonCell(v: unknown, pointer: string): unknown {
   }
 }
 
-/** Traits through the user's mapping, which must return a plain object; its errors become unconvertible. */
+/**
+ * Traits through the user's mapping, which must return a plain object. Anything it throws (an IdentityError too)
+ * becomes `unconvertible_record` at the record's root with the thrown value as `cause`.
+ */
 export function mapTraits(
   mapping: ((record: Obj) => Record<string, unknown>) | undefined,
   record: Obj,
@@ -110,8 +130,11 @@ export function mapTraits(
   try {
     traits = mapping(record);
   } catch (e) {
-    if (isIdentityError(e)) throw e;
-    throw unconvertible("", "the traits mapping threw");
+    throw new IdentityError("unconvertible_record", {
+      reason: "the traits mapping threw",
+      details: { pointer: "" },
+      cause: e,
+    });
   }
   if (!isObj(traits)) throw unconvertible("", "the traits mapping must return an object");
   return traits;

@@ -3,6 +3,7 @@ import { type Address, buildBody, readOptions, type SocialLink } from "./body.js
 import { decodeField, firescryptHash, intField } from "./hashes.js";
 import {
   at,
+  capped,
   guarded,
   isObj,
   type Obj,
@@ -24,9 +25,13 @@ const NOT_SOCIAL = new Set(["email", "phone", "anonymous"]);
 function supabaseHash(hash: string): string {
   if (!hash.startsWith("$fbscrypt$")) return hash;
   const p = "/encrypted_password";
-  const parts = hash.split("$", 6);
+  const parts = capped(hash, p).split("$", 6);
   if (parts.length !== 5) throw unconvertible(p, "expected $fbscrypt$<params>$<salt>$<hash>");
-  const params = new Map((parts[2] as string).split(",").map((kv) => kv.split("=", 2) as [string, string]));
+  const params = new Map(
+    capped(parts[2] as string, p, 1024)
+      .split(",", 8)
+      .map((kv) => kv.split("=", 2) as [string, string]),
+  );
   if (params.get("v") !== "1") throw unconvertible(p, "only $fbscrypt$ v=1 is known");
   const p$ = intField(params.get("p"), p, 1, 10);
   if (p$ !== 1) throw unconvertible(p, "Firebase scrypt has p=1");
@@ -44,6 +49,8 @@ function supabaseHash(hash: string): string {
 function banned(r: Obj): boolean {
   const until = optString(r, "banned_until");
   if (until === undefined) return false;
+  // Postgres's `-infinity` is before every instant: never banned. Anything else unreadable fails closed.
+  if (capped(until, "/banned_until", 64) === "-infinity") return false;
   const t = Date.parse(until.replace(" ", "T").replace(/([+-][0-9]{2})$/, "$1:00"));
   return !(t <= Date.now());
 }

@@ -10,7 +10,8 @@ export interface ConvertOptions {
   /**
    * Overrides the traits mapping: receives the vendor record, returns the identity's traits. Default: `{ email }`
    * from the vendor's email field (lower-cased as the vendor stores it), which fits idkit's `default` and
-   * `preset://email` schemas; a record without an email is then `unconvertible_record`.
+   * `preset://email` schemas; a record without an email is then `unconvertible_record`. Anything the mapping
+   * throws (an IdentityError too) becomes `unconvertible_record` at `""`, the thrown value as its `cause`.
    */
   traits?: (record: Record<string, unknown>) => Record<string, unknown>;
   /** `schema_id` of the body. Default: none (the manager's default schema). */
@@ -23,7 +24,8 @@ export interface ConvertOptions {
   /**
    * Maps the vendor's name of a social provider (Auth0 connection, Firebase `providerId`, Supabase `provider`,
    * Keycloak alias) to the idkit OIDC provider id; `undefined` drops the link. Default: the built-in table of
-   * each vendor section of docs/migration.md (e.g. `google-oauth2` and `google.com` → `google`), else the name.
+   * each vendor section of docs/migration.md (e.g. `google-oauth2` and `google.com` → `google`), else the name
+   * (a name such as `constructor` or `__proto__` stays that string). Anything it throws → `unconvertible_record`.
    */
   oidcProvider?: (name: string) => string | undefined;
 }

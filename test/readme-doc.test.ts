@@ -102,6 +102,25 @@ function tableNames(text: string, header: string): string[] {
   return names;
 }
 
+/** The names a source file exports (values and types), read by the TypeScript compiler. */
+function exportedNames(file: string): string[] {
+  const path = fileURLToPath(new URL(file, import.meta.url));
+  const program = ts.createProgram([path], {
+    strict: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    skipLibCheck: true,
+    noEmit: true,
+  });
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(path);
+  expect(source, file).toBeDefined();
+  return checker
+    .getExportsOfModule(checker.getSymbolAtLocation(source as ts.SourceFile) as ts.Symbol)
+    .map((s) => s.name);
+}
+
 /** The property names of an exported interface or type of a source file, read by the TypeScript compiler. */
 function propertiesOf(file: string, typeName: string): string[] {
   const path = fileURLToPath(new URL(file, import.meta.url));
@@ -124,6 +143,22 @@ function propertiesOf(file: string, typeName: string): string[] {
   const type = checker.getDeclaredTypeOfSymbol(symbol as ts.Symbol);
   return checker.getPropertiesOfType(type).map((p) => p.name);
 }
+
+describe("README names every type the package exports", () => {
+  it("idkit's types in its standalone exports, idkit/passwords' in its section", () => {
+    for (const [file, title] of [
+      ["../src/index.ts", "### Standalone exports"],
+      ["../src/passwords/index.ts", "### `idkit/passwords`"],
+    ] as const) {
+      const text = section(title);
+      // IdentityManager has its own section.
+      const missing = exportedNames(file).filter(
+        (name) => name !== "IdentityManager" && !new RegExp(`\`${name}[\`<(]`).test(text),
+      );
+      expect(missing, file).toEqual([]);
+    }
+  });
+});
 
 describe("README's IdentityManager section matches the class", () => {
   const manager = section("### `new IdentityManager<Traits>(options?)`");

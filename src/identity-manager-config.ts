@@ -90,7 +90,11 @@ export interface GetIdentityOptions {
 
 /** Options of {@link IdentityManager.listIdentities}. Filters combine (AND). */
 export interface ListIdentitiesOptions extends GetIdentityOptions {
-  /** Page size, 1..500. @default 250 */
+  /**
+   * Page size, an integer, read as Kratos's keyset paginator reads `page_size`: `0` or negative means the default,
+   * above 500 is clamped to 500; a non-integer (`1.5`, `NaN`, beyond Go's `int`) is `validation_failed` at
+   * `/pageSize`. @default 250
+   */
   pageSize?: number;
   /** `nextPageToken` of the previous page (undefined: the first page). */
   pageToken?: string | undefined;

@@ -172,7 +172,14 @@ export type UpdateIdentityBody<Traits = JsonObject> = WithTraits<
 /** Body of `batchPatchIdentities` (Kratos `PATCH /admin/identities`; `null` members as for create). */
 export const BatchPatchBodySchema = () => schemas().BatchPatchBody;
 export type BatchPatchBody<Traits = JsonObject> = {
-  identities: Array<{ create?: CreateIdentityBody<Traits> | null; patch_id?: string | null }> | null;
+  identities: Array<{
+    create?: CreateIdentityBody<Traits> | null;
+    /**
+     * A UUID (Kratos's type), echoed in this entry's result. Any other string fails the whole call, not the entry:
+     * `validation_failed` at `/identities/<i>/patch_id`.
+     */
+    patch_id?: string | null;
+  }> | null;
 };
 
 /** One RFC 6902 operation. */

@@ -115,8 +115,9 @@ export function parseApiKey(value: unknown, prefix: string): { id: string; secre
 }
 
 /**
- * A regular expression that matches this prefix's keys in text, for a secret scanner's custom pattern (the
- * checksum then rules out false positives; see `docs/machine-identities.md`).
+ * The source (a string, not a `RegExp`) of a regular expression that matches this prefix's keys in text, for a
+ * secret scanner's custom pattern (the checksum then rules out false positives; see `docs/machine-identities.md`).
+ * In JavaScript: `new RegExp(apiKeyPattern("idk"), "g")`. For `idk`: `\bidk_[0-9A-Za-z]{69}\b`.
  */
 export function apiKeyPattern(prefix: string): string {
   return `\\b${prefix}_[0-9A-Za-z]{${BODY_LENGTH}}\\b`;

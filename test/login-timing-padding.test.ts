@@ -123,3 +123,36 @@ describe("paddingHashes", () => {
     );
   });
 });
+
+describe("templated digests and HMACs cost what they digest (review of issue 13, finding 10)", () => {
+  const b64 = (s: string | Buffer) => Buffer.from(s).toString("base64");
+  const md4Template = `$md4$pf=${b64("{PASSWORD}".repeat(102))}$${b64("salt")}$${b64(Buffer.alloc(16))}`;
+  const hmac = `$hmac-sha256-utf16le$${b64("0".repeat(64))}$${b64("key")}`;
+  const long = "x".repeat(4096);
+
+  it("grows with the substituted template and the password's length in the hash's encoding", () => {
+    expect(() => validateImportedHash(md4Template)).not.toThrow();
+    const short = estimateVerifyCost(md4Template, "x".repeat(64));
+    const big = estimateVerifyCost(md4Template, long);
+    expect(big).toBeGreaterThan(5); // ~420 KB of MD4 in TypeScript: milliseconds, not microseconds
+    expect(big / short).toBeGreaterThan(50);
+    expect(estimateVerifyCost(hmac, long)).toBeGreaterThan(estimateVerifyCost(hmac, "x"));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4096 }), (n) => {
+        const c = estimateVerifyCost(md4Template, "é".repeat(n));
+        expect(Number.isFinite(c) && c >= 0).toBe(true);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("a failed login against a heavy templated digest is padded less than against a cheap one", () => {
+    const dummy = argon2id(47104, 1, 1);
+    expect(paddingHashes(md4Template, dummy, "x")).toEqual([dummy]);
+    const pads = paddingHashes(md4Template, dummy, long);
+    expect(pads).not.toEqual([dummy]);
+    expect(total(md4Template, pads) + estimateVerifyCost(md4Template, long)).toBeGreaterThan(
+      estimateVerifyCost(dummy) * 0.9,
+    );
+  });
+});

@@ -120,7 +120,7 @@ export async function authenticatePassword(
       const paced = deps.pace?.typical() !== undefined;
       await burnVerifications(deps.hasher, password, async () => {
         const dummy = await deps.dummyHash();
-        const pads = paddingHashes(stored, dummy);
+        const pads = paddingHashes(stored, dummy, password);
         return paced ? pads.filter((hash) => hash === dummy) : pads;
       });
     }

@@ -68,19 +68,65 @@ const CRYPT_KIND: Readonly<Record<string, readonly ["md5" | "sha256" | "sha512",
 });
 
 /**
+ * Digest work per input byte (ms), for the templated digests and HMACs: Node's native digests, MD4 in plain
+ * TypeScript (1 MiB buffers on the reference VM, November 2026). A 1 KiB template of `{PASSWORD}` with a 4096-character
+ * UTF-16 password hashes ~840 KB: ~17 ms of MD4, ~1 ms of SHA-256.
+ */
+const DIGEST_BYTE_MS: Readonly<Record<string, number>> = Object.freeze({
+  md4: 2.1e-5,
+  md5: 2.2e-6,
+  sha1: 1.1e-6,
+  sha224: 1e-6,
+  sha256: 1e-6,
+  sha384: 2.4e-6,
+  sha512: 2.2e-6,
+  ripemd160: 6e-6,
+});
+const DIGEST_HEAD = /^\$(hmac-)?(md4|md5|sha1|sha224|sha256|sha384|sha512|ripemd160)(?:-(utf16le|latin1))?\$/;
+/** HMAC's fixed work over the password: the key block and the outer hash, in bytes (generous). */
+const HMAC_OVERHEAD_BYTES = 256;
+
+/**
+ * A templated digest (`$<digest>[-<encoding>]$pf=<template>$<salt>$…`, Kratos's and idkit's) or HMAC: the bytes the
+ * digest reads (the template with `{SALT}` and `{PASSWORD}` substituted, as `applySaltTemplate` does) × its per-byte
+ * cost. `password` (the one being checked) gives the password's byte length in the hash's encoding; without it, 0.
+ */
+function digestCost(hash: string, password: string | undefined): number {
+  const head = DIGEST_HEAD.exec(hash.slice(0, 32));
+  if (head === null) return 0;
+  const perByte = DIGEST_BYTE_MS[head[2] as string] ?? 0;
+  const pw = password === undefined ? 0 : Buffer.byteLength(password, (head[3] ?? "utf8") as BufferEncoding);
+  if (head[1] !== undefined) return (pw + HMAC_OVERHEAD_BYTES) * perByte;
+  const rest = hash.slice(head[0].length);
+  if (!rest.startsWith("pf=")) return pw * perByte;
+  const [template = "", salt = ""] = rest.slice(3).split("$", 2);
+  const text = Buffer.from(template, "base64").toString("latin1");
+  const saltBytes = Buffer.from(salt, "base64").length;
+  let bytes = 0;
+  for (let i = 0; i < text.length; ) {
+    if (text.startsWith("{SALT}", i)) [bytes, i] = [bytes + saltBytes, i + 6];
+    else if (text.startsWith("{PASSWORD}", i)) [bytes, i] = [bytes + pw, i + 10];
+    else [bytes, i] = [bytes + 1, i + 1];
+  }
+  return bytes * perByte;
+}
+
+/**
  * Estimates what verifying a password against `hash` costs, in milliseconds on the reference machine (see
  * `UNIT_MS`), from the hash's format and cost parameters. Used to make a failed login against a cheap hash cost as
  * much as one against the configured hasher's hash (`login-timing.ts`).
  *
  * - argon2 ∝ m × (t − 0.15) (× a little per extra lane), bcrypt ∝ 2^cost, PBKDF2 ∝ iterations × output blocks (per
  *   digest), scrypt and Firebase scrypt ∝ N × r × p, SHA-crypt ∝ rounds, MD5-crypt a constant.
- * - The digest, salted-digest, HMAC and LDAP formats cost microseconds: `0`.
+ * - Templated digests and HMACs (`$md4$pf=…`, `$sha256-utf16le$pf=…`, `$hmac-…$`) ∝ the bytes digested: the
+ *   substituted template with `password`'s length (a 1 KiB `{PASSWORD}` template and a long password cost tens of
+ *   ms); without `password`, the template alone. LDAP and the other digest formats cost microseconds: `0`.
  * - A hash the verifiers reject before any work (unknown format, malformed, over the parameter bounds) costs
  *   nothing: `0`. So does any value that is not a string.
  *
  * Never throws. The result is finite and ≥ 0.
  */
-export function estimateVerifyCost(hash: unknown): number {
+export function estimateVerifyCost(hash: unknown, password?: string): number {
   if (typeof hash !== "string") return 0;
   const verifier = findVerifier(hash);
   if (verifier === undefined) return 0;
@@ -89,8 +135,13 @@ export function estimateVerifyCost(hash: unknown): number {
   } catch {
     return 0;
   }
-  return costOf(verifier.id, hash) ?? 0;
+  const cost = costOf(verifier.id, hash) ?? 0;
+  if (cost !== 0 || !DIGEST_IDS.has(verifier.id)) return cost;
+  return digestCost(hash, typeof password === "string" ? password : undefined);
 }
+
+/** Verifier ids of the templated-digest and HMAC formats (Kratos's and idkit's extension). */
+const DIGEST_IDS: ReadonlySet<string> = new Set(["md5", "sha", "hmac", "digest", "hmac-ext"]);
 
 function costOf(id: string, hash: string): number | undefined {
   switch (id) {

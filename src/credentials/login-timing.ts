@@ -19,12 +19,14 @@ const BCRYPT_MIN_COST = 4;
  *   with `dummy`'s salt, tag, t and p and m scaled by (1 − c) (at least 8p KiB); or bcrypt hashes with `dummy`'s
  *   salt and hash at cost k−1, k−2, k−3, k−4 for the binary digits of (1 − c) in sixteenths (none under cost 4).
  *
+ * `password` (the one that failed) sizes a templated digest's or HMAC's work (`estimateVerifyCost`).
+ *
  * Never throws; `[dummy]` when `dummy`'s cost cannot be estimated.
  */
-export function paddingHashes(stored: unknown, dummy: string): string[] {
+export function paddingHashes(stored: unknown, dummy: string, password?: string): string[] {
   const configured = estimateVerifyCost(dummy);
   if (!(configured > 0)) return [dummy];
-  const share = 1 - estimateVerifyCost(stored) / configured;
+  const share = 1 - estimateVerifyCost(stored, password) / configured;
   if (share < PAD_STEP) return [];
   if (share > 1 - PAD_STEP) return [dummy];
   return dummy.startsWith("$argon2") ? scaledArgon2(dummy, share) : scaledBcrypt(dummy, share);

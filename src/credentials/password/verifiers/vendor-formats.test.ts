@@ -34,6 +34,18 @@ describe("phpass ($P$, $H$)", () => {
     await expect(verifyPassword(`${password}x`, hash)).resolves.toBe(false);
   });
 
+  it('a bare "$P$" is malformed for a missing cost character, not "cost 2^0" (review of issue 13, finding 10)', () => {
+    for (const hash of ["$P$", "$H$"]) {
+      let reason = "";
+      try {
+        validateImportedHash(hash);
+      } catch (e) {
+        reason = isIdentityError(e) ? String(e.reason) : String(e);
+      }
+      expect(reason).toBe("phpass: the cost character is missing");
+    }
+  });
+
   it("bounds the cost before any work and refuses malformed hashes", async () => {
     expect(code("$P$J12345678L6Lpt4BxNotVIMILOa9u81")).toBe("hash_parameters_out_of_bounds"); // 2^21
     expect(code("$P$H12345678L6Lpt4BxNotVIMILOa9u81")).toBe("valid"); // 2^19

@@ -25,6 +25,7 @@ type ParsedPhpass = { rounds: number; salt: string; checksum: string };
  * @throws IdentityError `hash_parameters_out_of_bounds` for a cost over 2^19, `unsupported_hash` otherwise.
  */
 export function parsePhpass(hash: string): ParsedPhpass {
+  if (hash.length < 4) throw malformed("phpass: the cost character is missing");
   const log2 = ITOA64.indexOf(hash.charAt(3));
   if (log2 < 0) throw malformed("phpass: the cost character is not in ./0-9A-Za-z");
   if (log2 > 30 || log2 < PHPASS_MIN_LOG2) throw malformed(`phpass: cost 2^${log2} is not in [2^7, 2^30]`);

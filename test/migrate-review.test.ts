@@ -268,6 +268,34 @@ describe("finding 8: vendor strings are capped before they are split or matched"
   });
 });
 
+describe("finding 8 (kind): a quoted vendor name never makes a reason huge", () => {
+  it("unknown hasher, algorithm and digest names of 100,000 characters", () => {
+    const huge = "x".repeat(100_000);
+    const runs = [
+      () => fromClerk(clerk(huge, "00")),
+      () => fromAuth0({ email: "a@b.c", custom_password_hash: { algorithm: huge, hash: { value: "00" } } }),
+      () =>
+        fromAuth0({
+          email: "a@b.c",
+          custom_password_hash: {
+            algorithm: "hmac",
+            hash: { value: "00", digest: huge, key: { value: "k" } },
+          },
+        }),
+    ];
+    for (const run of runs) {
+      let reason = "";
+      try {
+        run();
+      } catch (e) {
+        reason = isIdentityError(e, "unconvertible_record") ? String(e.reason) : String(e);
+      }
+      expect(reason.length).toBeGreaterThan(0);
+      expect(reason.length).toBeLessThanOrEqual(300);
+    }
+  });
+});
+
 describe("finding 10: Supabase banned_until -infinity means never banned", () => {
   it("-infinity → active; infinity and unreadable → inactive", () => {
     expect(fromSupabase({ id: "s", email: "a@b.c", banned_until: "-infinity" }).state).toBeUndefined();

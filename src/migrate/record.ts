@@ -3,9 +3,16 @@ import { escapePointerToken, IdentityError, isIdentityError } from "../errors/in
 /** A plain object read from a vendor record. */
 export type Obj = Record<string, unknown>;
 
-/** The `unconvertible_record` error: `reason` says what, `pointer` where (RFC 6901, into the vendor record). */
+/** Longest `reason` of an `unconvertible_record` (it may quote a vendor's name of a hasher or algorithm). */
+const MAX_REASON = 300;
+
+/**
+ * The `unconvertible_record` error: `reason` says what (cut to 300 characters: a quoted vendor name never makes a
+ * report line huge), `pointer` where (RFC 6901, into the vendor record).
+ */
 export function unconvertible(pointer: string, reason: string): IdentityError {
-  return new IdentityError("unconvertible_record", { reason, details: { pointer } });
+  const text = reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason;
+  return new IdentityError("unconvertible_record", { reason: text, details: { pointer } });
 }
 
 /** Longest hash text (a digest with its fields, `$`-separated) a converter splits or matches, in characters. */

@@ -16,6 +16,7 @@ export {
   createPwnedPasswordsChecker,
   type PasswordPolicy,
   type PasswordPolicyOptions,
+  type PwnedPasswordsCheckerOptions,
   preloadCommonPasswords,
 } from "./credentials/password-policy/index.js";
 export * from "./errors/index.js";

@@ -29,6 +29,7 @@ describe("create body `id` (idkit extension)", () => {
     const e = await rejection(idm.createIdentity({ id: ID, traits: { email: "second@example.org" } }));
     expect(e.code).toBe("identity_conflict");
     expect(e.status).toBe(409);
+    expect(e.details?.pointer).toBe("/id"); // the field holding the taken value, as for every 409
     const { identities } = await idm.listIdentities();
     expect(identities.map((i) => i.traits)).toEqual([{ email: "first@example.org" }]);
   });
@@ -43,7 +44,9 @@ describe("create body `id` (idkit extension)", () => {
         { traits: { email: "c@example.org" } },
       ]);
       expect(result).toMatchObject({ created: 2, failed: 1 });
-      expect(result.errors).toEqual([expect.objectContaining({ index: 1, code: "identity_conflict" })]);
+      expect(result.errors).toEqual([
+        expect.objectContaining({ index: 1, code: "identity_conflict", pointer: "/id" }),
+      ]);
       expect((await idm.getIdentity(ID)).traits).toEqual({ email: "a@example.org" });
       const other = "0190f6c4-8c5e-7a3b-9f00-0000000000cd";
       const batch = await idm.batchPatchIdentities({

@@ -105,7 +105,7 @@ function clashesWithBatch(
   outcomes: InsertOutcome[],
 ): boolean {
   if (held.has(`id:${entry.identity.id}`)) {
-    outcomes[entry.index] = idConflict();
+    outcomes[entry.index] = idConflict(entry.identity.id);
     return true;
   }
   const key = entry.keys.find((k) => held.has(k.digest));
@@ -160,7 +160,7 @@ export async function insertBatch(tx: SqlQueryable, sql: WriteStatements, batch:
       (await tx.query<{ id: string }>(sql.insertIdentities, [document])).rows.map((r) => r.id),
     );
     const placed = round.filter((e) => inserted.has(e.identity.id));
-    for (const e of round) if (!inserted.has(e.identity.id)) outcomes[e.index] = idConflict();
+    for (const e of round) if (!inserted.has(e.identity.id)) outcomes[e.index] = idConflict(e.identity.id);
     // Keys are claimed in digest order: concurrent batches then lock shared keys in the same order and cannot
     // deadlock on them (in batch order, two overlapping batches each waited for the other).
     const keys = placed

@@ -2,8 +2,8 @@ import { gracefulNormalization } from "../addresses/normalize.js";
 import { ConflictError, escapePointerToken } from "../errors/index.js";
 import type { JsonValue, StoredIdentity } from "../identity/identity.js";
 
-/** Which uniqueness rule of the storage contract a write broke. */
-export type UniqueKeyKind = "credential" | "verifiable_address" | "recovery_address" | "external_id";
+/** Which uniqueness rule of the storage contract a write broke (`id`: the identity's own id is taken). */
+export type UniqueKeyKind = "credential" | "verifiable_address" | "recovery_address" | "external_id" | "id";
 
 /**
  * The `identity_conflict` an adapter reports for a taken uniqueness key, in Kratos's words (`message`) with the
@@ -54,6 +54,7 @@ export function conflictKeyOf(error: unknown): ConflictKey | undefined {
  * `/verifiable_addresses/1`), else `/external_id`; undefined when the identity holds no such key.
  */
 export function conflictPointer(key: ConflictKey, identity: StoredIdentity): string | undefined {
+  if (key.kind === "id") return identity.id === key.value ? "/id" : undefined;
   if (key.kind === "external_id") return identity.external_id === key.value ? "/external_id" : undefined;
   const fromTraits = traitPointer(identity.traits, key.value, "/traits");
   if (fromTraits !== undefined) return fromTraits;
@@ -87,7 +88,9 @@ export function traitPointer(value: JsonValue, wanted: string, at: string): stri
   return undefined;
 }
 
-/** The conflict for an id that is already stored. */
-export function idConflict(): ConflictError {
-  return new ConflictError({ reason: "An identity with this id exists." });
+/** The conflict for an id that is already stored (its key names the id, so a create body's `id` gets `/id`). */
+export function idConflict(id: string): ConflictError {
+  const error = new ConflictError({ reason: "An identity with this id exists." });
+  Object.defineProperty(error, CONFLICT_KEY, { value: Object.freeze({ kind: "id", scope: "", value: id }) });
+  return error;
 }

@@ -72,7 +72,7 @@ export class MemoryStorage implements StorageAdapter {
 
   async insertIdentities(identities: readonly StoredIdentity[]): Promise<InsertOutcome[]> {
     return identities.map((identity) => {
-      if (this.#identities.has(identity.id)) return idConflict();
+      if (this.#identities.has(identity.id)) return idConflict(identity.id);
       const keys = uniqueKeys(identity);
       const clash = firstClash(keys, (k) => this.#owners.has(k));
       if (clash !== undefined) return conflict(clash);

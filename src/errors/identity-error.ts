@@ -75,12 +75,7 @@ export class IdentityError extends Error {
     this.status = ERROR_CODES[code].status;
     this.reason = o.reason;
     this.details = o.details;
-    // Logs show the stack's first line: give it the code and the specific reason, not only the generic message
-    // (`message` stays Kratos's envelope text; the stack never reaches a client).
-    const head = `${this.name}: ${this.message}`;
-    if (typeof this.stack === "string" && this.stack.startsWith(head)) {
-      this.stack = `${this.toString()}${this.stack.slice(head.length)}`;
-    }
+    logHeadedStack(this, new.target);
   }
 
   /** `IdentityError [code]: message — reason`, what a log line needs (the envelope is {@link toJSON}). */
@@ -107,6 +102,41 @@ export class IdentityError extends Error {
     return { error };
   }
 }
+
+/** The call stack of each error, captured at construction and formatted when first read. */
+const TRACES = new WeakMap<object, { stack?: string }>();
+
+/**
+ * Logs show the stack's first line: it reads {@link IdentityError.toString} (code and reason), not only the
+ * generic message (`message` stays Kratos's envelope text; the stack never reaches a client). The stack stays
+ * lazy, as V8 keeps any error's: the trace is captured here, formatted on first read by the prototype's `stack`
+ * accessor below. (Rewriting `stack` in the constructor would format one for every error thrown — failed logins
+ * and per-item import errors included — at about ten times the cost of the error.)
+ */
+function logHeadedStack(error: IdentityError, target: abstract new (...args: never[]) => unknown): void {
+  if (typeof Error.captureStackTrace !== "function") return;
+  const trace: { stack?: string } = {};
+  Error.captureStackTrace(trace, target);
+  TRACES.set(error, trace);
+  delete (error as { stack?: string }).stack; // V8's own property, unformatted: the prototype's accessor answers
+}
+
+Object.defineProperty(IdentityError.prototype, "stack", {
+  configurable: true,
+  enumerable: false,
+  get(this: IdentityError): string | undefined {
+    const trace = TRACES.get(this);
+    if (trace === undefined) return undefined;
+    const frames = trace.stack ?? "";
+    const lineEnd = frames.indexOf("\n");
+    const stack = this.toString() + (lineEnd < 0 ? "" : frames.slice(lineEnd));
+    Object.defineProperty(this, "stack", { value: stack, writable: true, configurable: true });
+    return stack;
+  },
+  set(this: IdentityError, value: unknown) {
+    Object.defineProperty(this, "stack", { value, writable: true, configurable: true });
+  },
+});
 
 // The bundler renames a class that refers to itself (`class _IdentityError`), which Node's inspector would print
 // (`_IdentityError [IdentityError]: ...`); the constructor keeps its source name.

@@ -13,6 +13,7 @@ import {
   isDtext,
   isGoIP,
   isIPv4,
+  isPlainAddrSpec,
   isQtext,
   isV4MappedIPv6,
   isVchar,
@@ -267,6 +268,10 @@ class AddrParser {
  * `net/mail.ParseAddress(s)`, returning `Address.Address` (the bare addr-spec) or Go's error text. Never throws.
  */
 export function parseAddress(s: string): MailParseResult {
+  // On a plain `local@domain` (isPlainAddrSpec) the parser finds no space to skip, tries the addr-spec first,
+  // consumeAtom takes the local part up to the `@` (not atext) and its dot checks pass, the domain atom runs to
+  // the end with the same checks, and skipCFWS finds nothing left: the addr-spec it rebuilds is the input.
+  if (isPlainAddrSpec(s)) return { address: s };
   try {
     return { address: new AddrParser(s).parseSingleAddress() };
   } catch (e) {

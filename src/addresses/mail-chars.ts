@@ -42,6 +42,36 @@ export function isDtext(cp: number): boolean {
   return cp !== 0x5b && cp !== 0x5d && cp !== 0x5c && isVchar(cp);
 }
 
+/** ASCII atext as a table indexed by code unit (period excluded): what {@link isAtext} says for `cp < 0x80`. */
+const ASCII_ATEXT: readonly boolean[] = Array.from({ length: 0x80 }, (_, cp) => isAtext(cp, false));
+
+/**
+ * Whether `s` is a bare dot-atom addr-spec `local@domain`: one `@`, both sides non-empty runs of atext (every
+ * non-ASCII code unit is atext, RFC 6532) separated by single dots, with no dot at either end. No quotes,
+ * brackets, spaces, comments or angle brackets. On such a string the parser takes one straight path and returns
+ * the string unchanged; anything else goes to the full parser.
+ */
+export function isPlainAddrSpec(s: string): boolean {
+  if (typeof s !== "string") return false;
+  let at = -1;
+  // True at the start of each side and after a dot: a dot or the end there would be a leading, double or
+  // trailing dot, or an empty side.
+  let boundary = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x2e || c === 0x40) {
+      if (boundary || (c === 0x40 && at >= 0)) return false;
+      if (c === 0x40) at = i;
+      boundary = true;
+    } else if (c < 0x80 && ASCII_ATEXT[c] !== true) {
+      return false;
+    } else {
+      boundary = false;
+    }
+  }
+  return at > 0 && !boundary;
+}
+
 /** RFC 5322 atext (period included when `dot`): VCHAR minus the specials `()<>[]:;@\,"`. */
 export function isAtext(cp: number, dot: boolean): boolean {
   switch (cp) {

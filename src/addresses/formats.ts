@@ -13,21 +13,47 @@ function byteLengthExceeds(s: string, limit: number): boolean {
   return Buffer.byteLength(s, "utf8") > limit;
 }
 
+const isLetterDigitOrHyphen = (c: number): boolean =>
+  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d;
+
 /**
- * ory/jsonschema `isHostname`: after dropping one trailing dot, at most 253 bytes of dot-separated labels of 1 to
- * 63 ASCII letters, digits and hyphens, none ending with a hyphen. Like the Go code, only the very first
- * character (not each label's) is checked for a leading hyphen.
+ * ory/jsonschema `isHostname` of `value.slice(start)`: after dropping one trailing dot, at most 253 bytes of
+ * dot-separated labels of 1 to 63 ASCII letters, digits and hyphens, none ending with a hyphen. Like the Go code,
+ * only the very first character (not each label's) is checked for a leading hyphen. One pass, no copies.
  */
-function isHostname(value: string): boolean {
-  const s = value.endsWith(".") ? value.slice(0, -1) : value;
-  if (s.length > 253) return false;
-  for (const label of s.split(".")) {
-    if (label.length < 1 || label.length > 63) return false;
-    if (s.startsWith("-") || label.endsWith("-")) return false;
-    if (!/^[A-Za-z0-9-]+$/.test(label)) return false;
+function isHostnameAt(value: string, start: number): boolean {
+  let end = value.length;
+  if (end > start && value.charCodeAt(end - 1) === 0x2e) end--;
+  // Non-ASCII never passes the label check, so the UTF-16 length bounds the byte length here.
+  if (end - start > 253 || end === start || value.charCodeAt(start) === 0x2d) return false;
+  let labelStart = start;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? value.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      const length = i - labelStart;
+      if (length < 1 || length > 63 || value.charCodeAt(i - 1) === 0x2d) return false;
+      labelStart = i + 1;
+    } else if (!isLetterDigitOrHyphen(c)) {
+      return false;
+    }
   }
   return true;
 }
+
+function checkEmailFormat(value: string): boolean {
+  if (byteLengthExceeds(value, 254)) return false;
+  const at = value.lastIndexOf("@");
+  if (at < 0) return false;
+  if (byteLengthExceeds(value.slice(0, at), 64)) return false;
+  return isHostnameAt(value, at + 1) && "address" in parseAddress(value);
+}
+
+// The last few values checked, with their results: the same trait value is checked by the schema's `email`
+// format and again by the recovery extension in the same synchronous call.
+const RECENT = 4;
+const recentValues: (string | undefined)[] = new Array(RECENT).fill(undefined);
+const recentResults: boolean[] = new Array(RECENT).fill(false);
+let recentNext = 0;
 
 /**
  * ory/jsonschema "email" format (spec 2.4): at most 254 bytes in total and 64 in the local part (before the last
@@ -39,12 +65,13 @@ function isHostname(value: string): boolean {
  * @example isEmailFormat("foo@öry.sh") === false
  */
 export function isEmailFormat(value: string): boolean {
-  if (byteLengthExceeds(value, 254)) return false;
-  const at = value.lastIndexOf("@");
-  if (at < 0) return false;
-  if (byteLengthExceeds(value.slice(0, at), 64)) return false;
-  if (!isHostname(value.slice(at + 1))) return false;
-  return "address" in parseAddress(value);
+  if (typeof value !== "string") return checkEmailFormat(value);
+  for (let i = 0; i < RECENT; i++) if (recentValues[i] === value) return recentResults[i] as boolean;
+  const result = checkEmailFormat(value);
+  recentValues[recentNext] = value;
+  recentResults[recentNext] = result;
+  recentNext = (recentNext + 1) % RECENT;
+  return result;
 }
 
 /**

@@ -18,6 +18,14 @@ export class AddressIndex<T extends { value: string; via: AddressVia }> {
     this.#normalize = normalize;
   }
 
+  /**
+   * {@link get} of `value` normalised, without normalising anything when there are no records (the normaliser
+   * must be pure and must not throw).
+   */
+  find(via: AddressVia, value: string): T | undefined {
+    return this.#records.length === 0 ? undefined : this.get(via, this.#normalize(value));
+  }
+
   /** The first record whose via and normalised value equal `via` and `normalizedValue` (as `Array.find` would). */
   get(via: AddressVia, normalizedValue: string): T | undefined {
     if (this.#byKey === undefined) {
@@ -32,26 +40,11 @@ export class AddressIndex<T extends { value: string; via: AddressVia }> {
 }
 
 /**
- * A memoised copy of a pure normalisation function, for one call: the same string met as a trait value, as an
- * address and as a stored value is normalised once. The cache lives as long as the returned function.
- */
-export function memoize(normalize: (value: string) => string): (value: string) => string {
-  const cache = new Map<string, string>();
-  return (value) => {
-    let out = cache.get(value);
-    if (out === undefined) {
-      out = normalize(value);
-      cache.set(value, out);
-    }
-    return out;
-  };
-}
-
-/**
  * Sorts in place by the UTF-8 bytes of `key(item)` (Go's string order, which is code point order), then by
  * `tieBreak`. Each key is encoded once, not once per comparison.
  */
 export function sortByUtf8<T>(items: T[], key: (item: T) => string, tieBreak: (a: T, b: T) => number): T[] {
+  if (items.length < 2) return items;
   const decorated = items.map((item) => ({ item, bytes: Buffer.from(key(item), "utf8") }));
   decorated.sort((a, b) => Buffer.compare(a.bytes, b.bytes) || tieBreak(a.item, b.item));
   for (let i = 0; i < decorated.length; i++) items[i] = (decorated[i] as { item: T }).item;

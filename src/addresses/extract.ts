@@ -1,14 +1,9 @@
 import type { ValidationIssue } from "../errors/index.js";
 import type { ExtensionHit } from "../identity/extension.js";
 import type { AddressVia, CodeAddress, RecoveryAddress, VerifiableAddress } from "../identity/identity.js";
-import { AddressIndex, addressKey, memoize, sortByUtf8 } from "./address-index.js";
+import { AddressIndex, addressKey, sortByUtf8 } from "./address-index.js";
 import { isEmailFormat } from "./formats.js";
-import {
-  gracefulNormalization,
-  normalizeEmailIdentifier,
-  normalizeEmailStrict,
-  normalizePhoneStrict,
-} from "./normalize.js";
+import { FormsCache } from "./forms.js";
 
 /** A verifiable address as derived from traits: reused records keep their id and state, new ones have none. */
 export type DerivedVerifiableAddress = Omit<VerifiableAddress, "id" | "created_at" | "updated_at"> &
@@ -49,6 +44,8 @@ export interface ExtractionLimits {
 const str = (v: unknown): string => (typeof v === "string" ? v : v === null ? "" : String(v));
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const asciiOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const byAddress = (a: CodeAddress): string => a.address;
+const byChannel = (a: CodeAddress, b: CodeAddress): number => asciiOrder(a.channel, b.channel);
 
 /** Thrown inside a run when a cap is passed; the issue is already recorded. */
 class CapReached extends Error {}
@@ -58,71 +55,91 @@ class CapReached extends Error {}
  * met, in visiting order. Normalisation errors become issues at the value's pointer, in Kratos's words.
  *
  * Linear in the hits and the existing addresses: de-duplication and reuse go through maps keyed by (via,
- * normalised value), and each distinct string is normalised once per call.
+ * normalised value), and each distinct string is normalised once per call (per normalisation).
  */
 export function extractFromHits(
   hits: readonly ExtensionHit[],
   existing: ExistingAddresses,
   limits: ExtractionLimits = {},
 ): Extraction {
-  const out: Extraction = { identifiers: {}, verifiableAddresses: [], recoveryAddresses: [], issues: [] };
-  const issue = (pointer: string, code: string, message: string, context?: Record<string, unknown>) =>
-    out.issues.push(context === undefined ? { pointer, code, message } : { pointer, code, message, context });
-  const graceful = memoize(gracefulNormalization);
-  const identifierSets: { password?: Set<string>; webauthn?: Set<string> } = {};
-  const codeAddresses = new Map<string, CodeAddress>();
-  const verifiableKeys = new Set<string>();
-  const recoveryKeys = new Set<string>();
-  const reusedVerifiable = new Set<object>();
-  const reusedRecovery = new Set<object>();
-  const storedVerifiable = new AddressIndex(
-    existing.verifiable as readonly DerivedVerifiableAddress[],
-    graceful,
-  );
-  const storedRecovery = new AddressIndex(existing.recovery as readonly DerivedRecoveryAddress[], graceful);
-  const maxIdentifiers = limits.maxIdentifiers ?? Number.POSITIVE_INFINITY;
-  const overCap = (size: number, max: number | undefined, pointer: string, what: string, name: string) => {
-    if (max === undefined || size < max) return;
-    issue(pointer, "too_many", `An identity may have at most ${max} ${what}; this value would be one more.`, {
-      limit: name,
-      maximum: max,
-    });
-    throw new CapReached();
-  };
+  return new ExtractionRun(existing, limits).run(hits);
+}
 
-  try {
-    for (const hit of hits) visit(hit);
-  } catch (e) {
-    if (!(e instanceof CapReached)) throw e;
+class ExtractionRun {
+  readonly out: Extraction = { identifiers: {}, verifiableAddresses: [], recoveryAddresses: [], issues: [] };
+  readonly limits: ExtractionLimits;
+  readonly maxIdentifiers: number;
+  readonly forms = new FormsCache();
+  readonly storedVerifiable: AddressIndex<DerivedVerifiableAddress>;
+  readonly storedRecovery: AddressIndex<DerivedRecoveryAddress>;
+  password: Set<string> | undefined;
+  webauthn: Set<string> | undefined;
+  readonly codeAddresses = new Map<string, CodeAddress>();
+  readonly verifiableKeys = new Set<string>();
+  readonly recoveryKeys = new Set<string>();
+  readonly reusedVerifiable = new Set<object>();
+  readonly reusedRecovery = new Set<object>();
+
+  constructor(existing: ExistingAddresses, limits: ExtractionLimits) {
+    this.limits = limits;
+    this.maxIdentifiers = limits.maxIdentifiers ?? Number.POSITIVE_INFINITY;
+    const forms = this.forms;
+    const verifiable = existing.verifiable as readonly DerivedVerifiableAddress[];
+    this.storedVerifiable = new AddressIndex(verifiable, (value) => forms.of(value).graceful());
+    const recovery = existing.recovery as readonly DerivedRecoveryAddress[];
+    this.storedRecovery = new AddressIndex(recovery, (value) => forms.of(value).graceful());
   }
 
-  for (const type of ["password", "webauthn"] as const) {
-    const set = identifierSets[type];
-    if (set) out.identifiers[type] = [...set];
+  run(hits: readonly ExtensionHit[]): Extraction {
+    const out = this.out;
+    try {
+      for (const hit of hits) this.visit(hit);
+    } catch (e) {
+      if (!(e instanceof CapReached)) throw e;
+    }
+    if (this.password) out.identifiers.password = [...this.password];
+    if (this.webauthn) out.identifiers.webauthn = [...this.webauthn];
+    if (out.identifiers.code) {
+      const sorted = sortByUtf8([...this.codeAddresses.values()], byAddress, byChannel);
+      out.codeAddresses = sorted;
+      out.identifiers.code =
+        sorted.length === 1 ? [(sorted[0] as CodeAddress).address] : [...new Set(sorted.map(byAddress))];
+    }
+    return out;
   }
-  if (out.identifiers.code) {
-    const sorted = sortByUtf8(
-      [...codeAddresses.values()],
-      (a) => a.address,
-      (a, b) => asciiOrder(a.channel, b.channel),
+
+  issue(pointer: string, code: string, message: string, context?: Record<string, unknown>): void {
+    this.out.issues.push(
+      context === undefined ? { pointer, code, message } : { pointer, code, message, context },
     );
-    out.codeAddresses = sorted;
-    out.identifiers.code = [...new Set(sorted.map((a) => a.address))];
   }
-  return out;
 
-  function visit(hit: ExtensionHit): void {
+  overCap(size: number, max: number | undefined, pointer: string, what: string, name: string): void {
+    if (max === undefined || size < max) return;
+    const message = `An identity may have at most ${max} ${what}; this value would be one more.`;
+    this.issue(pointer, "too_many", message, { limit: name, maximum: max });
+    throw new CapReached();
+  }
+
+  identifier(set: Set<string>, type: string, raw: string, pointer: string): void {
+    const identifier = this.forms.of(raw).graceful();
+    if (identifier === "" || set.has(identifier)) return;
+    this.overCap(set.size, this.maxIdentifiers, pointer, `${type} identifiers`, "maxIdentifiers");
+    set.add(identifier);
+  }
+
+  visit(hit: ExtensionHit): void {
     const { extension: ext, pointer, format } = hit;
+    const out = this.out;
     const raw = str(hit.value);
     const creds = ext.credentials;
-    for (const type of ["password", "webauthn"] as const) {
-      if (creds?.[type]?.identifier !== true) continue;
-      identifierSets[type] ??= new Set();
-      const set = identifierSets[type];
-      const identifier = graceful(raw);
-      if (identifier === "" || set.has(identifier)) continue;
-      overCap(set.size, maxIdentifiers, pointer, `${type} identifiers`, "maxIdentifiers");
-      set.add(identifier);
+    if (creds?.password?.identifier === true) {
+      this.password ??= new Set();
+      this.identifier(this.password, "password", raw, pointer);
+    }
+    if (creds?.webauthn?.identifier === true) {
+      this.webauthn ??= new Set();
+      this.identifier(this.webauthn, "webauthn", raw, pointer);
     }
     if (creds?.code?.identifier === true) {
       out.identifiers.code ??= [];
@@ -130,33 +147,39 @@ export function extractFromHits(
       try {
         const address =
           via === "sms"
-            ? normalizePhoneStrict(raw)
+            ? this.forms.of(raw).strictPhone()
             : format !== undefined && format !== "" && format !== "email"
-              ? graceful(raw)
-              : normalizeEmailStrict(raw);
+              ? this.forms.of(raw).graceful()
+              : this.forms.of(raw).strictEmail();
         const key = addressKey(via, address);
-        if (!codeAddresses.has(key)) {
-          overCap(codeAddresses.size, maxIdentifiers, pointer, "code identifiers", "maxIdentifiers");
-          codeAddresses.set(key, { channel: via, address });
+        if (!this.codeAddresses.has(key)) {
+          this.overCap(
+            this.codeAddresses.size,
+            this.maxIdentifiers,
+            pointer,
+            "code identifiers",
+            "maxIdentifiers",
+          );
+          this.codeAddresses.set(key, { channel: via, address });
         }
       } catch (e) {
         if (e instanceof CapReached) throw e;
-        issue(pointer, "code_identifier", errorText(e));
+        this.issue(pointer, "code_identifier", errorText(e));
       }
     }
     if (creds?.totp?.account_name === true) out.totpAccountName = raw;
     if (creds?.passkey?.display_name === true && out.passkeyDisplayName === undefined && raw !== "") {
       out.passkeyDisplayName = raw;
     }
-    if (ext.verification?.via) verification(ext.verification.via, raw, format, pointer);
-    if (ext.recovery?.via) recovery(ext.recovery.via, raw, format, pointer);
+    if (ext.verification?.via) this.verification(ext.verification.via, raw, format, pointer);
+    if (ext.recovery?.via) this.recovery(ext.recovery.via, raw, format, pointer);
   }
 
-  function verification(via: AddressVia, raw: string, format: string | undefined, pointer: string): void {
+  verification(via: AddressVia, raw: string, format: string | undefined, pointer: string): void {
     let effective = format ?? "";
     if (effective === "") {
       if (via === "sms") {
-        issue(
+        this.issue(
           pointer,
           "format",
           'no format specified. A format is required if verification is enabled. If this was intentional, please set "format" to "no-validate"',
@@ -164,7 +187,7 @@ export function extractFromHits(
         return;
       }
       if (!isEmailFormat(raw)) {
-        issue(pointer, "format", `${JSON.stringify(raw)} is not valid "email"`);
+        this.issue(pointer, "format", `${JSON.stringify(raw)} is not valid "email"`);
         return;
       }
       effective = "email";
@@ -172,52 +195,68 @@ export function extractFromHits(
     let value: string;
     if (effective === "email" || effective === "tel") {
       try {
-        value = via === "sms" ? normalizePhoneStrict(raw) : normalizeEmailStrict(raw);
+        value = via === "sms" ? this.forms.of(raw).strictPhone() : this.forms.of(raw).strictEmail();
       } catch {
-        issue(pointer, "format", `${JSON.stringify(raw)} can not be normalized for format "${effective}"`);
+        this.issue(
+          pointer,
+          "format",
+          `${JSON.stringify(raw)} can not be normalized for format "${effective}"`,
+        );
         return;
       }
     } else {
       value = raw.trim();
     }
     const key = addressKey(via, value);
-    if (verifiableKeys.has(key)) return;
-    const found = storedVerifiable.get(via, graceful(value));
-    if (found && reusedVerifiable.has(found)) return;
-    const max = limits.maxVerifiableAddresses;
-    overCap(out.verifiableAddresses.length, max, pointer, "verifiable addresses", "maxVerifiableAddresses");
-    verifiableKeys.add(key);
-    if (found) reusedVerifiable.add(found);
-    out.verifiableAddresses.push(found ?? { value, verified: false, via, status: "pending" });
+    if (this.verifiableKeys.has(key)) return;
+    const found = this.storedVerifiable.find(via, value);
+    if (found && this.reusedVerifiable.has(found)) return;
+    const max = this.limits.maxVerifiableAddresses;
+    this.overCap(
+      this.out.verifiableAddresses.length,
+      max,
+      pointer,
+      "verifiable addresses",
+      "maxVerifiableAddresses",
+    );
+    this.verifiableKeys.add(key);
+    if (found) this.reusedVerifiable.add(found);
+    this.out.verifiableAddresses.push(found ?? { value, verified: false, via, status: "pending" });
   }
 
-  function recovery(via: AddressVia, raw: string, format: string | undefined, pointer: string): void {
+  recovery(via: AddressVia, raw: string, format: string | undefined, pointer: string): void {
     let value: string;
     if (via === "email") {
       if ((format === undefined || format === "" || format === "email") && !isEmailFormat(raw)) {
-        issue(pointer, "format", `${JSON.stringify(raw)} is not valid "email"`);
+        this.issue(pointer, "format", `${JSON.stringify(raw)} is not valid "email"`);
         return;
       }
-      value = normalizeEmailIdentifier(raw);
+      value = this.forms.of(raw).canonical();
     } else if (via === "sms") {
       try {
-        value = normalizePhoneStrict(raw);
+        value = this.forms.of(raw).strictPhone();
       } catch {
-        issue(pointer, "format", `${JSON.stringify(raw)} is not valid "tel" for "sms"`);
+        this.issue(pointer, "format", `${JSON.stringify(raw)} is not valid "tel" for "sms"`);
         return;
       }
     } else {
-      issue(pointer, "recovery_via", `recovery.via has unknown value ${JSON.stringify(via)}`);
+      this.issue(pointer, "recovery_via", `recovery.via has unknown value ${JSON.stringify(via)}`);
       return;
     }
     const key = addressKey(via, value);
-    if (recoveryKeys.has(key)) return;
-    const found = storedRecovery.get(via, graceful(value));
-    if (found && reusedRecovery.has(found)) return;
-    const max = limits.maxRecoveryAddresses;
-    overCap(out.recoveryAddresses.length, max, pointer, "recovery addresses", "maxRecoveryAddresses");
-    recoveryKeys.add(key);
-    if (found) reusedRecovery.add(found);
-    out.recoveryAddresses.push(found ?? { value, via });
+    if (this.recoveryKeys.has(key)) return;
+    const found = this.storedRecovery.find(via, value);
+    if (found && this.reusedRecovery.has(found)) return;
+    const max = this.limits.maxRecoveryAddresses;
+    this.overCap(
+      this.out.recoveryAddresses.length,
+      max,
+      pointer,
+      "recovery addresses",
+      "maxRecoveryAddresses",
+    );
+    this.recoveryKeys.add(key);
+    if (found) this.reusedRecovery.add(found);
+    this.out.recoveryAddresses.push(found ?? { value, via });
   }
 }

@@ -9,7 +9,13 @@
  */
 import { parseAddress } from "./mail-address.js";
 import { e164IfValid, parseE164 } from "./phone.js";
-import { enforceEmailProfile, enforcePhoneProfile, gracefulEmailProfile, trimSpace } from "./precis.js";
+import {
+  enforceEmailProfile,
+  enforcePhoneProfile,
+  gracefulEmailProfile,
+  type PrecisFailure,
+  trimSpace,
+} from "./precis.js";
 
 /**
  * Thrown by the strict normalisations ({@link normalizeEmailStrict}, {@link normalizePhoneStrict} and
@@ -30,8 +36,27 @@ export class NormalizationError extends Error {
  */
 export function canonicalize(value: string): string {
   const trimmed = trimSpace(value);
-  const strict = enforceEmailProfile(trimmed);
+  return canonicalFromProfile(trimmed, enforceEmailProfile(trimmed));
+}
+
+/** {@link canonicalize}'s last step, given the trimmed value and the email profile's strict result for it. */
+export function canonicalFromProfile(trimmed: string, strict: string | PrecisFailure): string {
   return typeof strict === "string" ? strict : gracefulEmailProfile(trimmed);
+}
+
+/**
+ * Whether {@link canonicalize} leaves `s` as it is, decided without running it for the common case: non-empty
+ * printable ASCII without capitals or a space at either end (trimSpace keeps it, the profile's ASCII path
+ * lower-cases it to itself). `false` means "not known", not "changed".
+ */
+function isCanonicalAscii(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || s.charCodeAt(0) === 0x20 || s.charCodeAt(n - 1) === 0x20) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || (c >= 0x41 && c <= 0x5a)) return false;
+  }
+  return true;
 }
 
 /**
@@ -43,10 +68,14 @@ export function canonicalize(value: string): string {
  * @example gracefulNormalization("FOO@ory.sh") === "foo@ory.sh"
  */
 export function gracefulNormalization(value: string): string {
-  const canonical = canonicalize(value);
+  return gracefulFromCanonical(canonicalize(value));
+}
+
+/** {@link gracefulNormalization} given `canonicalize(value)`. */
+export function gracefulFromCanonical(canonical: string): string {
   // Kratos re-runs the phone profile (width fold, trim) before formatting; on canonical output that cannot
   // change the parsed number, so the E.164 form is taken directly.
-  return e164IfValid(canonical) ?? canonicalize(canonical);
+  return e164IfValid(canonical) ?? (isCanonicalAscii(canonical) ? canonical : canonicalize(canonical));
 }
 
 /**
@@ -59,7 +88,11 @@ export function gracefulNormalization(value: string): string {
  * @example normalizeEmailStrict("  EXAMPLE@DOMAIN.COM  ") === "example@domain.com"
  */
 export function normalizeEmailStrict(value: string): string {
-  const canonical = enforceEmailProfile(trimSpace(value));
+  return emailFromProfile(enforceEmailProfile(trimSpace(value)));
+}
+
+/** {@link normalizeEmailStrict} given the email profile's strict result for the trimmed value. */
+export function emailFromProfile(canonical: string | PrecisFailure): string {
   if (typeof canonical !== "string") throw new NormalizationError(canonical.message);
   const parsed = parseAddress(canonical);
   if ("error" in parsed) throw new NormalizationError(parsed.error);

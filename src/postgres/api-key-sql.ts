@@ -1,7 +1,7 @@
 import type { StoredIdentity } from "../identity/identity.js";
 import type { ApiKeyInsert, StoredApiKey } from "../storage/api-key-store.js";
 import type { SqlQueryable } from "./executor.js";
-import { replaceIdentity, type Tables, type WriteStatements } from "./identity-sql.js";
+import { PREPARED, replaceIdentity, type Tables, type WriteStatements } from "./identity-sql.js";
 import { isLowerUuid } from "./rows.js";
 
 /**
@@ -49,12 +49,37 @@ function keyFromRow(row: Record<string, unknown>): StoredApiKey {
 /** Text PostgreSQL can hold (no U+0000); any other id matches no key. */
 const storable = (id: string) => typeof id === "string" && !id.includes("\0");
 
+/** The API key statements of one set of tables (texts built once: each is prepared under its text). */
+function keyStatements(t: Tables) {
+  return {
+    expire: `UPDATE ${t.apiKeys} SET replaced_by = $4, expires_at = CASE
+           WHEN expires_at IS NULL OR expires_at::timestamptz > $2::text::timestamptz THEN $2::text ELSE expires_at END
+         WHERE id = $1 AND identity_id = $3::uuid AND revoked_at IS NULL AND replaced_by IS NULL RETURNING id`,
+    insert: `INSERT INTO ${t.apiKeys}
+         (id, identity_id, name, scopes, metadata, digest, created_at, expires_at, last_used_at, revoked_at, replaced_by)
+       VALUES ($1, $2::uuid, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10, $11)`,
+    prune: `DELETE FROM ${t.apiKeys} WHERE identity_id = $1::uuid AND id = ANY($2::text[])`,
+    // The key's row and its identity's (a correlated subquery: both primary-key probes), each as one JSON text
+    // (`row_to_json`: TEXT columns JSON-encoded, so a leading U+FEFF survives).
+    find: `SELECT row_to_json(k)::text AS k,
+         (SELECT row_to_json(i)::text FROM ${t.identities} i WHERE i.id = k.identity_id) AS i
+       FROM ${t.apiKeys} k WHERE k.id = $1`,
+    list: `SELECT ${KEY_SELECT} FROM ${t.apiKeys} k WHERE k.identity_id = $1::uuid ORDER BY k.created_at, k.id`,
+    revoke: `UPDATE ${t.apiKeys} k SET revoked_at = coalesce(k.revoked_at, $2::text) WHERE k.id = $1 RETURNING ${KEY_SELECT}`,
+    touch: `UPDATE ${t.apiKeys} SET last_used_at = $2
+       WHERE id = $1 AND (last_used_at IS NULL OR last_used_at::timestamptz <= $3::text::timestamptz)`,
+  };
+}
+
 /** The API key statements of one set of tables. */
 export class ApiKeySql {
+  private readonly s: ReturnType<typeof keyStatements>;
   constructor(
-    private readonly t: Tables,
+    t: Tables,
     private readonly sql: WriteStatements,
-  ) {}
+  ) {
+    this.s = keyStatements(t);
+  }
 
   /** {@link ApiKeyStore.insertApiKey} inside the caller's transaction; anything but `ok` must roll back. */
   async insert(tx: SqlQueryable, change: ApiKeyInsert): Promise<"ok" | "stale" | "not_found"> {
@@ -64,18 +89,11 @@ export class ApiKeySql {
     if (written !== "ok") return written;
     if (expire) {
       // One conditional write: of two concurrent rotations of a key, the second finds replaced_by set.
-      const capped = await tx.query(
-        `UPDATE ${this.t.apiKeys} SET replaced_by = $4, expires_at = CASE
-           WHEN expires_at IS NULL OR expires_at::timestamptz > $2::text::timestamptz THEN $2::text ELSE expires_at END
-         WHERE id = $1 AND identity_id = $3::uuid AND revoked_at IS NULL AND replaced_by IS NULL RETURNING id`,
-        [expire.id, expire.at, identity.id, key.id],
-      );
+      const capped = await tx.query(this.s.expire, [expire.id, expire.at, identity.id, key.id], PREPARED);
       if (capped.rows.length === 0) return "stale";
     }
     await tx.query(
-      `INSERT INTO ${this.t.apiKeys}
-         (id, identity_id, name, scopes, metadata, digest, created_at, expires_at, last_used_at, revoked_at, replaced_by)
-       VALUES ($1, $2::uuid, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10, $11)`,
+      this.s.insert,
       [
         key.id,
         key.identity_id,
@@ -89,33 +107,22 @@ export class ApiKeySql {
         key.revoked_at,
         key.replaced_by ?? null,
       ],
+      PREPARED,
     );
     const pruned = remove.filter((id) => id !== key.id && storable(id));
     if (pruned.length > 0) {
-      await tx.query(`DELETE FROM ${this.t.apiKeys} WHERE identity_id = $1::uuid AND id = ANY($2::text[])`, [
-        identity.id,
-        pruned,
-      ]);
+      await tx.query(this.s.prune, [identity.id, pruned], PREPARED);
     }
     return "ok";
   }
 
-  /**
-   * {@link ApiKeyStore.findApiKey}: one statement, the key's row and its identity's (a correlated subquery: cheaper
-   * to plan than a join, both primary-key probes), each row as one JSON text (`row_to_json`: TEXT columns
-   * JSON-encoded, so a leading U+FEFF survives).
-   */
+  /** {@link ApiKeyStore.findApiKey}: one prepared statement, one round trip, the key's row and its identity's. */
   async find(
     db: SqlQueryable,
     id: string,
   ): Promise<{ key: StoredApiKey; identity: StoredIdentity } | undefined> {
     if (!storable(id)) return undefined;
-    const { rows } = await db.query<{ k: string; i: string | null }>(
-      `SELECT row_to_json(k)::text AS k,
-         (SELECT row_to_json(i)::text FROM ${this.t.identities} i WHERE i.id = k.identity_id) AS i
-       FROM ${this.t.apiKeys} k WHERE k.id = $1`,
-      [id],
-    );
+    const { rows } = await db.query<{ k: string; i: string | null }>(this.s.find, [id], PREPARED);
     const row = rows[0];
     if (row === undefined || row.i === null) return undefined;
     return { key: JSON.parse(row.k), identity: JSON.parse(row.i) };
@@ -123,28 +130,18 @@ export class ApiKeySql {
 
   async list(db: SqlQueryable, identityId: string): Promise<StoredApiKey[]> {
     if (!isLowerUuid(identityId)) return [];
-    const { rows } = await db.query(
-      `SELECT ${KEY_SELECT} FROM ${this.t.apiKeys} k WHERE k.identity_id = $1::uuid ORDER BY k.created_at, k.id`,
-      [identityId],
-    );
+    const { rows } = await db.query(this.s.list, [identityId], PREPARED);
     return rows.map(keyFromRow);
   }
 
   async revoke(db: SqlQueryable, id: string, at: string): Promise<StoredApiKey | undefined> {
     if (!storable(id)) return undefined;
-    const { rows } = await db.query(
-      `UPDATE ${this.t.apiKeys} k SET revoked_at = coalesce(k.revoked_at, $2::text) WHERE k.id = $1 RETURNING ${KEY_SELECT}`,
-      [id, at],
-    );
+    const { rows } = await db.query(this.s.revoke, [id, at], PREPARED);
     return rows[0] === undefined ? undefined : keyFromRow(rows[0]);
   }
 
   async touch(db: SqlQueryable, id: string, at: string, usedBefore: string): Promise<void> {
     if (!storable(id)) return;
-    await db.query(
-      `UPDATE ${this.t.apiKeys} SET last_used_at = $2
-       WHERE id = $1 AND (last_used_at IS NULL OR last_used_at::timestamptz <= $3::text::timestamptz)`,
-      [id, at, usedBefore],
-    );
+    await db.query(this.s.touch, [id, at, usedBefore], PREPARED);
   }
 }

@@ -3,6 +3,9 @@
  * and a transaction. `fromPgPool` and `fromPGlite` adapt the two drivers idkit is tested with; any other driver
  * (postgres.js, a Cloudflare Hyperdrive client, a Kysely or Drizzle connection) fits the same two methods.
  */
+import { createHash } from "node:crypto";
+import { IdentityError } from "../errors/index.js";
+import { readConfiguration } from "../json/arguments.js";
 import { methodsOf } from "./configure.js";
 
 /** What one statement returns: its rows (objects keyed by column name). */
@@ -10,9 +13,23 @@ export interface SqlResult<Row = Record<string, unknown>> {
   rows: Row[];
 }
 
+/** How idkit runs one statement; an executor may ignore any of it. */
+export interface SqlQueryOptions {
+  /**
+   * The statement's text is one of idkit's fixed statements, run again and again with other parameters: the
+   * executor may prepare it once per connection (a named prepared statement) and only bind and execute it
+   * afterwards, saving the server's parse and plan. Executors that cannot prepare run it as usual.
+   */
+  prepare?: boolean;
+}
+
 /** Runs one parameterised statement (`$1`, `$2`, ... placeholders, PostgreSQL style). */
 export interface SqlQueryable {
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<SqlResult<Row>>;
+  query<Row = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: SqlQueryOptions,
+  ): Promise<SqlResult<Row>>;
 }
 
 /**
@@ -25,16 +42,61 @@ export interface SqlExecutor extends SqlQueryable {
   transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>;
 }
 
+/** A named statement in `pg`'s query config form (`{ name, text, values }`). */
+export interface PgNamedQuery {
+  name: string;
+  text: string;
+  values: unknown[];
+}
+
 /** The part of a `pg` `Pool` that {@link fromPgPool} uses. */
 export interface PgPoolLike {
-  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  query(sql: string | PgNamedQuery, params?: unknown[]): Promise<{ rows: unknown[] }>;
   connect(): Promise<PgClientLike>;
 }
 
 /** The part of a `pg` `PoolClient` that {@link fromPgPool} uses. */
 export interface PgClientLike {
-  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  query(sql: string | PgNamedQuery, params?: unknown[]): Promise<{ rows: unknown[] }>;
   release(destroy?: boolean | Error): void;
+}
+
+/** Options of {@link fromPgPool}. */
+export interface PgPoolOptions {
+  /**
+   * Run idkit's fixed statements as named prepared statements (parsed and planned once per connection; at most
+   * 256 distinct statements per pool, further ones run unnamed). Default `true`. Set `false` behind a pooler that does not keep
+   * prepared statements across transactions (PgBouncer in transaction mode before 1.21, or with
+   * `max_prepared_statements = 0`), or when something runs `DEALLOCATE ALL` / `DISCARD ALL` on the pool's
+   * connections.
+   */
+  preparedStatements?: boolean;
+}
+
+/**
+ * The most distinct statements `fromPgPool` prepares on one pool (each connection keeps at most these many
+ * prepared statements on the server); further statements run unnamed. idkit's adapter has about 25 per schema.
+ */
+const MAX_PREPARED_STATEMENTS = 256;
+
+/** Statement names per pool (shared by every executor over it, so the bound holds per connection). */
+const statementNames = new WeakMap<object, Map<string, string>>();
+
+/** The name `sql` is prepared under on `pool`'s connections, or undefined once the pool holds the maximum. */
+function statementName(pool: object, sql: string): string | undefined {
+  let names = statementNames.get(pool);
+  if (names === undefined) {
+    names = new Map();
+    statementNames.set(pool, names);
+  }
+  let name = names.get(sql);
+  if (name === undefined) {
+    if (names.size >= MAX_PREPARED_STATEMENTS) return undefined;
+    // The text's digest: one name always means one text (pg refuses a known name with another text).
+    name = `idkit_${createHash("sha256").update(sql).digest("base64url").slice(0, 32)}`;
+    names.set(sql, name);
+  }
+  return name;
 }
 
 /** The part of a PGlite instance (`@electric-sql/pglite`) that {@link fromPGlite} uses. */
@@ -46,17 +108,35 @@ export interface PGliteLike {
 /**
  * An executor over a `pg` connection pool: statements run on any pooled connection; a transaction checks one
  * connection out, runs `BEGIN` … `COMMIT` on it, rolls back when the callback throws, and releases it (a
- * connection whose `ROLLBACK` failed is destroyed, not returned to the pool). The pool stays the caller's: idkit
+ * connection whose `ROLLBACK` failed is destroyed, not returned to the pool). idkit's fixed statements run as
+ * named prepared statements unless `options.preparedStatements` is `false`. The pool stays the caller's: idkit
  * never ends it.
- * @param pool a `pg` `Pool` (or anything with its `query` and `connect`).
- * @throws IdentityError `invalid_configuration` when `pool` has no `query` and `connect` methods.
+ * @param pool a `pg` `Pool` (or anything with its `query` and `connect`, whose `query` also takes `pg`'s
+ *   `{ name, text, values }` form while prepared statements are on).
+ * @param options `preparedStatements` (default `true`).
+ * @throws IdentityError `invalid_configuration` when `pool` has no `query` and `connect` methods, or for an
+ *   unknown or mistyped option.
  */
-export function fromPgPool(pool: PgPoolLike): SqlExecutor {
+export function fromPgPool(pool: PgPoolLike, options?: PgPoolOptions): SqlExecutor {
   methodsOf(pool, "pool", ["query", "connect"]);
-  const run = (q: PgPoolLike | PgClientLike) => async (sql: string, params?: readonly unknown[]) => {
-    const result = await q.query(sql, params === undefined ? undefined : [...params]);
-    return { rows: result.rows as never[] };
-  };
+  const { preparedStatements = true } = readConfiguration(options, "fromPgPool options", [
+    "preparedStatements",
+  ]);
+  if (typeof preparedStatements !== "boolean") {
+    throw new IdentityError("invalid_configuration", {
+      reason: "fromPgPool options.preparedStatements must be a boolean",
+    });
+  }
+  const run =
+    (q: PgPoolLike | PgClientLike) =>
+    async (sql: string, params?: readonly unknown[], options?: SqlQueryOptions) => {
+      const values = params === undefined ? [] : [...params];
+      const name = preparedStatements && options?.prepare === true ? statementName(pool, sql) : undefined;
+      const result = await (name === undefined
+        ? q.query(sql, params === undefined ? undefined : values)
+        : q.query({ name, text: sql, values }));
+      return { rows: result.rows as never[] };
+    };
   return {
     query: run(pool),
     async transaction(fn) {
@@ -89,6 +169,7 @@ export function fromPgPool(pool: PgPoolLike): SqlExecutor {
  */
 export function fromPGlite(db: PGliteLike): SqlExecutor {
   methodsOf(db, "db", ["query", "transaction"]);
+  // PGlite runs in process: a prepared statement would save little, and its query() has no named form.
   const run = (q: { query: PGliteLike["query"] }) => async (sql: string, params?: readonly unknown[]) => {
     const result = await q.query(sql, params === undefined ? undefined : [...params]);
     return { rows: result.rows as never[] };

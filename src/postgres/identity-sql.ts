@@ -1,7 +1,7 @@
 import type { StoredIdentity } from "../identity/identity.js";
 import { idConflict, uniqueKeyConflict } from "../storage/conflict-error.js";
 import type { InsertOutcome } from "../storage/storage-adapter.js";
-import type { SqlQueryable } from "./executor.js";
+import type { SqlQueryable, SqlQueryOptions } from "./executor.js";
 import { columnCast, IDENTITY_COLUMNS, identityParams, type UniqueKey, uniqueKeys } from "./rows.js";
 
 /** An identity of a batch with its keys, computed once. */
@@ -10,6 +10,11 @@ export interface Entry {
   identity: StoredIdentity;
   keys: UniqueKey[];
 }
+
+/** The options of idkit's fixed statements: an executor may prepare them once per connection. */
+export const PREPARED: SqlQueryOptions = Object.freeze({ prepare: true });
+/** The options of a statement whose text varies (not worth a prepared statement each). */
+export const AD_HOC: SqlQueryOptions = Object.freeze({});
 
 /** Qualified table names (`schema.table`, or bare names on the search path). */
 export interface Tables {
@@ -157,7 +162,7 @@ export async function insertBatch(tx: SqlQueryable, sql: WriteStatements, batch:
     if (round.length === 0) continue;
     const document = r === 0 ? batch.first : JSON.stringify(round.map((e) => e.identity));
     const inserted = new Set(
-      (await tx.query<{ id: string }>(sql.insertIdentities, [document])).rows.map((r) => r.id),
+      (await tx.query<{ id: string }>(sql.insertIdentities, [document], PREPARED)).rows.map((r) => r.id),
     );
     const placed = round.filter((e) => inserted.has(e.identity.id));
     for (const e of round) if (!inserted.has(e.identity.id)) outcomes[e.index] = idConflict(e.identity.id);
@@ -169,11 +174,11 @@ export async function insertBatch(tx: SqlQueryable, sql: WriteStatements, batch:
     if (keys.length === 0) continue;
     const claimed = new Set(
       (
-        await tx.query<{ key: string }>(sql.insertKeys, [
-          keys.map((k) => k[0]),
-          keys.map((k) => k[1]),
-          keys.map((k) => k[2]),
-        ])
+        await tx.query<{ key: string }>(
+          sql.insertKeys,
+          [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])],
+          PREPARED,
+        )
       ).rows.map((r) => r.key),
     );
     const undo: string[] = [];
@@ -183,7 +188,7 @@ export async function insertBatch(tx: SqlQueryable, sql: WriteStatements, batch:
       outcomes[e.index] = uniqueKeyConflict(taken.kind, taken.scope, taken.value);
       undo.push(e.identity.id);
     }
-    if (undo.length > 0) await tx.query(sql.deleteIdentities, [undo]);
+    if (undo.length > 0) await tx.query(sql.deleteIdentities, [undo], PREPARED);
     for (const e of placed) {
       if (outcomes[e.index] !== null) continue;
       held.set(`id:${e.identity.id}`, "id");
@@ -208,20 +213,20 @@ export async function replaceIdentity(
   const repeated = repeatedKey(keys);
   if (repeated) throw uniqueKeyConflict(repeated.kind, repeated.scope, repeated.value);
   const params = identityParams(identity);
-  const updated = await tx.query(sql.updateIdentity, [...params, expectedUpdatedAt ?? null]);
+  const updated = await tx.query(sql.updateIdentity, [...params, expectedUpdatedAt ?? null], PREPARED);
   if (updated.rows.length === 0) {
-    const exists = await tx.query(sql.identityExists, [identity.id]);
+    const exists = await tx.query(sql.identityExists, [identity.id], PREPARED);
     return exists.rows.length === 0 ? "not_found" : "stale";
   }
   const sorted = [...keys].sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
   const digests = sorted.map((k) => k.digest);
-  await tx.query(sql.releaseKeys, [identity.id, digests]);
+  await tx.query(sql.releaseKeys, [identity.id, digests], PREPARED);
   if (keys.length === 0) return "ok";
-  const claimed = await tx.query<{ key: string }>(sql.claimKeys, [
-    digests,
-    identity.id,
-    sorted.map((k) => k.kind),
-  ]);
+  const claimed = await tx.query<{ key: string }>(
+    sql.claimKeys,
+    [digests, identity.id, sorted.map((k) => k.kind)],
+    PREPARED,
+  );
   const held = new Set(claimed.rows.map((r) => r.key));
   const taken = keys.find((k) => !held.has(k.digest));
   if (taken) throw uniqueKeyConflict(taken.kind, taken.scope, taken.value);

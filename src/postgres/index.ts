@@ -9,9 +9,12 @@ export {
   fromPgPool,
   type PGliteLike,
   type PgClientLike,
+  type PgNamedQuery,
   type PgPoolLike,
+  type PgPoolOptions,
   type SqlExecutor,
   type SqlQueryable,
+  type SqlQueryOptions,
   type SqlResult,
 } from "./executor.js";
 export { MIGRATIONS, type Migration, SCHEMA_VERSION } from "./migrations.js";

@@ -15,7 +15,9 @@ import { ApiKeySql } from "./api-key-sql.js";
 import { methodsOf, readStorageOptions } from "./configure.js";
 import type { SqlExecutor, SqlQueryable } from "./executor.js";
 import {
+  AD_HOC,
   insertBatch,
+  PREPARED,
   prepareBatch,
   replaceIdentity,
   type Tables,
@@ -26,7 +28,7 @@ import {
 import { appliedVersion, runMigrations, SCHEMA_VERSION } from "./migrations.js";
 import { type RetryOptions, withRetry } from "./retry.js";
 import { credentialKey, externalIdKey, IDENTITY_SELECT, identityFromRow, isLowerUuid } from "./rows.js";
-import { TOKEN_SELECT, tokenFromRow } from "./token-rows.js";
+import { TOKEN_SELECT, tokenFromRow, tokenParams } from "./token-rows.js";
 
 /** Options of {@link PostgresStorage}. */
 export interface PostgresStorageOptions {
@@ -78,7 +80,7 @@ export class PostgresStorage implements StorageAdapter {
     const { schema, retry } = readStorageOptions(options);
     const { query, transaction } = methodsOf(executor, "executor", ["query", "transaction"]);
     this.#executor = {
-      query: (sql, params) => query(sql, params) as never,
+      query: (sql, params, options) => query(sql, params, options) as never,
       transaction: (fn) => transaction(fn) as never,
     };
     this.#retry = retry;
@@ -128,8 +130,8 @@ export class PostgresStorage implements StorageAdapter {
     }, this.#retry);
   }
 
-  #query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[]) {
-    return withRetry(() => this.#executor.query<Row>(sql, params), this.#retry);
+  #query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[], options = PREPARED) {
+    return withRetry(() => this.#executor.query<Row>(sql, params, options), this.#retry);
   }
 
   async #one(where: string, params: readonly unknown[]): Promise<StoredIdentity | undefined> {
@@ -182,7 +184,7 @@ export class PostgresStorage implements StorageAdapter {
     }
     const sql = `SELECT ${IDENTITY_SELECT} FROM ${this.#t.identities} i ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY i.id LIMIT ${param(query.limit)}`;
-    const { rows } = await this.#query(sql, params);
+    const { rows } = await this.#query(sql, params, AD_HOC); // many shapes: not prepared
     return rows.map(identityFromRow);
   }
 
@@ -216,16 +218,7 @@ export class PostgresStorage implements StorageAdapter {
     await this.#query(
       `INSERT INTO ${this.#t.tokens} (id, kind, digest, identity_id, address, issued_at, expires_at, attempts)
        VALUES ($1::uuid, $2, $3, $4::uuid, $5::jsonb, $6, $7, $8::int)`,
-      [
-        token.id,
-        token.kind,
-        token.digest,
-        token.identity_id,
-        token.address === null ? null : JSON.stringify(token.address),
-        token.issued_at,
-        token.expires_at,
-        token.attempts,
-      ],
+      tokenParams(token),
     );
   }
 
@@ -269,6 +262,7 @@ export class PostgresStorage implements StorageAdapter {
       const consumed = await tx.query(
         `DELETE FROM ${this.#t.tokens} WHERE id = $1::uuid AND kind = $2 RETURNING id`,
         [id, kind],
+        PREPARED,
       );
       if (consumed.rows.length === 0) return new Rollback("token_gone");
       if (update) {

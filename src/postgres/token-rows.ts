@@ -17,3 +17,18 @@ export function tokenFromRow(row: Record<string, unknown>): StoredFlowToken {
     attempts: Number(row.attempts),
   };
 }
+
+/** A token as the parameters of its INSERT (`id, kind, digest, identity_id, address, issued_at, expires_at, attempts`). */
+export function tokenParams(token: StoredFlowToken): unknown[] {
+  const { id, kind, digest, identity_id, address, issued_at, expires_at, attempts } = token;
+  return [
+    id,
+    kind,
+    digest,
+    identity_id,
+    address === null ? null : JSON.stringify(address),
+    issued_at,
+    expires_at,
+    attempts,
+  ];
+}

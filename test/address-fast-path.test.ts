@@ -510,4 +510,60 @@ describe("extractFromHits gives the old extraction", () => {
       { numRuns: RUNS },
     );
   });
+
+  it("many hits over a few values (past the small-list sizes), vias whose address keys could collide", () => {
+    const oddVia = fc.constantFrom(
+      "email",
+      "email",
+      "sms",
+      "email\u0000",
+      "email\u0000a",
+      "",
+      "fax",
+    ) as fc.Arbitrary<never>;
+    const pool = fc.array(
+      fc.oneof(value, fc.constantFrom("a\u0000b@x.org", "\u0000", "a@x.org", "b@x.org", "A@X.ORG")),
+      {
+        minLength: 1,
+        maxLength: 14,
+      },
+    );
+    const ext = fc.record(
+      {
+        credentials: fc.record(
+          {
+            password: fc.record({ identifier: fc.boolean() }),
+            webauthn: fc.record({ identifier: fc.boolean() }),
+            code: fc.record({ identifier: fc.constant(true), via: oddVia }),
+          },
+          { requiredKeys: [] },
+        ),
+        verification: fc.record({ via: oddVia }),
+        recovery: fc.record({ via: oddVia }),
+      },
+      { requiredKeys: [] },
+    );
+    const cap = fc.option(fc.integer({ min: 0, max: 20 }), { nil: undefined });
+    fc.assert(
+      fc.property(
+        pool.chain((values) =>
+          fc.array(fc.record({ value: fc.constantFrom(...values), extension: ext, format }), {
+            maxLength: 30,
+          }),
+        ),
+        fc.record(
+          { maxIdentifiers: cap, maxVerifiableAddresses: cap, maxRecoveryAddresses: cap },
+          { requiredKeys: [] },
+        ),
+        (list, lim) => {
+          const hitList = list.map((h, i) => ({ ...h, pointer: `/traits/x/${i}` })) as ExtensionHit[];
+          const none = { verifiable: [], recovery: [] };
+          const now = outcome(() => extractFromHits(hitList, none, lim as ExtractionLimits));
+          const before = outcome(() => oldExtract.extractFromHits(hitList, none, lim as ExtractionLimits));
+          expect(JSON.stringify(now)).toBe(JSON.stringify(before));
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
 });

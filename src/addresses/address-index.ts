@@ -39,6 +39,61 @@ export class AddressIndex<T extends { value: string; via: AddressVia }> {
   }
 }
 
+/** Past this many entries the small collections below switch from a list scan to a hash set. */
+const SMALL = 8;
+
+/**
+ * Distinct values in insertion order (`list`) with a Set's equality (SameValueZero, as `includes`): a list scan
+ * while there are few, a Set past {@link SMALL}. Most identities have one or two of each.
+ */
+export class DistinctValues<T> {
+  readonly list: T[] = [];
+  #set: Set<T> | undefined;
+
+  has(value: T): boolean {
+    return this.#set === undefined ? this.list.includes(value) : this.#set.has(value);
+  }
+
+  /** Adds `value`, which must not be present yet. */
+  add(value: T): void {
+    this.list.push(value);
+    if (this.#set !== undefined) this.#set.add(value);
+    else if (this.list.length > SMALL) this.#set = new Set(this.list);
+  }
+}
+
+const EMAIL_KEY_PREFIX = addressKey("email", "");
+
+/**
+ * Distinct (via, value) pairs, equal when their {@link addressKey}s are: while every via is `email` and there are
+ * few, the values alone in a list (no key strings built); else a Set of keys.
+ */
+export class AddressKeys {
+  #emails: string[] | undefined = [];
+  #keys: Set<string> | undefined;
+
+  has(via: string, value: string): boolean {
+    if (this.#emails === undefined) return (this.#keys as Set<string>).has(addressKey(via, value));
+    if (via === "email") return this.#emails.includes(value);
+    // Another via's key equals an e-mail key only if it starts the same (a via "email\0..."), never in practice.
+    const key = addressKey(via, value);
+    return key.startsWith(EMAIL_KEY_PREFIX) && this.#emails.includes(key.slice(EMAIL_KEY_PREFIX.length));
+  }
+
+  /** Adds the pair, which must not be present yet. */
+  add(via: string, value: string): void {
+    if (this.#emails !== undefined) {
+      if (via === "email" && this.#emails.length < SMALL) {
+        this.#emails.push(value);
+        return;
+      }
+      this.#keys = new Set(this.#emails.map((v) => addressKey("email", v)));
+      this.#emails = undefined;
+    }
+    (this.#keys as Set<string>).add(addressKey(via, value));
+  }
+}
+
 /**
  * Sorts in place by the UTF-8 bytes of `key(item)` (Go's string order, which is code point order), then by
  * `tieBreak`. Each key is encoded once, not once per comparison.

@@ -1,7 +1,7 @@
 import type { ValidationIssue } from "../errors/index.js";
 import type { ExtensionHit } from "../identity/extension.js";
 import type { AddressVia, CodeAddress, RecoveryAddress, VerifiableAddress } from "../identity/identity.js";
-import { AddressIndex, addressKey, sortByUtf8 } from "./address-index.js";
+import { AddressIndex, AddressKeys, DistinctValues, sortByUtf8 } from "./address-index.js";
 import { isEmailFormat } from "./formats.js";
 import { FormsCache } from "./forms.js";
 
@@ -72,13 +72,14 @@ class ExtractionRun {
   readonly forms = new FormsCache();
   readonly storedVerifiable: AddressIndex<DerivedVerifiableAddress>;
   readonly storedRecovery: AddressIndex<DerivedRecoveryAddress>;
-  password: Set<string> | undefined;
-  webauthn: Set<string> | undefined;
-  readonly codeAddresses = new Map<string, CodeAddress>();
-  readonly verifiableKeys = new Set<string>();
-  readonly recoveryKeys = new Set<string>();
-  readonly reusedVerifiable = new Set<object>();
-  readonly reusedRecovery = new Set<object>();
+  password: DistinctValues<string> | undefined;
+  webauthn: DistinctValues<string> | undefined;
+  readonly codeKeys = new AddressKeys();
+  readonly codeAddresses: CodeAddress[] = [];
+  readonly verifiableKeys = new AddressKeys();
+  readonly recoveryKeys = new AddressKeys();
+  readonly reusedVerifiable = new DistinctValues<object>();
+  readonly reusedRecovery = new DistinctValues<object>();
 
   constructor(existing: ExistingAddresses, limits: ExtractionLimits) {
     this.limits = limits;
@@ -97,10 +98,10 @@ class ExtractionRun {
     } catch (e) {
       if (!(e instanceof CapReached)) throw e;
     }
-    if (this.password) out.identifiers.password = [...this.password];
-    if (this.webauthn) out.identifiers.webauthn = [...this.webauthn];
+    if (this.password) out.identifiers.password = this.password.list;
+    if (this.webauthn) out.identifiers.webauthn = this.webauthn.list;
     if (out.identifiers.code) {
-      const sorted = sortByUtf8([...this.codeAddresses.values()], byAddress, byChannel);
+      const sorted = sortByUtf8(this.codeAddresses, byAddress, byChannel);
       out.codeAddresses = sorted;
       out.identifiers.code =
         sorted.length === 1 ? [(sorted[0] as CodeAddress).address] : [...new Set(sorted.map(byAddress))];
@@ -121,10 +122,10 @@ class ExtractionRun {
     throw new CapReached();
   }
 
-  identifier(set: Set<string>, type: string, raw: string, pointer: string): void {
+  identifier(set: DistinctValues<string>, type: string, raw: string, pointer: string): void {
     const identifier = this.forms.of(raw).graceful();
     if (identifier === "" || set.has(identifier)) return;
-    this.overCap(set.size, this.maxIdentifiers, pointer, `${type} identifiers`, "maxIdentifiers");
+    this.overCap(set.list.length, this.maxIdentifiers, pointer, `${type} identifiers`, "maxIdentifiers");
     set.add(identifier);
   }
 
@@ -134,11 +135,11 @@ class ExtractionRun {
     const raw = str(hit.value);
     const creds = ext.credentials;
     if (creds?.password?.identifier === true) {
-      this.password ??= new Set();
+      this.password ??= new DistinctValues();
       this.identifier(this.password, "password", raw, pointer);
     }
     if (creds?.webauthn?.identifier === true) {
-      this.webauthn ??= new Set();
+      this.webauthn ??= new DistinctValues();
       this.identifier(this.webauthn, "webauthn", raw, pointer);
     }
     if (creds?.code?.identifier === true) {
@@ -151,16 +152,11 @@ class ExtractionRun {
             : format !== undefined && format !== "" && format !== "email"
               ? this.forms.of(raw).graceful()
               : this.forms.of(raw).strictEmail();
-        const key = addressKey(via, address);
-        if (!this.codeAddresses.has(key)) {
-          this.overCap(
-            this.codeAddresses.size,
-            this.maxIdentifiers,
-            pointer,
-            "code identifiers",
-            "maxIdentifiers",
-          );
-          this.codeAddresses.set(key, { channel: via, address });
+        if (!this.codeKeys.has(via, address)) {
+          const size = this.codeAddresses.length;
+          this.overCap(size, this.maxIdentifiers, pointer, "code identifiers", "maxIdentifiers");
+          this.codeKeys.add(via, address);
+          this.codeAddresses.push({ channel: via, address });
         }
       } catch (e) {
         if (e instanceof CapReached) throw e;
@@ -197,29 +193,20 @@ class ExtractionRun {
       try {
         value = via === "sms" ? this.forms.of(raw).strictPhone() : this.forms.of(raw).strictEmail();
       } catch {
-        this.issue(
-          pointer,
-          "format",
-          `${JSON.stringify(raw)} can not be normalized for format "${effective}"`,
-        );
+        const message = `${JSON.stringify(raw)} can not be normalized for format "${effective}"`;
+        this.issue(pointer, "format", message);
         return;
       }
     } else {
       value = raw.trim();
     }
-    const key = addressKey(via, value);
-    if (this.verifiableKeys.has(key)) return;
+    if (this.verifiableKeys.has(via, value)) return;
     const found = this.storedVerifiable.find(via, value);
     if (found && this.reusedVerifiable.has(found)) return;
     const max = this.limits.maxVerifiableAddresses;
-    this.overCap(
-      this.out.verifiableAddresses.length,
-      max,
-      pointer,
-      "verifiable addresses",
-      "maxVerifiableAddresses",
-    );
-    this.verifiableKeys.add(key);
+    const size = this.out.verifiableAddresses.length;
+    this.overCap(size, max, pointer, "verifiable addresses", "maxVerifiableAddresses");
+    this.verifiableKeys.add(via, value);
     if (found) this.reusedVerifiable.add(found);
     this.out.verifiableAddresses.push(found ?? { value, verified: false, via, status: "pending" });
   }
@@ -243,19 +230,13 @@ class ExtractionRun {
       this.issue(pointer, "recovery_via", `recovery.via has unknown value ${JSON.stringify(via)}`);
       return;
     }
-    const key = addressKey(via, value);
-    if (this.recoveryKeys.has(key)) return;
+    if (this.recoveryKeys.has(via, value)) return;
     const found = this.storedRecovery.find(via, value);
     if (found && this.reusedRecovery.has(found)) return;
     const max = this.limits.maxRecoveryAddresses;
-    this.overCap(
-      this.out.recoveryAddresses.length,
-      max,
-      pointer,
-      "recovery addresses",
-      "maxRecoveryAddresses",
-    );
-    this.recoveryKeys.add(key);
+    const size = this.out.recoveryAddresses.length;
+    this.overCap(size, max, pointer, "recovery addresses", "maxRecoveryAddresses");
+    this.recoveryKeys.add(via, value);
     if (found) this.reusedRecovery.add(found);
     this.out.recoveryAddresses.push(found ?? { value, via });
   }

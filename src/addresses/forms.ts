@@ -80,21 +80,25 @@ export class NormalizedForms {
   }
 }
 
-/** {@link NormalizedForms} per distinct string, for one call. */
+/** {@link NormalizedForms} per distinct string, for one call (the map is made when a second string is met). */
 export class FormsCache {
-  readonly #byValue = new Map<string, NormalizedForms>();
-  #lastValue: string | undefined;
-  #last: NormalizedForms | undefined;
+  #firstValue: string | undefined;
+  #first: NormalizedForms | undefined;
+  #byValue: Map<string, NormalizedForms> | undefined;
 
   of(value: string): NormalizedForms {
-    if (value === this.#lastValue && this.#last !== undefined) return this.#last;
+    if (this.#first === undefined) {
+      this.#firstValue = value;
+      this.#first = new NormalizedForms(value);
+      return this.#first;
+    }
+    if (value === this.#firstValue) return this.#first;
+    this.#byValue ??= new Map();
     let forms = this.#byValue.get(value);
     if (forms === undefined) {
       forms = new NormalizedForms(value);
       this.#byValue.set(value, forms);
     }
-    this.#lastValue = value;
-    this.#last = forms;
     return forms;
   }
 }

@@ -12,15 +12,16 @@ type IdentityCas = (identity: StoredIdentity, expectedUpdatedAt: string) => "ok"
 export class MemoryApiKeys {
   readonly #keys = new Map<string, StoredApiKey>();
   readonly #byIdentity = new Map<string, Set<string>>();
-  readonly #identities: ReadonlyMap<string, StoredIdentity>;
+  readonly #read: (id: string | undefined) => StoredIdentity | undefined;
   readonly #replace: IdentityCas;
 
   /**
-   * @param identities MemoryStorage's stored identities by id (read only, never handed out).
+   * @param read MemoryStorage's read of a stored identity by id (a fresh copy, or undefined); without an id it
+   *   unpacks a stand-in record and returns undefined (the same work).
    * @param replace its synchronous compare-and-set of an identity (uniqueness keys enforced).
    */
-  constructor(identities: ReadonlyMap<string, StoredIdentity>, replace: IdentityCas) {
-    this.#identities = identities;
+  constructor(read: (id: string | undefined) => StoredIdentity | undefined, replace: IdentityCas) {
+    this.#read = read;
     this.#replace = replace;
   }
 
@@ -30,9 +31,10 @@ export class MemoryApiKeys {
    */
   find(id: string): { key: StoredApiKey; identity: StoredIdentity } | undefined {
     const key = this.#keys.get(id);
-    const identity = key && this.#identities.get(key.identity_id);
-    const copy = { key: cloneJson(key ?? STAND_IN.key), identity: cloneJson(identity ?? STAND_IN.identity) };
-    return key && identity ? copy : undefined;
+    // An unknown id reads the stand-in identity: the same unpacking work as a known one.
+    const identity = this.#read(key?.identity_id);
+    const copy = { key: cloneJson(key ?? STAND_IN.key), identity };
+    return key && identity ? (copy as { key: StoredApiKey; identity: StoredIdentity }) : undefined;
   }
 
   /**
@@ -41,7 +43,7 @@ export class MemoryApiKeys {
    * @throws Error when the key id is taken or the key belongs to another identity than the write's.
    */
   insert(change: ApiKeyInsert): "ok" | "stale" | "not_found" {
-    if (!this.#identities.get(change.identity.id)) return "not_found";
+    if (change.identity.id === undefined || !this.#read(change.identity.id)) return "not_found";
     if (this.#check(change) === "stale") return "stale";
     const written = this.#replace(change.identity, change.expectedUpdatedAt);
     if (written === "ok") this.#apply(change);

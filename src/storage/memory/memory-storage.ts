@@ -1,10 +1,9 @@
 import type * as SortedBtree from "sorted-btree";
-import type { ConflictError } from "../../errors/index.js";
 import { cloneJson } from "../../identity/clone.js";
 import type { CredentialsType, StoredIdentity } from "../../identity/identity.js";
 import { lazyRequire } from "../../json/lazy-require.js";
-import type { ApiKeyInsert, StoredApiKey } from "../api-key-store.js";
-import { idConflict, uniqueKeyConflict } from "../conflict-error.js";
+import { type ApiKeyInsert, STAND_IN, type StoredApiKey } from "../api-key-store.js";
+import { idConflict } from "../conflict-error.js";
 import type {
   CodeSubmission,
   FlowTokenKind,
@@ -16,19 +15,15 @@ import type {
   StoredFlowToken,
 } from "../storage-adapter.js";
 import { MemoryApiKeys } from "./memory-api-keys.js";
+import { pack, Shapes, unpack } from "./packed-json.js";
+import { Keys, UniqueIndex } from "./unique-index.js";
 
-type Key = string;
-
-/** The uniqueness keys an identity occupies (storage contract). */
-function uniqueKeys(identity: StoredIdentity): Key[] {
-  const keys: Key[] = [];
-  for (const [type, cred] of Object.entries(identity.credentials)) {
-    for (const identifier of cred?.identifiers ?? []) keys.push(`c\0${type}\0${identifier}`);
-  }
-  for (const a of identity.verifiable_addresses) keys.push(`v\0${a.via}\0${a.value}`);
-  for (const a of identity.recovery_addresses) keys.push(`r\0${a.via}\0${a.value}`);
-  if (identity.external_id) keys.push(`x\0${identity.external_id}`);
-  return keys;
+/** A stored identity in its compact form ({@link pack}), with the two members writes compare without unpacking. */
+class Packed {
+  constructor(
+    readonly updated_at: string,
+    readonly json: string,
+  ) {}
 }
 
 /** A sorted set of ids (a B+ tree whose values are all `undefined`). */
@@ -58,8 +53,9 @@ function* idsAfter(index: IdIndex, after: string | undefined): Generator<string>
  */
 export class MemoryStorage implements StorageAdapter {
   readonly supportsMultipleProcesses = false;
-  readonly #identities = new Map<string, StoredIdentity>();
-  readonly #owners = new Map<Key, string>();
+  readonly #identities = new Map<string, Packed>();
+  readonly #shapes = new Shapes();
+  readonly #unique = new UniqueIndex();
   readonly #sortedIds: IdIndex = newIdIndex();
   /** Sorted ids per organization (no entry for an organization without identities). */
   readonly #byOrganization = new Map<string, IdIndex>();
@@ -68,31 +64,33 @@ export class MemoryStorage implements StorageAdapter {
   readonly #tokenByDigest = new Map<string, string>();
   /** Token ids per identity, so deleting an identity costs its own tokens, not all of them. */
   readonly #tokensByIdentity = new Map<string, Set<string>>();
-  readonly #apiKeys = new MemoryApiKeys(this.#identities, (i, e) => this.#replace(i, e));
+  readonly #apiKeys = new MemoryApiKeys(
+    (id) => (id === undefined ? this.#readStandIn() : this.#read(id)),
+    (i, e) => this.#replace(i, e),
+  );
+  #standIn: Packed | undefined;
 
   async insertIdentities(identities: readonly StoredIdentity[]): Promise<InsertOutcome[]> {
     return identities.map((identity) => {
       if (this.#identities.has(identity.id)) return idConflict(identity.id);
-      const keys = uniqueKeys(identity);
-      const clash = firstClash(keys, (k) => this.#owners.has(k));
-      if (clash !== undefined) return conflict(clash);
-      this.#put(cloneJson(identity), keys);
+      const keys = this.#unique.check(identity);
+      if (!(keys instanceof Keys)) return keys;
+      this.#put(identity, keys);
       this.#sortedIds.set(identity.id, undefined);
       return null;
     });
   }
 
   async getIdentity(id: string): Promise<StoredIdentity | undefined> {
-    const found = this.#identities.get(id);
-    return found && cloneJson(found);
+    return this.#read(id);
   }
 
   async findIdentityByCredentialIdentifier(type: CredentialsType, identifier: string) {
-    return this.#byKey(`c\0${type}\0${identifier}`);
+    return this.#byOwner(this.#unique.owner("credential", type, identifier));
   }
 
   async findIdentityByExternalId(externalId: string) {
-    return this.#byKey(`x\0${externalId}`);
+    return this.#byOwner(this.#unique.owner("external_id", "", externalId));
   }
 
   async listIdentities(query: ListIdentitiesQuery): Promise<StoredIdentity[]> {
@@ -115,9 +113,9 @@ export class MemoryStorage implements StorageAdapter {
     const page: StoredIdentity[] = [];
     for (const id of candidates) {
       if (page.length >= query.limit) break;
-      const identity = this.#identities.get(id) as StoredIdentity;
+      const identity = this.#read(id) as StoredIdentity;
       if (query.organizationId !== undefined && identity.organization_id !== query.organizationId) continue;
-      page.push(cloneJson(identity));
+      page.push(identity);
     }
     return page;
   }
@@ -127,7 +125,7 @@ export class MemoryStorage implements StorageAdapter {
   }
 
   async deleteIdentity(id: string): Promise<boolean> {
-    const current = this.#identities.get(id);
+    const current = this.#read(id);
     if (!current) return false;
     this.#drop(current);
     this.#identities.delete(id);
@@ -226,23 +224,39 @@ export class MemoryStorage implements StorageAdapter {
 
   /** Compare-and-set replacement; checks every uniqueness key before changing anything. */
   #replace(identity: StoredIdentity, expectedUpdatedAt: string | undefined) {
-    const current = this.#identities.get(identity.id);
-    if (!current) return "not_found" as const;
-    if (expectedUpdatedAt !== undefined && current.updated_at !== expectedUpdatedAt) return "stale" as const;
-    const keys = uniqueKeys(identity);
-    const clash = firstClash(keys, (k) => {
-      const owner = this.#owners.get(k);
-      return owner !== undefined && owner !== identity.id;
-    });
-    if (clash !== undefined) throw conflict(clash);
-    this.#drop(current);
-    this.#put(cloneJson(identity), keys);
+    const stored = this.#identities.get(identity.id);
+    if (!stored) return "not_found" as const;
+    if (expectedUpdatedAt !== undefined && stored.updated_at !== expectedUpdatedAt) return "stale" as const;
+    const keys = this.#unique.check(identity);
+    if (!(keys instanceof Keys)) throw keys;
+    this.#drop(this.#unpack(stored));
+    this.#put(identity, keys);
     return "ok" as const;
   }
 
-  #put(identity: StoredIdentity, keys: Key[]): void {
-    this.#identities.set(identity.id, identity);
-    for (const k of keys) this.#owners.set(k, identity.id);
+  /** A fresh copy of the stored identity `id`, or undefined. */
+  #read(id: string): StoredIdentity | undefined {
+    const stored = this.#identities.get(id);
+    return stored && this.#unpack(stored);
+  }
+
+  /** Unpacks the API key stand-in identity (an unknown key costs what a known one does); undefined. */
+  #readStandIn(): undefined {
+    const identity = STAND_IN.identity;
+    this.#standIn ??= new Packed(identity.updated_at, pack(identity, identity.updated_at, this.#shapes));
+    this.#unpack(this.#standIn);
+    return undefined;
+  }
+
+  #unpack(stored: Packed): StoredIdentity {
+    return unpack<StoredIdentity>(stored.json, stored.updated_at, this.#shapes);
+  }
+
+  /** Stores a compact copy of `identity` (whose keys are checked) and gives it its keys. */
+  #put(identity: StoredIdentity, keys: Keys): void {
+    const stamp = typeof identity.updated_at === "string" ? identity.updated_at : "";
+    this.#identities.set(identity.id, new Packed(stamp, pack(identity, stamp, this.#shapes)));
+    this.#unique.claim(identity.id, keys);
     if (identity.organization_id) {
       const ids = this.#byOrganization.get(identity.organization_id) ?? newIdIndex();
       ids.set(identity.id, undefined);
@@ -251,7 +265,7 @@ export class MemoryStorage implements StorageAdapter {
   }
 
   #drop(identity: StoredIdentity): void {
-    for (const k of uniqueKeys(identity)) if (this.#owners.get(k) === identity.id) this.#owners.delete(k);
+    this.#unique.release(identity);
     const ids = identity.organization_id ? this.#byOrganization.get(identity.organization_id) : undefined;
     if (ids) {
       ids.delete(identity.id);
@@ -259,16 +273,14 @@ export class MemoryStorage implements StorageAdapter {
     }
   }
 
-  #byKey(key: Key): StoredIdentity | undefined {
-    const id = this.#owners.get(key);
-    const found = id === undefined ? undefined : this.#identities.get(id);
-    return found && cloneJson(found);
+  #byOwner(id: string | undefined): StoredIdentity | undefined {
+    return id === undefined ? undefined : this.#read(id);
   }
 
   #idsByIdentifier(pairs: NonNullable<ListIdentitiesQuery["credentialsIdentifiers"]>): Set<string> {
     const ids = new Set<string>();
     for (const { type, identifier } of pairs) {
-      const id = this.#owners.get(`c\0${type}\0${identifier}`);
+      const id = this.#unique.owner("credential", type, identifier);
       if (id !== undefined) ids.add(id);
     }
     return ids;
@@ -277,22 +289,4 @@ export class MemoryStorage implements StorageAdapter {
   #intersect(a: Set<string> | undefined, b: Set<string>): Set<string> {
     return a === undefined ? b : new Set([...a].filter((x) => b.has(x)));
   }
-}
-
-/** The `identity_conflict` for a taken key, in the words every adapter uses. */
-function conflict(key: Key): ConflictError {
-  const [kind, a = "", b = ""] = key.split("\0");
-  if (kind === "c") return uniqueKeyConflict("credential", a, b);
-  if (kind === "v") return uniqueKeyConflict("verifiable_address", a, b);
-  if (kind === "r") return uniqueKeyConflict("recovery_address", a, b);
-  return uniqueKeyConflict("external_id", "", a);
-}
-
-/** The first key that `taken` reports or that repeats an earlier key of the same list: one pass, O(keys). */
-function firstClash(keys: readonly string[], taken: (key: string) => boolean): string | undefined {
-  const seen = new Set<string>();
-  for (const key of keys) {
-    if (taken(key) || seen.size === seen.add(key).size) return key;
-  }
-  return undefined;
 }

@@ -162,6 +162,9 @@ export type CreateIdentityBody<Traits = JsonObject> = WithTraits<
   Traits
 >;
 
+/** A create body as the schema returns it (defaults applied, Go's nulls dropped). */
+export type ParsedCreateIdentityBody = z.output<Schemas["CreateIdentity"]>;
+
 /** Body of `updateIdentity` (Kratos `UpdateIdentityBody`, PUT semantics; `null` members as for create). */
 export const UpdateIdentityBodySchema = () => schemas().UpdateIdentityBody;
 export type UpdateIdentityBody<Traits = JsonObject> = WithTraits<

@@ -97,6 +97,57 @@ export async function importCredentials(
   body: ImportCredentials | undefined,
   ctx: CredentialImportContext,
 ): Promise<CredentialsMap> {
+  const password = clearTextPassword(body);
+  const hashed = password === undefined ? undefined : await hashClearText(password, ctx);
+  return importHashedCredentials(current, body, ctx, hashed);
+}
+
+/** The clear-text password `body` imports (which costs one hash), or undefined. */
+export function clearTextPassword(body: ImportCredentials | undefined): string | undefined {
+  const cfg = body?.password?.config;
+  return cfg && cfg.use_password_migration_hook !== true && cfg.password ? cfg.password : undefined;
+}
+
+/**
+ * Hashes an imported clear-text password with the configured hasher.
+ * @throws ValidationError `too_long` (or the hasher's issues) at `/credentials/password/config/password`
+ */
+export async function hashClearText(
+  password: string,
+  ctx: Pick<CredentialImportContext, "hashPassword">,
+): Promise<string> {
+  if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) {
+    throw new ValidationError([
+      {
+        pointer: "/credentials/password/config/password",
+        code: "too_long",
+        message: `The password must be at most ${MAX_PASSWORD_BYTES} bytes long: longer ones could never log in.`,
+      },
+    ]);
+  }
+  try {
+    return await ctx.hashPassword(password);
+  } catch (e) {
+    if (e instanceof ValidationError) {
+      throw new ValidationError(
+        e.issues.map((i) => ({ ...i, pointer: "/credentials/password/config/password" })),
+        { cause: e },
+      );
+    }
+    throw e;
+  }
+}
+
+/**
+ * {@link importCredentials} once the clear-text password, if any ({@link clearTextPassword}), is hashed
+ * (`hashed`): synchronous.
+ */
+export function importHashedCredentials(
+  current: CredentialsMap,
+  body: ImportCredentials | undefined,
+  ctx: Omit<CredentialImportContext, "hashPassword">,
+  hashed: string | undefined,
+): CredentialsMap {
   const out: CredentialsMap = cloneJson(current);
   if (!body) return out;
   const { now } = ctx;
@@ -107,26 +158,7 @@ export async function importCredentials(
     if (cfg.use_password_migration_hook === true) {
       cred.config = { use_password_migration_hook: true };
     } else if (cfg.password) {
-      if (Buffer.byteLength(cfg.password) > MAX_PASSWORD_BYTES) {
-        throw new ValidationError([
-          {
-            pointer: "/credentials/password/config/password",
-            code: "too_long",
-            message: `The password must be at most ${MAX_PASSWORD_BYTES} bytes long: longer ones could never log in.`,
-          },
-        ]);
-      }
-      try {
-        cred.config = { hashed_password: await ctx.hashPassword(cfg.password) };
-      } catch (e) {
-        if (e instanceof ValidationError) {
-          throw new ValidationError(
-            e.issues.map((i) => ({ ...i, pointer: "/credentials/password/config/password" })),
-            { cause: e },
-          );
-        }
-        throw e;
-      }
+      cred.config = { hashed_password: hashed as string };
     } else {
       precheckCredentials(body, ctx);
       cred.config = { hashed_password: cfg.hashed_password as string };

@@ -1,6 +1,7 @@
 import { IdentityError, isIdentityError, ValidationError } from "../errors/index.js";
+import { readCommonBatchBody } from "../identity/create-body-fast.js";
 import type { JsonValue, StoredIdentity } from "../identity/identity.js";
-import { BatchPatchBodySchema, MAX_JSON_DEPTH, parsePayload } from "../identity/payloads.js";
+import { BatchPatchBodySchema, MAX_JSON_DEPTH, parseJson } from "../identity/payloads.js";
 import type { BatchPatchResultItem } from "../identity-manager-config.js";
 import { toJsonInput } from "../json/json-input.js";
 import type { ServiceContext } from "./context.js";
@@ -42,28 +43,55 @@ export type CreateOutcome =
 
 /**
  * The build step of a batch create, each body on its own and all in parallel, so clear-text passwords are hashed
- * side by side within the hasher's concurrency bound. Skipped (`undefined`) bodies become `null`; bodies that are
+ * side by side within the hasher's concurrency bound; bodies that need no hashing are built synchronously (no
+ * promise per body unless a `beforeCreate` hook runs). Skipped (`undefined`) bodies become `null`; bodies that are
  * already errors stay errors.
- * @throws what the builder throws that is not an IdentityError (a bug)
+ * @throws what the builder throws that is not an IdentityError (a bug), once every started build has settled
  */
-export function prepareMany(
+export async function prepareMany(
   ctx: ServiceContext,
   bodies: readonly BodyToBuild[],
   source: "batch" | "import",
 ): Promise<Prepared[]> {
-  return Promise.all(
-    bodies.map(async (body): Promise<Prepared> => {
-      if (body === undefined) return null;
-      if (isIdentityError(body)) return body;
+  const out: Prepared[] = new Array(bodies.length);
+  const pending: Promise<void>[] = [];
+  const hooked = ctx.lifecycle.has("beforeCreate");
+  const finish = async (built: StoredIdentity | Promise<StoredIdentity>): Promise<Prepared> => {
+    try {
+      const identity = await built;
+      return await ctx.lifecycle.beforeWrite("beforeCreate", identity, { source }, identity.updated_at);
+    } catch (e) {
+      if (isIdentityError(e)) return e;
+      throw e;
+    }
+  };
+  let failure: { error: unknown } | undefined;
+  for (let i = 0; i < bodies.length; i++) {
+    const body = bodies[i];
+    if (body === undefined) out[i] = null;
+    else if (isIdentityError(body)) out[i] = body;
+    else {
       try {
-        const built = await ctx.builder.prepareCreate(body);
-        return await ctx.lifecycle.beforeWrite("beforeCreate", built, { source }, built.updated_at);
+        const built = ctx.builder.buildCreate(body);
+        if (!hooked && !(built instanceof Promise)) out[i] = built;
+        else
+          pending.push(
+            finish(built).then((p) => {
+              out[i] = p;
+            }),
+          );
       } catch (e) {
-        if (isIdentityError(e)) return e;
-        throw e;
+        if (isIdentityError(e)) out[i] = e;
+        else failure ??= { error: e };
       }
-    }),
-  );
+    }
+  }
+  if (failure !== undefined) {
+    await Promise.allSettled(pending);
+    throw failure.error;
+  }
+  await Promise.all(pending);
+  return out;
 }
 
 /**
@@ -103,7 +131,8 @@ export async function batchPatchIdentities(
   body: unknown,
 ): Promise<{ identities: BatchPatchResultItem[] }> {
   // Each entry's `create` is parsed on its own below, so one bad entry fails alone.
-  const parsed = parsePayload(BatchPatchBodySchema, body, "", MAX_JSON_DEPTH, ["/identities/*/create"]);
+  const data = toJsonInput(body, { maxDepth: MAX_JSON_DEPTH, opaque: ["/identities/*/create"] });
+  const parsed = readCommonBatchBody(data) ?? parseJson(BatchPatchBodySchema, data);
   const entries = parsed.identities;
   if (entries.length > MAX_BATCH) {
     throw tooBig(

@@ -1,4 +1,3 @@
-import type * as Uuid from "uuid";
 import { MAX_PASSWORD_BYTES } from "../credentials/authenticate-password.js";
 import { BCRYPT_MAX_PASSWORD_BYTES } from "../credentials/password/hashers/bcrypt.js";
 import { createPasswordHasher, type PasswordHasher } from "../credentials/password/password-hasher.js";
@@ -14,7 +13,6 @@ import { type CredentialsView, toIdentityJson } from "../identity/serialize.js";
 import type { IdentityManagerOptions } from "../identity-manager-config.js";
 import { readConfiguration, settleQuietly } from "../json/arguments.js";
 import { toJsonInput } from "../json/json-input.js";
-import { lazyRequire } from "../json/lazy-require.js";
 import type { FlowDeps, LinkBuilders } from "../recovery/flows.js";
 import { createTokenDigester } from "../recovery/token-secrets.js";
 import { DEFAULT_SCHEMA_ID } from "../schema/presets.js";
@@ -26,11 +24,7 @@ import type { StorageAdapter } from "../storage/storage-adapter.js";
 import { type ApiKeySettings, readApiKeySettings } from "./api-key-args.js";
 import { HookRunner, readHooks } from "./hooks.js";
 import { IdentityBuilder } from "./identity-builder.js";
-
-/** The `uuid` package, loaded with the first generated id (cold start). */
-const uuid = lazyRequire<typeof Uuid>("uuid");
-/** A UUIDv7 (RFC 9562), the default `generateId`. */
-const uuidv7 = (): string => uuid().v7();
+import { uuidv7 } from "./uuid-v7.js";
 
 /** What every service of the manager shares: built once from the options, never changed afterwards. */
 export interface ServiceContext {
@@ -206,9 +200,9 @@ export function createServiceContext(input: unknown): ServiceContext {
     throw invalid(`defaultSchemaId "${defaultSchemaId}" is not a registered schema`);
   }
   const hasher = createPasswordHasher(o.hashing as IdentityManagerOptions["hashing"]);
-  const newId = uuidGenerator(
-    optional<() => string>(o.generateId, "generateId", isFunction, "a function") ?? uuidv7,
-  );
+  const generateId = optional<() => string>(o.generateId, "generateId", isFunction, "a function");
+  // The host's generator is checked on every call; the default one makes lower-case UUIDs by construction.
+  const newId = generateId === undefined ? uuidv7 : uuidGenerator(generateId);
   const maxClearText =
     optional<number>(
       o.maxClearTextPasswordsPerBatch,

@@ -1,7 +1,14 @@
 import type { ExistingAddresses } from "../addresses/extract.js";
-import { importCredentials, precheckCredentials } from "../credentials/import-credentials.js";
+import {
+  clearTextPassword,
+  hashClearText,
+  importCredentials,
+  importHashedCredentials,
+  precheckCredentials,
+} from "../credentials/import-credentials.js";
 import type { PasswordHasher } from "../credentials/password/password-hasher.js";
 import { validateImportedHash } from "../credentials/password/verify-password.js";
+import { readCommonCreateBody } from "../identity/create-body-fast.js";
 import type { CredentialsMap, JsonValue, StoredIdentity } from "../identity/identity.js";
 import {
   checkGivenAddresses,
@@ -72,7 +79,17 @@ export class IdentityBuilder {
    * @throws ValidationError (`too_large` / `too_many` past a cap) | IdentityError (schema, hash)
    */
   async prepareCreate(input: JsonValue): Promise<StoredIdentity> {
-    const body = parseJson(CreateIdentityBodySchema, input);
+    return this.buildCreate(input);
+  }
+
+  /**
+   * {@link prepareCreate} without a promise when the body needs no hashing (no clear-text password: a bulk import
+   * of hashes), so a batch of them holds no pending promise and no intermediate object past its own build.
+   * @throws (synchronously) what {@link prepareCreate} rejects with, up to the hashing; a returned promise rejects
+   *   with what the hashing and the rest of the build throw.
+   */
+  buildCreate(input: JsonValue): StoredIdentity | Promise<StoredIdentity> {
+    const body = readCommonCreateBody(input) ?? parseJson(CreateIdentityBodySchema, input);
     const limits = this.#limits;
     checkTraitsSize(body.traits, limits.maxTraitsBytes);
     checkMetadataSize(body, limits.maxMetadataBytes);
@@ -95,33 +112,41 @@ export class IdentityBuilder {
         via: a.via || "email",
       })),
     };
-    const { traits, extraction } = validateTraits(schema, (body.traits ?? {}) as JsonValue, existing, limits);
-    const ctx = this.#writeContext(now);
-    let credentials = await importCredentials({}, body.credentials, this.#importContext(id, now));
-    checkLinks(mergedLinkCounts(credentials, body.credentials), limits);
-    credentials = applyIdentifiers(credentials, extraction, now);
-    return {
-      id,
-      schema_id: schema.id,
-      state: body.state ?? "active",
-      state_changed_at: now,
-      traits: traits ?? {},
-      verifiable_addresses: finalizeVerifiable(extraction.verifiableAddresses, ctx),
-      recovery_addresses: finalizeRecovery(extraction.recoveryAddresses, ctx),
-      metadata_public: jsonOrNull(body.metadata_public),
-      metadata_admin: jsonOrNull(body.metadata_admin),
-      credentials,
-      external_id: body.external_id || null,
-      organization_id: body.organization_id ?? null,
-      created_at: now,
-      updated_at: now,
+    const validated = validateTraits(schema, (body.traits ?? {}) as JsonValue, existing, limits);
+    const build = (hashed: string | undefined): StoredIdentity => {
+      // The imported hash was validated above: not a second time.
+      const ctx = { validateHash: validatedAlready, identityId: id, now };
+      let credentials = importHashedCredentials({}, body.credentials, ctx, hashed);
+      checkLinks(mergedLinkCounts(credentials, body.credentials), limits);
+      credentials = applyIdentifiers(credentials, validated.extraction, now);
+      const writeContext = this.#writeContext(now);
+      return {
+        id,
+        schema_id: schema.id,
+        state: body.state ?? "active",
+        state_changed_at: now,
+        traits: validated.traits ?? {},
+        verifiable_addresses: finalizeVerifiable(validated.extraction.verifiableAddresses, writeContext),
+        recovery_addresses: finalizeRecovery(validated.extraction.recoveryAddresses, writeContext),
+        metadata_public: jsonOrNull(body.metadata_public),
+        metadata_admin: jsonOrNull(body.metadata_admin),
+        credentials,
+        external_id: body.external_id || null,
+        organization_id: body.organization_id ?? null,
+        created_at: now,
+        updated_at: now,
+      };
     };
+    const password = clearTextPassword(body.credentials);
+    if (password === undefined) return build(undefined);
+    return hashClearText(password, this.#importContext(id, now)).then(build);
   }
 
+  /** The import context of a build whose imported hash {@link precheckCredentials} already validated. */
   #importContext(identityId: string, now: string) {
     return {
       hashPassword: (password: string) => this.#hasher.hash(password),
-      validateHash: validateImportedHash,
+      validateHash: validatedAlready,
       identityId,
       now,
     };
@@ -211,3 +236,6 @@ function touchChanged<A extends { id: string; updated_at: string }>(
     return JSON.stringify(rest) === JSON.stringify(oldRest) ? a : { ...a, updated_at: now };
   });
 }
+
+/** Stands in for the hash check of an import whose hash {@link precheckCredentials} already validated. */
+function validatedAlready(): void {}

@@ -113,8 +113,37 @@ function jsonBytes(value: unknown): number | undefined {
   }
 }
 
+/**
+ * Whether `value` certainly takes at most `maximum` bytes as UTF-8 JSON, by an upper bound summed in one walk that
+ * stops as soon as the bound passes `maximum` (so it costs O(min(size, maximum))): a string counts 6 bytes per UTF-16
+ * unit (`\uXXXX`, the longest any unit is written), a number 32. `false` means "measure exactly".
+ */
+function surelyWithin(value: unknown, maximum: number): boolean {
+  let bound = 0;
+  const visit = (v: unknown): boolean => {
+    if (typeof v === "string") bound += 2 + 6 * v.length;
+    else if (typeof v === "number") bound += 32;
+    else if (v === null || typeof v === "boolean") bound += 5;
+    else if (Array.isArray(v)) {
+      bound += 2 + v.length;
+      for (let i = 0; i < v.length && bound <= maximum; i++) if (!visit(v[i])) return false;
+    } else if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+      bound += 2;
+      for (const key in v) {
+        if (bound > maximum) return false;
+        if (!Object.hasOwn(v, key)) return false;
+        bound += 4 + 6 * key.length;
+        if (!visit((v as Record<string, unknown>)[key])) return false;
+      }
+    } else return false; // not plain JSON data: measured exactly (or refused) by JSON.stringify
+    return bound <= maximum;
+  };
+  return visit(value);
+}
+
 function checkJsonSize(value: unknown, maximum: number, pointer: string, what: string, limit: string): void {
   if (maximum === Number.POSITIVE_INFINITY) return;
+  if (surelyWithin(value ?? {}, maximum)) return;
   const bytes = jsonBytes(value);
   if (bytes === undefined || bytes <= maximum) return;
   throw new ValidationError([

@@ -55,6 +55,8 @@ export interface SourceReader {
    * it (that item is dropped). @throws whatever the source throws, or an Error for a broken iterator protocol.
    */
   next(abort: AbortWatch): Promise<IteratorResult<unknown> | "aborted">;
+  /** The next step of a synchronous source, without a promise; undefined for an async source. */
+  readonly nextSync: (() => IteratorResult<unknown>) | undefined;
   /** Tells the source no more items are wanted (`return()`), ignoring whatever that does. */
   close(): void;
 }
@@ -105,6 +107,7 @@ export function openSource(source: unknown): SourceReader {
     throw isIdentityError(e) ? e : notIterable(e);
   }
   return {
+    nextSync: isAsync ? undefined : () => step(next.call(iterator)),
     async next(abort) {
       const result = next.call(iterator);
       if (!isAsync) return step(result);

@@ -123,7 +123,7 @@ class ImportRun {
           }
           let next: IteratorResult<unknown> | "aborted";
           try {
-            next = await reader.next(abort);
+            next = reader.nextSync ? reader.nextSync() : await reader.next(abort);
           } catch (cause) {
             sourceFailure = { cause };
             break;

@@ -5,7 +5,7 @@
 // bidi, combining marks, compatibility characters, white space, lone surrogates, very long values).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bidiRuleValid } from "../src/addresses/bidi.js";
+import { bidiGroup, bidiRuleValid } from "../src/addresses/bidi.js";
 import type { ExistingAddresses, ExtractionLimits } from "../src/addresses/extract.js";
 import { extractFromHits } from "../src/addresses/extract.js";
 import { isEmailFormat, isTelFormat } from "../src/addresses/formats.js";
@@ -313,6 +313,24 @@ describe("the fast paths give the old results", () => {
         expect(bidiRuleValid(s)).toBe(oldBidi.bidiRuleValid(s));
         const nfkc = s.toLowerCase().normalize("NFKC");
         expect(bidiRuleValid(nfkc)).toBe(oldBidi.bidiRuleValid(nfkc));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("the Bidi Rule on every code point alone and between L and R characters, and on any string", () => {
+    const differ: number[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      const ch = String.fromCodePoint(cp);
+      if (bidiGroup(cp, ch) !== oldBidi.bidiGroup(cp, ch)) differ.push(cp);
+      for (const s of [ch, `a${ch}a`, `\u05d0${ch}\u05d0`]) {
+        if (bidiRuleValid(s) !== oldBidi.bidiRuleValid(s)) differ.push(cp);
+      }
+    }
+    expect(differ).toEqual([]);
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 12 }), (s) => {
+        expect(bidiRuleValid(s)).toBe(oldBidi.bidiRuleValid(s));
       }),
       { numRuns: RUNS },
     );

@@ -9,6 +9,7 @@ const NSM = 4;
 const NEUTRAL = 5;
 
 const MARK = /^[\p{Mn}\p{Me}]$/u;
+const ANY_MARK = /[\p{Mn}\p{Me}]/u;
 const MN_NOT_NSM = new Set(BIDI_MN_NOT_NSM);
 
 /**
@@ -17,6 +18,11 @@ const MN_NOT_NSM = new Set(BIDI_MN_NOT_NSM);
  */
 export function bidiGroup(cp: number, ch: string): number {
   if (cp >= 0x300 && MARK.test(ch)) return MN_NOT_NSM.has(cp) ? L : NSM;
+  return tableGroup(cp);
+}
+
+/** The group of a code point that is not a mark (Mn/Me), from the Bidi_Class table. */
+function tableGroup(cp: number): number {
   let lo = 0;
   let hi = BIDI_STARTS.length - 1;
   let found = -1;
@@ -75,21 +81,53 @@ function next(state: number, g: number): number {
   }
 }
 
+/** Groups 0..6 (6: WS, B, S and the explicit embeddings, which no state accepts). */
+const GROUPS = 7;
+/** {@link next} as a table indexed by `state * GROUPS + group`. */
+const TRANSITIONS = Uint8Array.from({ length: (INVALID + 1) * GROUPS }, (_, i) =>
+  next(Math.floor(i / GROUPS), i % GROUPS),
+);
+
+/** bidiGroup below U+0300 (no marks there), built at the first Bidi Rule check. */
+let lowGroups: Uint8Array | undefined;
+const LOW_LIMIT = 0x300;
+
 /**
  * RFC 5893 Bidi Rule exactly as golang.org/x/text/secure/bidirule `Valid` applies it to a whole string: it is
  * enforced on every string, not only on RTL ones, so a non-ASCII string that starts with a digit or a symbol, or
  * contains a space, fails too. The PRECIS email profile only runs it on non-ASCII input (Go's ASCII fast path
  * skips it).
+ *
+ * Walks the code points as `for...of` would (a lone surrogate is one), without making a string per code point:
+ * groups below U+0300 come from a table, and the mark check runs per code point only in a string that has one.
  */
 export function bidiRuleValid(s: string): boolean {
+  lowGroups ??= Uint8Array.from({ length: LOW_LIMIT }, (_, cp) => tableGroup(cp));
+  const low = lowGroups;
+  let hasMarks: boolean | undefined;
   let state = INITIAL;
   let seen = 0;
-  for (const ch of s) {
-    const g = bidiGroup(ch.codePointAt(0) ?? 0, ch);
-    seen |= bit(g);
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    let cp = s.charCodeAt(i);
+    let g: number;
+    if (cp < LOW_LIMIT) {
+      g = low[cp] as number;
+    } else {
+      if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n) {
+        const trail = s.charCodeAt(i + 1);
+        if (trail >= 0xdc00 && trail <= 0xdfff) {
+          cp = (cp - 0xd800) * 0x400 + (trail - 0xdc00) + 0x10000;
+          i++;
+        }
+      }
+      hasMarks ??= ANY_MARK.test(s);
+      g = hasMarks ? bidiGroup(cp, String.fromCodePoint(cp)) : tableGroup(cp);
+    }
+    seen |= 1 << g;
     // [2.4] EN and AN may not both occur.
     if ((seen & EN_AND_AN) === EN_AND_AN) return false;
-    state = next(state, g);
+    state = TRANSITIONS[state * GROUPS + g] as number;
     if (state === INVALID) return false;
   }
   return state === LTR_FINAL || state === RTL_FINAL || state === INITIAL;

@@ -63,7 +63,7 @@ export class NormalizedForms {
 
   /** `gracefulNormalization(raw)`. */
   graceful(): string {
-    this.#graceful ??= gracefulFromCanonical(this.canonical());
+    this.#graceful ??= gracefulFromCanonical(this.canonical(), typeof this.#profiled === "string");
     return this.#graceful;
   }
 

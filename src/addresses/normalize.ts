@@ -13,6 +13,7 @@ import {
   enforceEmailProfile,
   enforcePhoneProfile,
   gracefulEmailProfile,
+  isStableProfileOutput,
   type PrecisFailure,
   trimSpace,
 } from "./precis.js";
@@ -68,14 +69,22 @@ function isCanonicalAscii(s: string): boolean {
  * @example gracefulNormalization("FOO@ory.sh") === "foo@ory.sh"
  */
 export function gracefulNormalization(value: string): string {
-  return gracefulFromCanonical(canonicalize(value));
+  const trimmed = trimSpace(value);
+  const strict = enforceEmailProfile(trimmed);
+  return gracefulFromCanonical(canonicalFromProfile(trimmed, strict), typeof strict === "string");
 }
 
-/** {@link gracefulNormalization} given `canonicalize(value)`. */
-export function gracefulFromCanonical(canonical: string): string {
+/**
+ * {@link gracefulNormalization} given `canonicalize(value)`; `fromProfile` when that is the email profile's own
+ * output (not the graceful fallback's).
+ */
+export function gracefulFromCanonical(canonical: string, fromProfile: boolean): string {
   // Kratos re-runs the phone profile (width fold, trim) before formatting; on canonical output that cannot
   // change the parsed number, so the E.164 form is taken directly.
-  return e164IfValid(canonical) ?? (isCanonicalAscii(canonical) ? canonical : canonicalize(canonical));
+  const phone = e164IfValid(canonical);
+  if (phone !== undefined) return phone;
+  const same = (fromProfile && isStableProfileOutput(canonical)) || isCanonicalAscii(canonical);
+  return same ? canonical : canonicalize(canonical);
 }
 
 /**

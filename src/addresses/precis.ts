@@ -149,6 +149,17 @@ export function enforceEmailProfile(trimmed: string): string | PrecisFailure {
 }
 
 /**
+ * For a string `c` that {@link enforceEmailProfile} returned: whether enforcing the profile on `trimSpace(c)`
+ * gives `c` back, decided without running it. True when trimming and lower-casing leave `c` as it is: then NFKC
+ * does too (c is NFKC output, and NFKC is idempotent), the Bidi Rule and the FreeformClass checks see the very
+ * string that already passed them, and the ASCII path lower-cases a printable ASCII `c` to itself. (It is not
+ * always so: NFKC maps U+1D400 MATHEMATICAL BOLD CAPITAL A to a capital A, which a second pass lower-cases.)
+ */
+export function isStableProfileOutput(c: string): boolean {
+  return trimSpace(c) === c && lowerNoFinalSigma(c) === c;
+}
+
+/**
  * Kratos's graceful fallback for a trimmed string the email profile rejected: NFKC, delete every code point the
  * profile does not allow (FreeformClass, including the CONTEXTO code points, minus Kratos's Disallow set), then
  * lower-case with `cases.Lower(language.Und)` (final sigma handled, like String#toLowerCase). The result is not

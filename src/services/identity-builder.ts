@@ -20,6 +20,7 @@ import {
 } from "../identity/limits.js";
 import { jsonOrNull } from "../identity/patched-document.js";
 import { CreateIdentityBodySchema, type ImportCredentials, parseJson } from "../identity/payloads.js";
+import type { toJsonInput } from "../json/json-input.js";
 import type { SchemaRegistry } from "../schema/schema-registry.js";
 import {
   applyIdentifiers,
@@ -75,7 +76,8 @@ export class IdentityBuilder {
   }
 
   /**
-   * Builds a new identity from a create body.
+   * Builds a new identity from a create body: `input` is a plain JSON copy ({@link toJsonInput}'s result) that the
+   * caller hands over — parts of it (traits, metadata) become parts of the identity.
    * @throws ValidationError (`too_large` / `too_many` past a cap) | IdentityError (schema, hash)
    */
   async prepareCreate(input: JsonValue): Promise<StoredIdentity> {
@@ -112,7 +114,8 @@ export class IdentityBuilder {
         via: a.via || "email",
       })),
     };
-    const validated = validateTraits(schema, (body.traits ?? {}) as JsonValue, existing, limits);
+    // `input` is the caller's private copy: its traits are handed over, not copied again.
+    const validated = validateTraits(schema, (body.traits ?? {}) as JsonValue, existing, limits, true);
     const build = (hashed: string | undefined): StoredIdentity => {
       // The imported hash was validated above: not a second time.
       const ctx = { validateHash: validatedAlready, identityId: id, now };

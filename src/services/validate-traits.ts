@@ -23,6 +23,8 @@ export interface ValidatedTraits {
  * to an sms channel are first rewritten to E.164 (when they parse), then the schema is checked while the
  * `ory.sh/kratos` extension collects identifiers and addresses; existing addresses are reused when they match.
  * Derivation stops at the first value past one of `limits` (issue code `too_many` at that value's pointer).
+ * `traits` is copied first (the phone rewrite changes the copy) unless `owned` says the caller handed over a value
+ * nothing else holds and the schema routes no phone (then nothing changes it: validation does not write).
  * @throws ValidationError with every schema and extension issue, pointers rooted at the identity (`/traits/...`).
  */
 export function validateTraits(
@@ -30,8 +32,9 @@ export function validateTraits(
   traits: JsonValue,
   existing: ExistingAddresses,
   limits: ExtractionLimits = {},
+  owned = false,
 ): ValidatedTraits {
-  const document = { traits: cloneJson(traits) };
+  const document = { traits: owned && !schema.hasPhoneChannels ? traits : cloneJson(traits) };
   let result = schema.validate(document);
   if (schema.hasPhoneChannels) {
     let rewritten = false;

@@ -73,56 +73,51 @@ export class Shapes {
 
 /** Packs JSON data `value` (plain objects, arrays, primitives) whose timestamps mostly equal `stamp`. */
 export function pack(value: unknown, stamp: string, shapes: Shapes): string {
-  const packed = encode(value, stamp, shapes);
-  packed.charCodeAt(0); // flattens the concatenation into one sequential string now, not on first read
-  return packed;
+  return JSON.stringify(encode(value, stamp, shapes)) ?? "null";
 }
 
-/** Strings JSON writes as they are between quotes (no quote, backslash, control character or lone surrogate). */
-const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+/** The encoding of a string equal to the stamp (shared: it is only ever written). */
+const STAMP_ENCODED: readonly Encoded[] = Object.freeze([STAMP]);
 
-/** The JSON text of `value`'s encoding, written directly (no intermediate arrays). */
-function encode(value: unknown, stamp: string, shapes: Shapes): string {
-  if (typeof value === "string") {
-    if (value === stamp) return STAMP_TEXT;
-    return PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
-  }
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+/**
+ * The encoding of `value` as arrays for `JSON.stringify` (native, and faster than writing the text in JS). Arrays
+ * are built by `push` so they stay packed: `JSON.stringify` takes a slower path over holey arrays.
+ */
+function encode(value: unknown, stamp: string, shapes: Shapes): Encoded {
+  if (typeof value === "string") return value === stamp ? (STAMP_ENCODED as Encoded[]) : value;
+  if (value === null || typeof value !== "object") return value as Encoded; // JSON.stringify reads the rest
   if (Array.isArray(value)) {
-    let out = ARRAY_TEXT;
+    const out: Encoded[] = [ARRAY];
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
       // As JSON.stringify writes them: undefined (and holes) become null.
-      out += item === undefined ? ",null" : `,${encode(item, stamp, shapes)}`;
+      out.push(item === undefined ? null : encode(item, stamp, shapes));
     }
-    return `${out}]`;
+    return out;
   }
   const record = value as Record<string, unknown>;
   // One pass: the members' encodings, and the shape trie walked name by name (no name list, no key string).
+  const out: Encoded[] = [0];
   let node: ShapeNode | undefined = shapes.root;
-  let count = 0;
-  let members = "";
   for (const name in record) {
     if (!Object.hasOwn(record, name)) continue;
     const member = record[name];
     if (member === undefined) continue;
-    count++;
-    node = node && shapes.child(node, name, count);
-    members += `,${encode(member, stamp, shapes)}`;
+    node = node && shapes.child(node, name, out.length);
+    out.push(encode(member, stamp, shapes));
   }
   const shape = node === undefined ? -1 : shapes.end(node, record);
-  if (shape >= 0) return `[${shape}${members}]`;
-  let out = INLINE_TEXT;
+  if (shape >= 0) {
+    out[0] = shape;
+    return out;
+  }
+  const inline: Encoded[] = [INLINE];
   for (const name of Object.keys(record)) {
     const member = record[name];
-    if (member !== undefined) out += `,${JSON.stringify(name)},${encode(member, stamp, shapes)}`;
+    if (member !== undefined) inline.push(name, encode(member, stamp, shapes));
   }
-  return `${out}]`;
+  return inline;
 }
-
-const STAMP_TEXT = `[${STAMP}]`;
-const ARRAY_TEXT = `[${ARRAY}`;
-const INLINE_TEXT = `[${INLINE}`;
 
 /** The value {@link pack} packed: a fresh copy, members in their original order. */
 export function unpack<T>(packed: string, stamp: string, shapes: Shapes): T {

@@ -51,6 +51,7 @@ export interface PgNamedQuery {
 
 /** The part of a `pg` `Pool` that {@link fromPgPool} uses. */
 export interface PgPoolLike {
+  /** Not called (statements run on checked-out connections); required so that a `pg` `Pool` is recognised. */
   query(sql: string | PgNamedQuery, params?: unknown[]): Promise<{ rows: unknown[] }>;
   connect(): Promise<PgClientLike>;
 }
@@ -59,6 +60,9 @@ export interface PgPoolLike {
 export interface PgClientLike {
   query(sql: string | PgNamedQuery, params?: unknown[]): Promise<{ rows: unknown[] }>;
   release(destroy?: boolean | Error): void;
+  /** Listened to while the connection is checked out (a connection that fails is then destroyed). */
+  on?(event: "error", listener: (error: Error) => void): unknown;
+  removeListener?(event: "error", listener: (error: Error) => void): unknown;
 }
 
 /** Options of {@link fromPgPool}. */
@@ -106,9 +110,10 @@ export interface PGliteLike {
 }
 
 /**
- * An executor over a `pg` connection pool: statements run on any pooled connection; a transaction checks one
- * connection out, runs `BEGIN` … `COMMIT` on it, rolls back when the callback throws, and releases it (a
- * connection whose `ROLLBACK` failed is destroyed, not returned to the pool). idkit's fixed statements run as
+ * An executor over a `pg` connection pool: a statement checks a connection out and releases it; a transaction
+ * checks one out, runs `BEGIN` … `COMMIT` on it, rolls back when the callback throws, and releases it. A
+ * connection whose `ROLLBACK` failed, or that failed itself, is destroyed (`release(error)`); one whose
+ * statement the server refused (a unique violation, say) goes back to the pool, its prepared statements kept. idkit's fixed statements run as
  * named prepared statements unless `options.preparedStatements` is `false`. The pool stays the caller's: idkit
  * never ends it.
  * @param pool a `pg` `Pool` (or anything with its `query` and `connect`, whose `query` also takes `pg`'s
@@ -128,8 +133,7 @@ export function fromPgPool(pool: PgPoolLike, options?: PgPoolOptions): SqlExecut
     });
   }
   const run =
-    (q: PgPoolLike | PgClientLike) =>
-    async (sql: string, params?: readonly unknown[], options?: SqlQueryOptions) => {
+    (q: PgClientLike) => async (sql: string, params?: readonly unknown[], options?: SqlQueryOptions) => {
       const values = params === undefined ? [] : [...params];
       const name = preparedStatements && options?.prepare === true ? statementName(pool, sql) : undefined;
       const result = await (name === undefined
@@ -138,27 +142,68 @@ export function fromPgPool(pool: PgPoolLike, options?: PgPoolOptions): SqlExecut
       return { rows: result.rows as never[] };
     };
   return {
-    query: run(pool),
-    async transaction(fn) {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query("BEGIN");
-        const out = await fn({ query: run(client) });
-        await client.query("COMMIT");
-        return out;
-      } catch (error) {
+    // On a checked-out connection, not pool.query: pg's Pool destroys the connection (and the statements prepared
+    // on it) after any failed statement, a unique violation included; here only a broken connection goes.
+    query: (sql, params, options) =>
+      checkedOut(pool, async (client, failed) => {
         try {
-          await client.query("ROLLBACK");
-        } catch (rollbackError) {
-          broken = rollbackError instanceof Error ? rollbackError : new Error("ROLLBACK failed");
+          return await run(client)(sql, params, options);
+        } catch (error) {
+          if (!fromServer(error)) failed(error);
+          throw error;
         }
-        throw error;
-      } finally {
-        client.release(broken);
-      }
-    },
+      }),
+    transaction: (fn) =>
+      checkedOut(pool, async (client, failed) => {
+        try {
+          await client.query("BEGIN");
+          const out = await fn({ query: run(client) });
+          await client.query("COMMIT");
+          return out;
+        } catch (error) {
+          try {
+            await client.query("ROLLBACK");
+          } catch (rollbackError) {
+            failed(rollbackError);
+          }
+          throw error;
+        }
+      }),
   };
+}
+
+/** True for an error the server reported (an ErrorResponse with a SQLSTATE): its connection is still usable. */
+function fromServer(error: unknown): boolean {
+  try {
+    const e = error as { code?: unknown; severity?: unknown } | null;
+    return typeof e?.code === "string" && /^[0-9A-Z]{5}$/.test(e.code) && typeof e.severity === "string";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `fn` on a connection checked out of `pool` and releases it; a connection `fn` reports as failed (or that
+ * emitted `error` meanwhile: listened to, so a dropped socket cannot become an uncaught `error` event) is
+ * destroyed instead of going back to the pool.
+ */
+async function checkedOut<T>(
+  pool: PgPoolLike,
+  fn: (client: PgClientLike, failed: (error: unknown) => void) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const failed = (error: unknown) => {
+    broken ??= error instanceof Error ? error : new Error("The connection failed.");
+  };
+  const events = typeof client.on === "function" && typeof client.removeListener === "function";
+  if (events) client.on?.("error", failed);
+  try {
+    return await fn(client, failed);
+  } finally {
+    if (events) client.removeListener?.("error", failed);
+    client.release(broken);
+  }
 }
 
 /**

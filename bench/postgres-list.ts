@@ -18,7 +18,7 @@ import {
 } from "./postgres-db.js";
 import { check, median, round } from "./util.js";
 
-const TEMPLATE_EMAIL = "template.user@example.org";
+export const TEMPLATE_EMAIL = "template.user@example.org";
 const FILL_CHUNK = 2000;
 
 /** A filled schema: its manager, sampled ids and emails (in id order), the id 101 rows before the end. */
@@ -33,7 +33,7 @@ interface Filled {
 }
 
 /** One stored identity of the benchmark's shape (preset://email, imported argon2id hash), made by idkit. */
-async function template(hash: string): Promise<StoredIdentity> {
+export async function template(hash: string): Promise<StoredIdentity> {
   const storage = new MemoryStorage();
   const idm = new IdentityManager({ storage });
   const made = await idm.createIdentity({
@@ -51,9 +51,9 @@ async function template(hash: string): Promise<StoredIdentity> {
 async function fill(schemas: Schemas, t: StoredIdentity, n: number): Promise<Filled> {
   const sent: Filled["sent"] = [];
   const record = (e: SqlExecutor): SqlExecutor => ({
-    query: (sql, params) => {
+    query: (sql, params, options) => {
       sent.push({ sql, params: params ?? [] });
-      return e.query(sql, params);
+      return e.query(sql, params, options);
     },
     transaction: (fn) => e.transaction(fn),
   });

@@ -10,23 +10,27 @@
  *    `unnest` statements and nothing else. Rounds idkit, raw, raw, idkit, each into its own schema;
  *    `import_ratio` = idkit identities/s ÷ raw identities/s over both rounds (goal ≥ 0.5; goal ≥ 20k/s for idkit).
  *    `import_peak_rss_mb`: the process's peak RSS during the first idkit round.
- * 2. `list_*` / `lookup_*` (postgres-list.ts): `listIdentities({ pageSize: 100 })` at 1M ÷ at 1k identities, ratio of
+ * 2. `adapter_*` (postgres-adapter.ts): `insertIdentities` alone, 1000 ready records per call, 100k ÷ a raw batched
+ *    INSERT of the same rows (the adapter's one-statement write; `adapter_raw_tx_*`: BEGIN, the two ON CONFLICT
+ *    statements, COMMIT). Goal ≥ 30k/s.
+ * 3. `list_*` / `lookup_*` (postgres-list.ts): `listIdentities({ pageSize: 100 })` at 1M ÷ at 1k identities, ratio of
  *    median latencies (goal ≤ 2): first page, pages at random positions, the last page; a
  *    `credentialsIdentifier` lookup the same way. EXPLAIN (ANALYZE, BUFFERS) of each query at 1M goes to stderr.
- * 3. `login_*`: `authenticatePassword` on PostgreSQL ÷ on MemoryStorage (the same argon2id hash, library default
+ * 4. `login_*`: `authenticatePassword` on PostgreSQL ÷ on MemoryStorage (the same argon2id hash, library default
  *    parameters, no rehash), calls alternated, ratio of the mean latencies (goal ≤ 1.1). `login_pg_lookup_*`: the
  *    credential lookup alone, the one round trip a login adds on PostgreSQL. `load_avg_1m`: the machine's load
  *    at the end (other processes stretch every round trip to the server).
  *
- * BENCH_PG_SCALE (default 1) multiplies the 100k and 1M counts; BENCH_PG_PARTS (default `import,list,login`)
- * selects parts. 2.5–6 minutes at scale 1 on a 2-core machine, depending on its load. Without a server it prints
- * why on stderr and returns `{ skipped: 1 }`.
+ * BENCH_PG_SCALE (default 1) multiplies the 100k and 1M counts; BENCH_PG_PARTS (default
+ * `import,adapter,list,login`) selects parts. 3–8 minutes at scale 1 on a 2-core machine, depending on its load.
+ * Without a server it prints why on stderr and returns `{ skipped: 1 }`.
  */
 import os from "node:os";
 import { type CreateIdentityBody, IdentityManager } from "idkit";
 import pg from "pg";
 import { tables } from "../src/postgres/identity-sql.js";
 import { IDENTITY_SELECT, identityFromRow } from "../src/postgres/rows.js";
+import { adapterPart } from "./postgres-adapter.js";
 import {
   alternate,
   DATABASE_URL,
@@ -40,7 +44,7 @@ import { listPart } from "./postgres-list.js";
 import { check, median, round } from "./util.js";
 
 const SCALE = Number(process.env.BENCH_PG_SCALE ?? 1);
-const PARTS = (process.env.BENCH_PG_PARTS ?? "import,list,login").split(",");
+const PARTS = (process.env.BENCH_PG_PARTS ?? "import,adapter,list,login").split(",");
 const IMPORT_TOTAL = Math.max(1000, Math.round(100_000 * SCALE));
 const LIST_LARGE = Math.max(2000, Math.round(1_000_000 * SCALE));
 const LIST_SMALL = 1000;
@@ -175,6 +179,8 @@ async function loginPart(schemas: Schemas, hash: string): Promise<Record<string,
 const GOALS: Record<string, string> = {
   import_idkit_per_s: "≥ 20000",
   import_ratio: "≥ 0.5",
+  adapter_per_s: "≥ 30000",
+  adapter_ratio: "(≥ 0.5)",
   list_first_ratio: "≤ 2",
   list_random_ratio: "≤ 2",
   list_last_ratio: "≤ 2",
@@ -203,6 +209,7 @@ export async function postgresBenchmark(): Promise<Record<string, number>> {
     const hash = await new IdentityManager().passwordHasher.hash(PASSWORD);
     const out: Record<string, number> = {};
     if (PARTS.includes("import")) Object.assign(out, await importPart(schemas, hash));
+    if (PARTS.includes("adapter")) Object.assign(out, await adapterPart(schemas, hash, IMPORT_TOTAL));
     if (PARTS.includes("list"))
       Object.assign(out, await listPart(schemas, hash, LIST_LARGE, LIST_SMALL, explain));
     if (PARTS.includes("login")) Object.assign(out, await loginPart(schemas, hash));

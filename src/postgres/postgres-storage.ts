@@ -12,13 +12,12 @@ import type {
   StoredFlowToken,
 } from "../storage/storage-adapter.js";
 import { ApiKeySql } from "./api-key-sql.js";
+import { insertAtOnce, insertBatch, prepareBatch } from "./batch-insert.js";
 import { methodsOf, readStorageOptions } from "./configure.js";
 import type { SqlExecutor, SqlQueryable } from "./executor.js";
 import {
   AD_HOC,
-  insertBatch,
   PREPARED,
-  prepareBatch,
   replaceIdentity,
   type Tables,
   tables,
@@ -52,7 +51,8 @@ const okOrRollback = <T extends string>(outcome: T) => (outcome === "ok" ? outco
  * The PostgreSQL adapter (`idkit/postgres`): identities, their uniqueness keys and flow tokens in three tables
  * (see `docs/storage.md`), over any {@link SqlExecutor} (`fromPgPool(pool)`, `fromPGlite(db)`).
  *
- * Every identity write is one transaction; batches and imports insert with multi-row `unnest` statements;
+ * Every identity write is one transaction (a batch whose ids and keys are all free: one statement); batches and
+ * imports insert with multi-row statements;
  * uniqueness lives in unique indexes, claimed with `INSERT ... ON CONFLICT`; compare-and-set is a conditional
  * `UPDATE`; tokens are consumed with `DELETE ... RETURNING`. The SQL is the subset CockroachDB also runs, and
  * transactions that hit a serialization failure are retried with backoff (`docs/scaling.md`).
@@ -142,10 +142,11 @@ export class PostgresStorage implements StorageAdapter {
     return rows[0] === undefined ? undefined : identityFromRow(rows[0]);
   }
 
-  insertIdentities(identities: readonly StoredIdentity[]): Promise<InsertOutcome[]> {
-    if (identities.length === 0) return Promise.resolve([]);
+  async insertIdentities(identities: readonly StoredIdentity[]): Promise<InsertOutcome[]> {
     const batch = prepareBatch(identities);
-    return this.#tx((tx) => insertBatch(tx, this.#sql, batch));
+    if (batch.rounds.length === 0) return batch.outcomes;
+    const done = await withRetry(() => insertAtOnce(this.#executor, this.#sql, batch), this.#retry);
+    return done ?? this.#tx((tx) => insertBatch(tx, this.#sql, batch));
   }
 
   getIdentity(id: string): Promise<StoredIdentity | undefined> {

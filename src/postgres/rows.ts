@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { CredentialsType, StoredIdentity } from "../identity/identity.js";
 
 /** One uniqueness key of an identity (storage contract): what it is, for the conflict message, and its digest. */
@@ -11,8 +11,9 @@ export interface UniqueKey {
   digest: string;
 }
 
-function digestOf(kind: UniqueKey["kind"], scope: string, value: string): string {
-  return createHash("sha256").update(`${kind}\0${scope}\0${value}`).digest("hex");
+/** The key's digest: one-shot `crypto.hash` (about 3× cheaper than `createHash(...).update(...).digest()`). */
+export function digestOf(kind: UniqueKey["kind"], scope: string, value: string): string {
+  return hash("sha256", `${kind}\0${scope}\0${value}`, "hex");
 }
 
 /** The key a credential identifier occupies. */

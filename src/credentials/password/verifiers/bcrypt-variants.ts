@@ -3,8 +3,9 @@ import { constantTimeEqual, decodeBase64Strict } from "../encoding.js";
 import type { HashVerifier } from "../hash-verifier.js";
 import { MAX_SALT_BYTES } from "../limits.js";
 import { loadBcrypt } from "../native.js";
-import { type BcryptHash, parseBcryptHash } from "./bcrypt.js";
+import { type BcryptHash, isValidBcryptAt, parseBcryptHash } from "./bcrypt.js";
 import { malformed, outOfBounds, tryParse } from "./hash-params.js";
+import { paddedBytes } from "./syntax.js";
 
 /** bcrypt of `password` (a string or bytes) with the parsed hash's salt and cost, compared in constant time. */
 async function bcryptMatches(password: string | Buffer, parsed: BcryptHash): Promise<boolean> {
@@ -34,7 +35,8 @@ export const djangoBcryptSha256Verifier: HashVerifier = Object.freeze({
   id: "bcrypt_sha256",
   matches: (hash: string) => typeof hash === "string" && hash.startsWith(DJANGO),
   validate(hash: string): void {
-    parseDjangoBcryptSha256(hash);
+    if (!(typeof hash === "string" && hash.startsWith(DJANGO) && isValidBcryptAt(hash, DJANGO.length)))
+      parseDjangoBcryptSha256(hash);
   },
   async verify(password: string, hash: string): Promise<boolean> {
     const parsed = tryParse(parseDjangoBcryptSha256, hash);
@@ -70,12 +72,21 @@ export function parsePepperedBcrypt(hash: string): PepperedBcryptHash {
   return { ...parseBcryptHash(rest.slice(at)), pepper };
 }
 
+/** Whether {@link parsePepperedBcrypt} accepts `hash`, checked without decoding (false sends it to the parser). */
+function isValidPepperedBcrypt(hash: string): boolean {
+  if (typeof hash !== "string" || !hash.startsWith(PEPPERED)) return false;
+  const at = hash.indexOf("$", PEPPERED.length);
+  if (at < 0 || at - PEPPERED.length > 4 * MAX_SALT_BYTES) return false;
+  const bytes = paddedBytes(hash, PEPPERED.length, at, true);
+  return bytes >= 0 && bytes <= MAX_SALT_BYTES && isValidBcryptAt(hash, at);
+}
+
 /** bcrypt of the UTF-8 password followed by a pepper (Devise's `pepper`, Clerk's `bcrypt_peppered`). */
 export const pepperedBcryptVerifier: HashVerifier = Object.freeze({
   id: "bcrypt-peppered",
   matches: (hash: string) => typeof hash === "string" && hash.startsWith(PEPPERED),
   validate(hash: string): void {
-    parsePepperedBcrypt(hash);
+    if (!isValidPepperedBcrypt(hash)) parsePepperedBcrypt(hash);
   },
   async verify(password: string, hash: string): Promise<boolean> {
     const parsed = tryParse(parsePepperedBcrypt, hash);

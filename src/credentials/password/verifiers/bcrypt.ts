@@ -2,6 +2,7 @@ import { constantTimeEqual } from "../encoding.js";
 import type { HashVerifier } from "../hash-verifier.js";
 import { loadBcrypt } from "../native.js";
 import { checkRange, malformed, tryParse } from "./hash-params.js";
+import { allCrypt64, dollarAt } from "./syntax.js";
 
 /** Highest bcrypt cost accepted in a stored hash (Kratos `hash/hash_limits.go`): cost 15 is about 2 s. */
 export const BCRYPT_MAX_COST = 15;
@@ -61,6 +62,27 @@ export function parseBcryptHash(hash: string): BcryptHash {
 }
 
 /**
+ * Whether `hash.slice(from)` is a bcrypt hash {@link parseBcryptHash} accepts, checked without allocating:
+ * `$2[abzy]?$NN$`, a cost in [4, 15], 53 characters of `./0-9A-Za-z` whose last has zero trailing bits (its index
+ * in the alphabet `./A-Za-z0-9` is a multiple of 4). The salt's unused trailing bits are ignored, as the parser
+ * does. Exactly the strings the parser accepts.
+ */
+export function isValidBcryptAt(hash: string, from: number): boolean {
+  if (typeof hash !== "string" || hash.charCodeAt(from) !== 0x24 || hash.charCodeAt(from + 1) !== 0x32)
+    return false;
+  let at = from + 2;
+  const minor = hash.charCodeAt(at);
+  if (minor === 0x61 || minor === 0x62 || minor === 0x7a || minor === 0x79) at++; // a b z y
+  if (hash.length - at !== 57 || !dollarAt(hash, at) || !dollarAt(hash, at + 3)) return false;
+  const tens = hash.charCodeAt(at + 1) - 48;
+  const units = hash.charCodeAt(at + 2) - 48;
+  if (tens < 0 || tens > 9 || units < 0 || units > 9) return false;
+  const cost = tens * 10 + units;
+  if (cost < BCRYPT_MIN_COST || cost > BCRYPT_MAX_COST || !allCrypt64(hash, at + 4, at + 57)) return false;
+  return (BCRYPT_ALPHABET.indexOf(hash.charAt(at + 56)) & 3) === 0;
+}
+
+/**
  * Verifies `$2$`, `$2a$`, `$2b$`, `$2y$` and `$2z$` hashes (`$2x$`, crypt_blowfish's sign-extension bug marker, is
  * not dispatched, like Kratos). The minor version is not interpreted: all are computed as `$2b$` by
  * `@node-rs/bcrypt`, re-hashing with the stored salt and cost and comparing the encoded hash in constant time, as
@@ -74,7 +96,7 @@ export const bcryptVerifier: HashVerifier = Object.freeze({
   id: FORMAT,
   matches: (hash: string) => PREFIX.test(hash),
   validate(hash: string): void {
-    parseBcryptHash(hash);
+    if (!isValidBcryptAt(hash, 0)) parseBcryptHash(hash);
   },
   async verify(password: string, hash: string): Promise<boolean> {
     const parsed = tryParse(parseBcryptHash, hash);

@@ -1,6 +1,7 @@
 import type { Algorithm } from "@node-rs/argon2";
 import { constantTimeEqual, decodeBase64RawStrict } from "../encoding.js";
 import type { HashVerifier } from "../hash-verifier.js";
+import { MAX_KEY_BYTES, MAX_SALT_BYTES } from "../limits.js";
 import { loadArgon2 } from "../native.js";
 import {
   checkKeyBytes,
@@ -9,11 +10,13 @@ import {
   checkSaltBytes,
   checkWork,
   decodeField,
+  MIN_KEY_BYTES,
   malformed,
   parseParams,
   splitHash,
   tryParse,
 } from "./hash-params.js";
+import { DOLLARS, PARAMS, rawStrictBytes, readParams, splitDollars } from "./syntax.js";
 
 /** The argon2 variants we verify. Kratos verifies `argon2id` and `argon2i`; `argon2d` is an addition. */
 export type Argon2Variant = "argon2id" | "argon2i" | "argon2d";
@@ -86,6 +89,31 @@ export function parseArgon2Hash(hash: string): Argon2Hash {
   return { variant, memoryCost: m, timeCost: t, parallelism: p, salt, hash: tag };
 }
 
+const KEYS = ["m=", "t=", "p="] as const;
+
+/**
+ * Whether {@link parseArgon2Hash} accepts `hash` as a `variant` hash, checked without decoding: the fields' syntax,
+ * the bounds and the decoded lengths from the base64 lengths. False sends the hash to the parser (also for valid
+ * ones it does not look at: text before the first `$`, numbers over 9 digits, CR/LF in the base64).
+ */
+function isValidArgon2(hash: string, prefix: string): boolean {
+  if (typeof hash !== "string" || !hash.startsWith(prefix) || !splitDollars(hash, 5)) return false;
+  const v = DOLLARS[1] as number;
+  if (v !== prefix.length - 1 || DOLLARS[2] !== v + 5 || !hash.startsWith("v=19", v + 1)) return false;
+  if (!readParams(hash, v + 6, DOLLARS[3] as number, KEYS)) return false;
+  const m = PARAMS[0] as number;
+  const t = PARAMS[1] as number;
+  const p = PARAMS[2] as number;
+  const { memoryCost, timeCost, parallelism } = ARGON2_BOUNDS;
+  if (m < memoryCost.min || m > memoryCost.max || t < timeCost.min || t > timeCost.max) return false;
+  if (p < parallelism.min || p > parallelism.max || m * t > ARGON2_MAX_WORK_KIB || m < 8 * p) return false;
+  const salt = rawStrictBytes(hash, (DOLLARS[3] as number) + 1, DOLLARS[4] as number);
+  const tag = rawStrictBytes(hash, (DOLLARS[4] as number) + 1, DOLLARS[5] as number);
+  return (
+    salt >= ARGON2_MIN_SALT_BYTES && salt <= MAX_SALT_BYTES && tag >= MIN_KEY_BYTES && tag <= MAX_KEY_BYTES
+  );
+}
+
 /**
  * Computes the raw argon2 tag for the parameters of a parsed hash (native, off the event loop).
  * m need not be a multiple of 4p: like the reference implementation, the library rounds it down internally.
@@ -117,7 +145,7 @@ function createArgon2Verifier(variant: Argon2Variant): HashVerifier {
     id: variant,
     matches: (hash: string) => hash.startsWith(prefix),
     validate(hash: string): void {
-      parse(hash);
+      if (!isValidArgon2(hash, prefix)) parse(hash);
     },
     async verify(password: string, hash: string): Promise<boolean> {
       const parsed = tryParse(parse, hash);

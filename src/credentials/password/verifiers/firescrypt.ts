@@ -1,18 +1,21 @@
 import { createCipheriv } from "node:crypto";
 import { constantTimeEqual, decodeBase64Strict } from "../encoding.js";
 import type { HashVerifier } from "../hash-verifier.js";
+import { MAX_KEY_BYTES, MAX_SALT_BYTES } from "../limits.js";
 import {
   checkKeyBytes,
   checkKeyLength,
   checkRange,
   checkSaltBytes,
   decodeField,
+  MIN_KEY_BYTES,
   malformed,
   parseParams,
   splitHash,
   tryParse,
 } from "./hash-params.js";
-import { checkScryptWork, type ScryptParams, scryptAsync } from "./scrypt.js";
+import { checkScryptWork, SCRYPT_MAX_WORK, type ScryptParams, scryptAsync } from "./scrypt.js";
+import { DOLLARS, PARAMS, paddedBytes, readParams, splitDollars } from "./syntax.js";
 
 /** Bounds on Firebase scrypt parameters (Kratos `hash/hash_limits.go`); `ln` is log2 N. */
 export const FIRESCRYPT_BOUNDS = Object.freeze({
@@ -62,6 +65,30 @@ export function parseFirescryptHash(hash: string): FirescryptHash {
   return { N: 2 ** ln, r, p, salt, hash: key, saltSeparator, signerKey };
 }
 
+const KEYS = ["ln=", "r=", "p="] as const;
+
+/** Bytes of field `k` (after the k-th `$` of the last split) as strict padded base64, or -1. */
+const field = (hash: string, k: number): number =>
+  paddedBytes(hash, (DOLLARS[k] as number) + 1, DOLLARS[k + 1] as number, true);
+
+/** Whether {@link parseFirescryptHash} accepts `hash`, checked without decoding (false sends it to the parser). */
+function isValidFirescrypt(hash: string): boolean {
+  if (typeof hash !== "string" || !hash.startsWith("$firescrypt$") || !splitDollars(hash, 6)) return false;
+  if (!readParams(hash, (DOLLARS[1] as number) + 1, DOLLARS[2] as number, KEYS)) return false;
+  const ln = PARAMS[0] as number;
+  const r = PARAMS[1] as number;
+  const p = PARAMS[2] as number;
+  const { ln: lnBounds, r: rBounds, p: pBounds } = FIRESCRYPT_BOUNDS;
+  if (ln < lnBounds.min || ln > lnBounds.max || r < rBounds.min || r > rBounds.max) return false;
+  if (p < pBounds.min || p > pBounds.max || 2 ** ln * r * p > SCRYPT_MAX_WORK) return false;
+  const salt = field(hash, 2);
+  const key = field(hash, 3);
+  const separator = field(hash, 4);
+  const signer = field(hash, 5);
+  if (salt < 0 || salt > MAX_SALT_BYTES || separator < 0 || separator > MAX_SALT_BYTES) return false;
+  return key >= MIN_KEY_BYTES && key <= MAX_KEY_BYTES && signer === key;
+}
+
 /**
  * `$firescrypt$` hashes (Kratos `CompareFirebaseScrypt`): key = scrypt(password, salt ‖ separator, N, r, p, 32),
  * then AES-256-CTR with a zero IV over the signer key must give the stored hash.
@@ -70,7 +97,7 @@ export const firescryptVerifier: HashVerifier = Object.freeze({
   id: FORMAT,
   matches: (hash: string) => hash.startsWith("$firescrypt$"),
   validate(hash: string): void {
-    parseFirescryptHash(hash);
+    if (!isValidFirescrypt(hash)) parseFirescryptHash(hash);
   },
   async verify(password: string, hash: string): Promise<boolean> {
     const parsed = tryParse(parseFirescryptHash, hash);

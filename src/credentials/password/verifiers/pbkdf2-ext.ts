@@ -2,6 +2,7 @@ import { pbkdf2 } from "node:crypto";
 import { promisify } from "node:util";
 import { constantTimeEqual, decodeBase64RawStrict } from "../encoding.js";
 import type { HashVerifier } from "../hash-verifier.js";
+import { MAX_KEY_BYTES, MAX_SALT_BYTES } from "../limits.js";
 import {
   checkKeyBytes,
   checkKeyLength,
@@ -9,12 +10,14 @@ import {
   checkSaltBytes,
   checkWork,
   decodeField,
+  MIN_KEY_BYTES,
   malformed,
   parseParams,
   splitHash,
   tryParse,
 } from "./hash-params.js";
 import { defaultCryptPool } from "./legacy/crypt-pool.js";
+import { DOLLARS, PARAMS, rawStrictBytes, readParams, splitDollars } from "./syntax.js";
 
 /**
  * PBKDF2 with the digests Kratos's `$pbkdf2-sha…$` cannot name, for Auth0's PBKDF2 imports (any OpenSSL digest):
@@ -79,12 +82,30 @@ export function parsePbkdf2ExtHash(hash: string): Pbkdf2ExtHash {
   return { digest, iterations: i, salt, hash: key };
 }
 
+const IL = ["i=", "l="] as const;
+const QUICK = new Map(Object.entries(PBKDF2_EXT_DIGESTS));
+
+/** Whether {@link parsePbkdf2ExtHash} accepts `hash`, checked without decoding (false sends it to the parser). */
+function isValidPbkdf2Ext(hash: string): boolean {
+  if (typeof hash !== "string" || !hash.startsWith("$pbkdf2-") || !splitDollars(hash, 4)) return false;
+  const digest = QUICK.get(hash.slice(8, DOLLARS[1]));
+  if (digest === undefined) return false;
+  const [, bytes, maxWork] = digest;
+  if (!readParams(hash, (DOLLARS[1] as number) + 1, DOLLARS[2] as number, IL)) return false;
+  const i = PARAMS[0] as number;
+  const salt = rawStrictBytes(hash, (DOLLARS[2] as number) + 1, DOLLARS[3] as number);
+  const key = rawStrictBytes(hash, (DOLLARS[3] as number) + 1, DOLLARS[4] as number);
+  if (i < 1 || i > maxWork || salt < 0 || salt > MAX_SALT_BYTES || key < MIN_KEY_BYTES || key > MAX_KEY_BYTES)
+    return false;
+  return i * Math.ceil(key / bytes) <= maxWork;
+}
+
 /** `$pbkdf2-sha2-224$…` and the other extended digests, derived with async `node:crypto.pbkdf2`. */
 export const pbkdf2ExtVerifier: HashVerifier = Object.freeze({
   id: FORMAT,
   matches: (hash: string) => PREFIX.test(hash),
   validate(hash: string): void {
-    parsePbkdf2ExtHash(hash);
+    if (!isValidPbkdf2Ext(hash)) parsePbkdf2ExtHash(hash);
   },
   async verify(password: string, hash: string): Promise<boolean> {
     const parsed = tryParse(parsePbkdf2ExtHash, hash);

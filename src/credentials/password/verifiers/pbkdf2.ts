@@ -2,6 +2,7 @@ import { pbkdf2 } from "node:crypto";
 import { promisify } from "node:util";
 import { constantTimeEqual, decodeBase64RawStrict } from "../encoding.js";
 import type { HashVerifier } from "../hash-verifier.js";
+import { MAX_KEY_BYTES, MAX_SALT_BYTES } from "../limits.js";
 import {
   checkKeyBytes,
   checkKeyLength,
@@ -9,10 +10,12 @@ import {
   checkSaltBytes,
   checkWork,
   decodeField,
+  MIN_KEY_BYTES,
   parseParams,
   splitHash,
   tryParse,
 } from "./hash-params.js";
+import { DOLLARS, PARAMS, rawStrictBytes, readParams, splitDollars } from "./syntax.js";
 
 /**
  * Most PBKDF2 work accepted per digest, in HMAC iterations: iterations × blocks, where blocks = ⌈key length ÷
@@ -89,12 +92,39 @@ export function parsePbkdf2Hash(hash: string): Pbkdf2Hash {
   return { digest, iterations: i, salt, hash: key };
 }
 
+const IL = ["i=", "l="] as const;
+/** [most work, digest bytes] by name, for the quick check (Kratos's names only). */
+const QUICK = new Map(
+  Object.entries(DIGESTS).map(([name, digest]) => [
+    name,
+    [PBKDF2_MAX_WORK[digest] as number, DIGEST_BYTES[digest] as number] as const,
+  ]),
+);
+
+/**
+ * Whether {@link parsePbkdf2Hash} accepts `hash`, checked without decoding. Only the digest names of Kratos's table
+ * (`sha1`, `sha224`, `sha256`, `sha384`, `sha512`) are looked at; false sends the hash to the parser.
+ */
+function isValidPbkdf2(hash: string): boolean {
+  if (typeof hash !== "string" || !hash.startsWith("$pbkdf2-") || !splitDollars(hash, 4)) return false;
+  const digest = QUICK.get(hash.slice(8, DOLLARS[1]));
+  if (digest === undefined || !readParams(hash, (DOLLARS[1] as number) + 1, DOLLARS[2] as number, IL))
+    return false;
+  const [maxWork, digestBytes] = digest;
+  const i = PARAMS[0] as number;
+  const salt = rawStrictBytes(hash, (DOLLARS[2] as number) + 1, DOLLARS[3] as number);
+  const key = rawStrictBytes(hash, (DOLLARS[3] as number) + 1, DOLLARS[4] as number);
+  if (i < 1 || i > maxWork || salt < 0 || salt > MAX_SALT_BYTES || key < MIN_KEY_BYTES || key > MAX_KEY_BYTES)
+    return false;
+  return i * Math.ceil(key / digestBytes) <= maxWork;
+}
+
 /** `$pbkdf2-sha…$` hashes (Kratos `ComparePbkdf2`), derived with async `node:crypto.pbkdf2` (libuv thread pool). */
 export const pbkdf2Verifier: HashVerifier = Object.freeze({
   id: FORMAT,
   matches: (hash: string) => PREFIX.test(hash),
   validate(hash: string): void {
-    parsePbkdf2Hash(hash);
+    if (!isValidPbkdf2(hash)) parsePbkdf2Hash(hash);
   },
   async verify(password: string, hash: string): Promise<boolean> {
     const parsed = tryParse(parsePbkdf2Hash, hash);

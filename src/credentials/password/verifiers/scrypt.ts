@@ -1,6 +1,7 @@
 import { type ScryptOptions, scrypt } from "node:crypto";
 import { constantTimeEqual, decodeBase64Strict } from "../encoding.js";
 import type { HashVerifier } from "../hash-verifier.js";
+import { MAX_KEY_BYTES, MAX_SALT_BYTES } from "../limits.js";
 import {
   checkKeyBytes,
   checkKeyLength,
@@ -8,11 +9,13 @@ import {
   checkSaltBytes,
   checkWork,
   decodeField,
+  MIN_KEY_BYTES,
   malformed,
   parseParams,
   splitHash,
   tryParse,
 } from "./hash-params.js";
+import { DOLLARS, PARAMS, paddedBytes, readParams, splitDollars } from "./syntax.js";
 
 /** Bounds on scrypt parameters in a stored hash (Kratos `hash/hash_limits.go`): at most 128 MiB per compare. */
 export const SCRYPT_BOUNDS = Object.freeze({
@@ -98,12 +101,29 @@ export function parseScryptHash(hash: string): ScryptHash {
   return { N, r, p, salt, hash: key };
 }
 
+const KEYS = ["ln=", "r=", "p="] as const;
+
+/** Whether {@link parseScryptHash} accepts `hash`, checked without decoding (false sends it to the parser). */
+function isValidScrypt(hash: string): boolean {
+  if (typeof hash !== "string" || !hash.startsWith("$scrypt$") || !splitDollars(hash, 4)) return false;
+  if (!readParams(hash, (DOLLARS[1] as number) + 1, DOLLARS[2] as number, KEYS)) return false;
+  const N = PARAMS[0] as number;
+  const r = PARAMS[1] as number;
+  const p = PARAMS[2] as number;
+  if (N < 2 || N > SCRYPT_BOUNDS.N.max || (N & (N - 1)) !== 0 || r < SCRYPT_BOUNDS.r.min) return false;
+  if (r > SCRYPT_BOUNDS.r.max || p < SCRYPT_BOUNDS.p.min || p > SCRYPT_BOUNDS.p.max) return false;
+  if (N * r * p > SCRYPT_MAX_WORK) return false;
+  const salt = paddedBytes(hash, (DOLLARS[2] as number) + 1, DOLLARS[3] as number, true);
+  const key = paddedBytes(hash, (DOLLARS[3] as number) + 1, DOLLARS[4] as number, true);
+  return salt >= 0 && salt <= MAX_SALT_BYTES && key >= MIN_KEY_BYTES && key <= MAX_KEY_BYTES;
+}
+
 /** `$scrypt$` hashes (Kratos `CompareScrypt`); the key length is the decoded hash length. */
 export const scryptVerifier: HashVerifier = Object.freeze({
   id: FORMAT,
   matches: (hash: string) => hash.startsWith("$scrypt$"),
   validate(hash: string): void {
-    parseScryptHash(hash);
+    if (!isValidScrypt(hash)) parseScryptHash(hash);
   },
   async verify(password: string, hash: string): Promise<boolean> {
     const parsed = tryParse(parseScryptHash, hash);

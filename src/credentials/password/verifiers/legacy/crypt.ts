@@ -1,5 +1,6 @@
 import { constantTimeEqual } from "../../encoding.js";
 import type { HashVerifier } from "../../hash-verifier.js";
+import { allCrypt64 } from "../syntax.js";
 import { type CryptPool, defaultCryptPool } from "./crypt-pool.js";
 import { defineLegacyVerifier, malformed, outOfBounds } from "./legacy-verifier.js";
 
@@ -65,6 +66,34 @@ export function parseCryptBody(kind: Kind, body: string): ParsedCrypt {
   return { salt, rounds, checksum };
 }
 
+/**
+ * Whether `hash` is `prefix` followed by a body {@link parseCryptBody} accepts, checked without splitting or
+ * slicing (false sends it to the parser: a rounds value over 7 digits, for instance).
+ */
+function isValidCrypt(kind: Kind, prefix: string, hash: string): boolean {
+  if (typeof hash !== "string" || !hash.startsWith(prefix)) return false;
+  let start = prefix.length;
+  let dollar = hash.indexOf("$", start);
+  if (dollar < 0) return false;
+  if (kind !== "md5" && hash.startsWith("rounds=", start)) {
+    const digits = dollar - start - 7;
+    if (digits < 1 || digits > 7) return false;
+    let rounds = 0;
+    for (let i = start + 7; i < dollar; i++) {
+      const c = hash.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return false;
+      rounds = rounds * 10 + c;
+    }
+    if (rounds > SHA_CRYPT_MAX_ROUNDS) return false;
+    start = dollar + 1;
+    dollar = hash.indexOf("$", start);
+    if (dollar < 0) return false;
+  }
+  const end = hash.length;
+  if (dollar - start > SALT_MAX[kind] || end - dollar - 1 !== CHECKSUM_LENGTH[kind]) return false;
+  return allCrypt64(hash, start, dollar) && allCrypt64(hash, dollar + 1, end);
+}
+
 function cryptVerifier(
   id: string,
   prefix: string,
@@ -75,6 +104,7 @@ function cryptVerifier(
     id,
     pattern: new RegExp(`^${prefix.replaceAll("$", "\\$")}`),
     parse: (hash) => parseCryptBody(kind, hash.slice(prefix.length)),
+    isValid: (hash) => isValidCrypt(kind, prefix, hash),
     async check(password, { salt, rounds, checksum }) {
       if (kind !== "md5" && rounds * Math.max(password.length, SHA_CRYPT_MIN_WORK_BYTES) > SHA_CRYPT_MAX_WORK)
         return false;

@@ -2,9 +2,11 @@ import { createHash, createHmac } from "node:crypto";
 import { constantTimeEqual, decodeBase64Strict } from "../../encoding.js";
 import type { HashVerifier } from "../../hash-verifier.js";
 import { MAX_SALT_BYTES } from "../../limits.js";
+import { DOLLARS, splitDollars } from "../syntax.js";
+import { isValidHmacFields } from "./hmac.js";
 import { malformed, outOfBounds } from "./legacy-verifier.js";
 import { hmacMd4, md4 } from "./md4.js";
-import { applySaltTemplate, parseSaltTemplateFields } from "./salt-template.js";
+import { applySaltTemplate, isValidSaltTemplateFields, parseSaltTemplateFields } from "./salt-template.js";
 
 /**
  * idkit's extensions of Kratos's templated-digest (`$md5$pf=…`, `$sha1$pf=…`) and HMAC (`$hmac-sha1$…`) formats:
@@ -54,7 +56,8 @@ function macOf(algorithm: string, key: Buffer, input: Buffer): Buffer {
   return algorithm === "md4" ? hmacMd4(key, input) : createHmac(algorithm, key).update(input).digest();
 }
 
-function parseDigestExt(hash: string) {
+/** Parses a templated digest of idkit's extension (what `verify` uses). */
+export function parseDigestExt(hash: string) {
   const head = readHead(DIGEST_HEAD, KRATOS_DIGESTS, hash);
   if (head === undefined) throw malformed("not a templated digest hash of idkit's extension");
   const parts = head.rest.split("$", 4);
@@ -65,7 +68,8 @@ function parseDigestExt(hash: string) {
 
 const LOWER_HEX = /^[0-9a-f]*$/;
 
-function parseHmacExt(hash: string) {
+/** Parses an HMAC of idkit's extension (what `verify` uses). */
+export function parseHmacExt(hash: string) {
   const head = readHead(HMAC_HEAD, KRATOS_HMACS, hash);
   if (head === undefined) throw malformed("not an HMAC hash of idkit's extension");
   const parts = head.rest.split("$", 3);
@@ -82,18 +86,50 @@ function parseHmacExt(hash: string) {
   return { ...head, hexDigest, key };
 }
 
+/** Digest length by head name (between the first two `$`) of the heads each extension owns. */
+function headLengths(prefix: string, kratos: ReadonlySet<string>): ReadonlyMap<string, number> {
+  const out = new Map<string, number>();
+  for (const [algorithm, length] of Object.entries(DIGEST_LENGTH)) {
+    if (!kratos.has(algorithm)) out.set(`${prefix}${algorithm}`, length);
+    for (const encoding of ["utf16le", "latin1"]) out.set(`${prefix}${algorithm}-${encoding}`, length);
+  }
+  return out;
+}
+
+const DIGEST_HEADS = headLengths("", KRATOS_DIGESTS);
+const HMAC_HEADS = headLengths("hmac-", KRATOS_HMACS);
+
+/** The digest length of `hash`'s head when `heads` owns it and the string has `dollars` `$` in all, else 0. */
+function ownedLength(hash: string, heads: ReadonlyMap<string, number>, dollars: number): number {
+  if (typeof hash !== "string" || !hash.startsWith("$") || !splitDollars(hash, dollars)) return 0;
+  return heads.get(hash.slice(1, DOLLARS[1])) ?? 0;
+}
+
+/** Whether `parseDigestExt` accepts `hash`, checked without decoding. */
+function isValidDigestExt(hash: string): boolean {
+  const length = ownedLength(hash, DIGEST_HEADS, 4);
+  return length > 0 && isValidSaltTemplateFields(hash, 1, length);
+}
+
+/** Whether `parseHmacExt` accepts `hash`, checked without decoding. */
+function isValidHmacExt(hash: string): boolean {
+  const length = ownedLength(hash, HMAC_HEADS, 3);
+  return length > 0 && isValidHmacFields(hash, length);
+}
+
 /** Builds a verifier whose check gets the password as a string (to encode it as the hash says). */
 function define<P>(
   id: string,
   matches: (hash: string) => boolean,
   parse: (hash: string) => P,
+  isValid: (hash: string) => boolean,
   check: (password: string, parsed: P) => boolean,
 ): HashVerifier {
   return Object.freeze({
     id,
     matches,
     validate(hash: string): void {
-      parse(hash);
+      if (!isValid(hash)) parse(hash);
     },
     async verify(password: string, hash: string): Promise<boolean> {
       try {
@@ -110,6 +146,7 @@ export const digestExtVerifier = define(
   "digest",
   (hash) => typeof hash === "string" && readHead(DIGEST_HEAD, KRATOS_DIGESTS, hash) !== undefined,
   parseDigestExt,
+  isValidDigestExt,
   (password, { algorithm, encoding, template, salt, digest }) => {
     const input = applySaltTemplate(template, salt, Buffer.from(password, encoding));
     return constantTimeEqual(digestOf(algorithm, input), digest);
@@ -121,6 +158,7 @@ export const hmacExtVerifier = define(
   "hmac-ext",
   (hash) => typeof hash === "string" && readHead(HMAC_HEAD, KRATOS_HMACS, hash) !== undefined,
   parseHmacExt,
+  isValidHmacExt,
   (password, { algorithm, encoding, key, hexDigest }) => {
     const mac = macOf(algorithm, key, Buffer.from(password, encoding));
     return constantTimeEqual(Buffer.from(mac.toString("hex"), "latin1"), hexDigest);

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { constantTimeEqual, decodeBase64Strict } from "../../encoding.js";
 import { MAX_SALT_BYTES } from "../../limits.js";
+import { DOLLARS, paddedBytes, paddedHexBytes, splitDollars } from "../syntax.js";
 import { defineLegacyVerifier, malformed, outOfBounds } from "./legacy-verifier.js";
 import { hmacMd4 } from "./md4.js";
 
@@ -17,9 +18,10 @@ const DIGEST_LENGTH: Readonly<Record<string, number>> = {
 
 const LOWER_HEX = /^[0-9a-f]*$/;
 
-type ParsedHmac = { algorithm: string; hexDigest: Buffer; key: Buffer };
+export type ParsedHmac = { algorithm: string; hexDigest: Buffer; key: Buffer };
 
-function parseHmac(hash: string): ParsedHmac {
+/** Parses a Kratos `$hmac-…$` hash (what `verify` uses). */
+export function parseHmac(hash: string): ParsedHmac {
   const parts = hash.split("$", 5);
   if (parts.length !== 4) throw malformed("hmac hash must be $hmac-<alg>$<B64 hex digest>$<B64 key>");
   const algorithm = parts[1]!.slice("hmac-".length);
@@ -38,6 +40,25 @@ function parseHmac(hash: string): ParsedHmac {
   return { algorithm, hexDigest, key };
 }
 
+/**
+ * Whether `$<head>$<B64 hex MAC>$<B64 key>` (the last `splitDollars(hash, 3)`) holds the base64 of `2 × length`
+ * lowercase hex characters and a key of at most 1024 bytes, checked without a buffer.
+ */
+export function isValidHmacFields(hash: string, length: number): boolean {
+  const hex = paddedHexBytes(hash, (DOLLARS[1] as number) + 1, DOLLARS[2] as number);
+  const key = paddedBytes(hash, (DOLLARS[2] as number) + 1, DOLLARS[3] as number, true);
+  return hex === length * 2 && key >= 0 && key <= MAX_SALT_BYTES;
+}
+
+const LENGTHS = new Map(Object.entries(DIGEST_LENGTH));
+
+/** Whether `parseHmac` accepts `hash` (and the pattern matches), checked without decoding. */
+function isValidHmac(hash: string): boolean {
+  if (typeof hash !== "string" || !hash.startsWith("$hmac-") || !splitDollars(hash, 3)) return false;
+  const length = LENGTHS.get(hash.slice(6, DOLLARS[1]));
+  return length !== undefined && isValidHmacFields(hash, length);
+}
+
 function mac(algorithm: string, key: Buffer, password: Buffer): Buffer {
   return algorithm === "md4" ? hmacMd4(key, password) : createHmac(algorithm, key).update(password).digest();
 }
@@ -51,6 +72,7 @@ export const hmacVerifier = defineLegacyVerifier<ParsedHmac>({
   id: "hmac",
   pattern: /^\$hmac-(md4|md5|sha1|sha224|sha256|sha384|sha512)\$/,
   parse: parseHmac,
+  isValid: isValidHmac,
   check: (password, { algorithm, hexDigest, key }) =>
     constantTimeEqual(Buffer.from(mac(algorithm, key, password).toString("hex"), "latin1"), hexDigest),
 });

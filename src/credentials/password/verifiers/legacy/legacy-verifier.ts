@@ -19,6 +19,12 @@ export interface LegacyVerifierSpec<P> {
   pattern: RegExp;
   /** Parses strictly and checks bounds; MUST throw {@link malformed} / {@link outOfBounds}, MUST NOT hash. */
   parse(hash: string): P;
+  /**
+   * Optional fast path of `validate`, for bulk imports: true only for a string that `pattern` matches and `parse`
+   * accepts, found without decoding or allocating; false for anything else, which `validate` then hands to
+   * `pattern` and `parse` (so errors are always theirs). MUST be false for a non-string.
+   */
+  isValid?(hash: string): boolean;
   /** Compares the UTF-8 password with the parsed hash; MUST compare secrets in constant time. */
   check(password: Buffer, parsed: P): boolean | Promise<boolean>;
 }
@@ -28,11 +34,12 @@ export interface LegacyVerifierSpec<P> {
  * checks and turns every failure (no match, malformed, out of bounds, worker failure) into `false`.
  */
 export function defineLegacyVerifier<P>(spec: LegacyVerifierSpec<P>): HashVerifier {
-  const { id, pattern, parse, check } = spec;
+  const { id, pattern, parse, check, isValid } = spec;
   return Object.freeze({
     id,
     matches: (hash: string) => pattern.test(hash),
     validate(hash: string): void {
+      if (isValid?.(hash)) return;
       if (!pattern.test(hash)) throw malformed(`not a ${id} hash`);
       parse(hash);
     },

@@ -1,5 +1,6 @@
 import { constantTimeEqual, decodeBase64Strict } from "../../encoding.js";
 import { MAX_SALT_BYTES } from "../../limits.js";
+import { allCrypt64, crypt64At, DOLLARS, digitsValue, paddedBytes, splitDollars } from "../syntax.js";
 import { defaultCryptPool } from "./crypt-pool.js";
 import { defineLegacyVerifier, malformed, outOfBounds } from "./legacy-verifier.js";
 
@@ -35,6 +36,15 @@ export function parsePhpass(hash: string): ParsedPhpass {
   return { rounds: 2 ** log2, salt: hash.slice(4, 12), checksum: hash.slice(12) };
 }
 
+/** Whether {@link parsePhpass} accepts `hash` (and the pattern matches), checked without slicing. */
+function isValidPhpass(hash: string): boolean {
+  if (typeof hash !== "string" || hash.length !== 34 || !hash.startsWith("$")) return false;
+  const kind = hash.charCodeAt(1);
+  if ((kind !== 0x50 && kind !== 0x48) || !hash.startsWith("$", 2)) return false; // P, H
+  const log2 = crypt64At(hash, 3);
+  return log2 >= PHPASS_MIN_LOG2 && log2 <= PHPASS_MAX_LOG2 && allCrypt64(hash, 4, 34);
+}
+
 /**
  * Portable phpass hashes (`$P$`, and phpBB's `$H$`): WordPress, phpBB, Drupal 6 (Clerk's `phpass` and
  * `md5_phpass`). Computed in the crypt worker pool.
@@ -43,6 +53,7 @@ export const phpassVerifier = defineLegacyVerifier<ParsedPhpass>({
   id: "phpass",
   pattern: /^\$[PH]\$/,
   parse: parsePhpass,
+  isValid: isValidPhpass,
   async check(password, { rounds, salt, checksum }) {
     if (rounds * Math.max(password.length, 256) > ITERATED_MAX_WORK) return false;
     const job = { kind: "phpass" as const, password, salt: Buffer.from(salt, "latin1"), rounds };
@@ -81,11 +92,26 @@ export function parseSymfonySha512(hash: string): ParsedSymfony {
   return { rounds, salt, digest };
 }
 
+const SYMFONY = "$sha512-symfony$";
+
+/** Whether {@link parseSymfonySha512} accepts `hash` (and the pattern matches), checked without decoding. */
+function isValidSymfonySha512(hash: string): boolean {
+  if (typeof hash !== "string" || !hash.startsWith(SYMFONY) || !splitDollars(hash, 4)) return false;
+  if (!hash.startsWith("i=", SYMFONY.length)) return false;
+  const rounds = digitsValue(hash, SYMFONY.length + 2, DOLLARS[2] as number);
+  const salt = paddedBytes(hash, (DOLLARS[2] as number) + 1, DOLLARS[3] as number, true);
+  const digest = paddedBytes(hash, (DOLLARS[3] as number) + 1, DOLLARS[4] as number, true);
+  return (
+    rounds >= 1 && rounds <= SYMFONY_MAX_ITERATIONS && salt >= 0 && salt <= MAX_SALT_BYTES && digest === 64
+  );
+}
+
 /** Symfony's legacy SHA-512 `MessageDigestPasswordEncoder` (Clerk's `sha512_symfony`), in the crypt worker pool. */
 export const symfonySha512Verifier = defineLegacyVerifier<ParsedSymfony>({
   id: "sha512-symfony",
   pattern: /^\$sha512-symfony\$/,
   parse: parseSymfonySha512,
+  isValid: isValidSymfonySha512,
   async check(password, { rounds, salt, digest }) {
     if (rounds * Math.max(password.length + salt.length + 2, 256) > SYMFONY_MAX_ITERATIONS * 256)
       return false;

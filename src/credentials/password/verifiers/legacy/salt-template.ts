@@ -1,5 +1,6 @@
 import { decodeBase64Strict } from "../../encoding.js";
 import { MAX_SALT_BYTES } from "../../limits.js";
+import { DOLLARS, paddedBytes } from "../syntax.js";
 import { malformed, outOfBounds } from "./legacy-verifier.js";
 
 const SALT = Buffer.from("{SALT}");
@@ -41,6 +42,25 @@ function startsAt(haystack: Buffer, at: number, needle: Buffer): boolean {
   return (
     haystack.length - at >= needle.length &&
     haystack.compare(needle, 0, needle.length, at, at + needle.length) === 0
+  );
+}
+
+/**
+ * Whether the three fields after `$` number `k` of the last `splitDollars` (`pf=<template>$<salt>$<digest>`, the
+ * string ending there) are ones {@link parseSaltTemplateFields} accepts, checked without decoding.
+ */
+export function isValidSaltTemplateFields(hash: string, k: number, digestLength: number): boolean {
+  const pf = (DOLLARS[k] as number) + 1;
+  if (!hash.startsWith("pf=", pf)) return false;
+  const template = paddedBytes(hash, pf + 3, DOLLARS[k + 1] as number, true);
+  const salt = paddedBytes(hash, (DOLLARS[k + 1] as number) + 1, DOLLARS[k + 2] as number, true);
+  const digest = paddedBytes(hash, (DOLLARS[k + 2] as number) + 1, DOLLARS[k + 3] as number, true);
+  return (
+    template > 0 &&
+    template <= MAX_SALT_BYTES &&
+    salt >= 0 &&
+    salt <= MAX_SALT_BYTES &&
+    digest === digestLength
   );
 }
 

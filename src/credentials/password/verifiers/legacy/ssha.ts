@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { constantTimeEqual, decodeBase64Padded } from "../../encoding.js";
 import { MAX_SALT_BYTES } from "../../limits.js";
+import { paddedBytes } from "../syntax.js";
 import { defineLegacyVerifier, malformed, outOfBounds } from "./legacy-verifier.js";
 
 /** A digest followed by its salt, as stored by the RFC 2307 salted schemes (`{SSHA}`, `{SMD5}`, …). */
@@ -27,6 +28,15 @@ export function parseSaltedDigest(encoded: string, algorithm: string, digestLeng
   return { algorithm, digest: decoded.subarray(0, digestLength), salt: decoded.subarray(digestLength) };
 }
 
+/**
+ * Whether {@link parseSaltedDigest} accepts `hash.slice(from)`, checked without decoding (lenient padded base64
+ * holding the digest and 1 to 1024 salt bytes).
+ */
+export function isValidSaltedDigestAt(hash: string, from: number, digestLength: number): boolean {
+  const bytes = paddedBytes(hash, from, hash.length, false);
+  return bytes > digestLength && bytes - digestLength <= MAX_SALT_BYTES;
+}
+
 /** Whether `digest(password ‖ salt)` equals the stored digest (constant time). */
 export function checkSaltedDigest(password: Buffer, { algorithm, digest, salt }: SaltedDigest): boolean {
   return constantTimeEqual(createHash(algorithm).update(password).update(salt).digest(), digest);
@@ -38,11 +48,20 @@ const TAGS: Readonly<Record<string, readonly [string, number]>> = {
   SSHA512: ["sha512", 64],
 };
 
-function parseSsha(hash: string): SaltedDigest {
+/** Parses `{SSHA}`, `{SSHA256}` and `{SSHA512}` hashes (what `verify` uses). */
+export function parseSsha(hash: string): SaltedDigest {
   const match = /^\{([^}]{0,16})\}/.exec(hash.slice(0, 32));
   const tag = match === null ? undefined : TAGS[match[1]!];
   if (match === null || tag === undefined) throw malformed("ssha tag must be {SSHA}, {SSHA256} or {SSHA512}");
   return parseSaltedDigest(hash.slice(match[0].length), tag[0], tag[1]);
+}
+
+/** Whether `parseSsha` accepts `hash` (and the pattern matches), checked without decoding. */
+function isValidSsha(hash: string): boolean {
+  if (typeof hash !== "string" || !hash.startsWith("{SSHA")) return false;
+  if (hash.startsWith("}", 5)) return isValidSaltedDigestAt(hash, 6, 20);
+  if (hash.startsWith("256}", 5)) return isValidSaltedDigestAt(hash, 9, 32);
+  return hash.startsWith("512}", 5) && isValidSaltedDigestAt(hash, 9, 64);
 }
 
 /**
@@ -53,5 +72,6 @@ export const sshaVerifier = defineLegacyVerifier<SaltedDigest>({
   id: "ssha",
   pattern: /^\{SSHA(256|512)?\}/,
   parse: parseSsha,
+  isValid: isValidSsha,
   check: checkSaltedDigest,
 });

@@ -32,10 +32,28 @@ export const VERIFIERS: readonly HashVerifier[] = Object.freeze([
   ...LEGACY_VERIFIERS,
 ]);
 
-/** `$<id>$` or `{TAG}`: the part of a hash that decides its format (only ever run over the first 64 characters). */
-const HEAD = /^(?:\$[^$]{0,32}\$|\{[A-Z0-9]{1,16}\})/;
 /** Verifiers by head, filled on first sight of a head that some verifier accepts (bounded by the formats). */
 const byHead = new Map<string, HashVerifier>();
+
+/**
+ * The length of the part of `hash` that decides its format, `$<id>$` (`<id>` up to 32 characters other than `$`)
+ * or `{TAG}` (1 to 16 of `A-Z0-9`), or 0 when it starts with neither. Looks at 34 characters at most.
+ */
+function headLength(hash: string): number {
+  const first = hash.charCodeAt(0);
+  if (first === 0x24) {
+    const last = Math.min(hash.length - 1, 33);
+    for (let i = 1; i <= last; i++) if (hash.charCodeAt(i) === 0x24) return i + 1;
+  } else if (first === 0x7b) {
+    const last = Math.min(hash.length - 1, 17);
+    for (let i = 1; i <= last; i++) {
+      const c = hash.charCodeAt(i);
+      if (c === 0x7d) return i >= 2 ? i + 1 : 0;
+      if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39))) return 0; // A-Z, 0-9
+    }
+  }
+  return 0;
+}
 
 /**
  * The verifier that handles `hash` by its prefix, or `undefined` when no format matches, when `hash` is not a
@@ -43,7 +61,8 @@ const byHead = new Map<string, HashVerifier>();
  */
 export function findVerifier(hash: string): HashVerifier | undefined {
   if (typeof hash !== "string" || hash.length > MAX_HASH_LENGTH) return undefined;
-  const head = HEAD.exec(hash.slice(0, 64))?.[0];
+  const length = headLength(hash);
+  const head = length === 0 ? undefined : hash.slice(0, length);
   const cached = head === undefined ? undefined : byHead.get(head);
   if (cached?.matches(hash)) return cached;
   const found = VERIFIERS.find((v) => v.matches(hash));

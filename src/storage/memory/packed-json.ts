@@ -77,14 +77,14 @@ export function pack(value: unknown, stamp: string, shapes: Shapes): string {
 }
 
 /** The encoding of a string equal to the stamp (shared: it is only ever written). */
-const STAMP_ENCODED: readonly Encoded[] = Object.freeze([STAMP]);
+const STAMP_ENCODED: Encoded[] = [STAMP];
 
 /**
  * The encoding of `value` as arrays for `JSON.stringify` (native, and faster than writing the text in JS). Arrays
  * are built by `push` so they stay packed: `JSON.stringify` takes a slower path over holey arrays.
  */
 function encode(value: unknown, stamp: string, shapes: Shapes): Encoded {
-  if (typeof value === "string") return value === stamp ? (STAMP_ENCODED as Encoded[]) : value;
+  if (typeof value === "string") return value === stamp ? STAMP_ENCODED : value;
   if (value === null || typeof value !== "object") return value as Encoded; // JSON.stringify reads the rest
   if (Array.isArray(value)) {
     const out: Encoded[] = [ARRAY];

@@ -91,6 +91,19 @@ function keyColumns(entries: readonly Entry[]): [string[], string[], string[]] {
   return [digests, ids, kinds];
 }
 
+const UUID_SHAPE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/**
+ * {@link keyColumns} as PostgreSQL array literals (`{a,b,...}`), joined once instead of quoted and escaped element
+ * by element by the driver (a third of the batch's JavaScript time in `pg`): hex digests and key kinds never need
+ * quoting; identity ids are joined only when every one has the UUID shape, else they travel as an array.
+ */
+function keyLiterals(entries: readonly Entry[]): [string, string | string[], string] {
+  const [digests, ids, kinds] = keyColumns(entries);
+  const plainIds = entries.every((e) => UUID_SHAPE.test(e.identity.id));
+  return [`{${digests.join(",")}}`, plainIds ? `{${ids.join(",")}}` : ids, `{${kinds.join(",")}}`];
+}
+
 /**
  * Computes a batch's uniqueness keys, its rounds and their JSON documents, outside any transaction (so this work
  * overlaps the database's, and a retried transaction does not redo it). An identity holding one key twice fails
@@ -108,7 +121,7 @@ export function prepareBatch(identities: readonly StoredIdentity[]): PreparedBat
   const split = rounds(entries);
   const whole = split.length === 1 && entries.length === identities.length;
   const first = JSON.stringify(whole ? identities : (split[0] ?? []).map((e) => e.identity));
-  const atOnce = split.length === 1 ? [first, ...keyColumns(split[0] as Entry[])] : undefined;
+  const atOnce = split.length === 1 ? [first, ...keyLiterals(split[0] as Entry[])] : undefined;
   return { outcomes, rounds: split, first, atOnce };
 }
 

@@ -195,7 +195,9 @@ export class SchemaRegistry {
 
   /** The `schema_url` of an id (whether or not it is registered). */
   urlFor(id: string): string {
-    return `${this.#publicUrl}/schemas/${schemaIdToBase64(id)}`;
+    // Every identity read builds one: the registered schemas' URLs are made once (a stored schema_id that is not
+    // registered any more is encoded each time).
+    return this.#byId.get(id)?.url ?? `${this.#publicUrl}/schemas/${schemaIdToBase64(id)}`;
   }
 
   /**

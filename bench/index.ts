@@ -28,6 +28,10 @@ const suites: Record<string, () => Promise<Record<string, number>>> = {
   cold_start: async () => (await import("./cold-start.bench.js")).coldStartBenchmark(),
   cli_import: async () => (await import("./cli-import.bench.js")).cliImportBenchmark(),
   api_keys: async () => (await import("./api-keys.bench.js")).apiKeysBenchmark(),
+  import_pipeline: async () => (await import("./import-pipeline.bench.js")).importPipelineBenchmark(),
+  hash_validate: async () => (await import("./hash-validate.bench.js")).hashValidateBenchmark(),
+  address_extraction: async () =>
+    (await import("./address-extraction.bench.js")).addressExtractionBenchmark(),
 };
 
 for (const [name, run] of Object.entries(suites)) {

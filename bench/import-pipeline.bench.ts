@@ -64,7 +64,15 @@ function rawImport(total: number): number {
       state_changed_at: now,
       traits: { email },
       verifiable_addresses: [
-        { id: v7(), value, verified: false, via: "email", status: "pending", created_at: now, updated_at: now },
+        {
+          id: v7(),
+          value,
+          verified: false,
+          via: "email",
+          status: "pending",
+          created_at: now,
+          updated_at: now,
+        },
       ],
       recovery_addresses: [{ id: v7(), value, via: "email", created_at: now, updated_at: now }],
       metadata_public: body.metadata_public,

@@ -22,6 +22,7 @@ import {
 } from "../src/addresses/normalize.js";
 import { enforceEmailProfile, enforcePhoneProfile, gracefulEmailProfile } from "../src/addresses/precis.js";
 import type { ExtensionHit, KratosExtension } from "../src/identity/extension.js";
+import { type IdentityError, IdentityManager, isIdentityError, MemoryStorage } from "../src/index.js";
 import * as oldBidi from "./address-oracle/bidi.js";
 import * as oldExtract from "./address-oracle/extract.js";
 import * as oldFormats from "./address-oracle/formats.js";
@@ -584,4 +585,24 @@ describe("extractFromHits gives the old extraction", () => {
       { numRuns: RUNS },
     );
   });
+});
+
+describe("trait values whose own toString is not a function (npm run fuzz, patchIdentity)", () => {
+  it.each([[{ toString: 0 }], [{ toString: "x" }], [{ valueOf: 0, toString: 0 }]])(
+    "%j reads as any object: validation issues, no TypeError",
+    async (email) => {
+      const idm = new IdentityManager({ storage: new MemoryStorage() });
+      const error = await idm.createIdentity({ schema_id: "default", traits: { email } }).catch((e) => e);
+      expect(isIdentityError(error)).toBe(true);
+      expect((error as IdentityError).issues).toEqual([
+        expect.objectContaining({ pointer: "/traits/email", code: "type" }),
+        {
+          pointer: "/traits/email",
+          code: "format",
+          message: '"[object Object]" can not be normalized for format "email"',
+        },
+        { pointer: "/traits/email", code: "format", message: '"[object Object]" is not valid "email"' },
+      ]);
+    },
+  );
 });

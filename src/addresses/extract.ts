@@ -41,7 +41,19 @@ export interface ExtractionLimits {
   maxRecoveryAddresses?: number;
 }
 
-const str = (v: unknown): string => (typeof v === "string" ? v : v === null ? "" : String(v));
+/**
+ * The string a trait value stands for: `String(v)`, `""` for null. A JSON object whose own `toString` (and
+ * `valueOf`) is data, not a function (`{"toString": 0}`), makes String() throw; it reads as any other object.
+ */
+function str(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (v === null) return "";
+  try {
+    return String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const asciiOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const byAddress = (a: CodeAddress): string => a.address;

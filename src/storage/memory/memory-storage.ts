@@ -15,16 +15,8 @@ import type {
   StoredFlowToken,
 } from "../storage-adapter.js";
 import { MemoryApiKeys } from "./memory-api-keys.js";
-import { pack, Shapes, unpack } from "./packed-json.js";
+import { Packed, pack, Shapes, unpack } from "./packed-json.js";
 import { Keys, UniqueIndex } from "./unique-index.js";
-
-/** A stored identity in its compact form ({@link pack}), with the two members writes compare without unpacking. */
-class Packed {
-  constructor(
-    readonly updated_at: string,
-    readonly json: string,
-  ) {}
-}
 
 /** A sorted set of ids (a B+ tree whose values are all `undefined`). */
 type IdIndex = SortedBtree.default<string, undefined>;
@@ -75,7 +67,13 @@ export class MemoryStorage implements StorageAdapter {
       if (this.#identities.has(identity.id)) return idConflict(identity.id);
       const keys = this.#unique.check(identity);
       if (!(keys instanceof Keys)) return keys;
-      this.#put(identity, keys);
+      let packed: Packed;
+      try {
+        packed = this.#pack(identity);
+      } catch (e) {
+        return e as Error; // not JSON data: this identity fails alone, nothing stored
+      }
+      this.#put(identity, keys, packed);
       this.#sortedIds.set(identity.id, undefined);
       return null;
     });
@@ -229,8 +227,9 @@ export class MemoryStorage implements StorageAdapter {
     if (expectedUpdatedAt !== undefined && stored.updated_at !== expectedUpdatedAt) return "stale" as const;
     const keys = this.#unique.check(identity);
     if (!(keys instanceof Keys)) throw keys;
+    const packed = this.#pack(identity); // before any change: a value JSON cannot hold changes nothing
     this.#drop(this.#unpack(stored));
-    this.#put(identity, keys);
+    this.#put(identity, keys, packed);
     return "ok" as const;
   }
 
@@ -252,10 +251,15 @@ export class MemoryStorage implements StorageAdapter {
     return unpack<StoredIdentity>(stored.json, stored.updated_at, this.#shapes);
   }
 
-  /** Stores a compact copy of `identity` (whose keys are checked) and gives it its keys. */
-  #put(identity: StoredIdentity, keys: Keys): void {
+  /** The compact copy of `identity`. @throws ValidationError `invalid_json` for a value JSON cannot hold */
+  #pack(identity: StoredIdentity): Packed {
     const stamp = typeof identity.updated_at === "string" ? identity.updated_at : "";
-    this.#identities.set(identity.id, new Packed(stamp, pack(identity, stamp, this.#shapes)));
+    return new Packed(stamp, pack(identity, stamp, this.#shapes));
+  }
+
+  /** Stores `packed` (the compact copy of `identity`, whose `keys` are checked) and gives it its keys. */
+  #put(identity: StoredIdentity, keys: Keys, packed: Packed): void {
+    this.#identities.set(identity.id, packed);
     this.#unique.claim(identity.id, keys);
     if (identity.organization_id) {
       const ids = this.#byOrganization.get(identity.organization_id) ?? newIdIndex();

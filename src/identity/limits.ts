@@ -1,4 +1,5 @@
 import { IdentityError, isIdentityError, ValidationError } from "../errors/index.js";
+import type { toJsonInput } from "../json/json-input.js";
 
 /**
  * Size caps on one identity, checked on every create, update, patch and batch entry. Beyond a cap the write is
@@ -141,9 +142,17 @@ function surelyWithin(value: unknown, maximum: number): boolean {
   return visit(value);
 }
 
-function checkJsonSize(value: unknown, maximum: number, pointer: string, what: string, limit: string): void {
+function checkJsonSize(
+  value: unknown,
+  maximum: number,
+  pointer: string,
+  what: string,
+  limit: string,
+  plainCopy: boolean,
+): void {
   if (maximum === Number.POSITIVE_INFINITY) return;
-  if (surelyWithin(value ?? {}, maximum)) return;
+  // Only on a plain JSON copy (no toJSON, getter, proxy or cycle; nesting bounded) may the walk stand in for JSON.
+  if (plainCopy && surelyWithin(value ?? {}, maximum)) return;
   const bytes = jsonBytes(value);
   if (bytes === undefined || bytes <= maximum) return;
   throw new ValidationError([
@@ -157,20 +166,23 @@ function checkJsonSize(value: unknown, maximum: number, pointer: string, what: s
 }
 
 /**
- * Refuses traits larger than `maximum` bytes of JSON before any schema work.
+ * Refuses traits larger than `maximum` bytes of JSON before any schema work. `plainCopy`: `traits` is a plain JSON
+ * copy ({@link toJsonInput}'s), so a bounded walk may show it is within the cap without stringifying it.
  * @throws ValidationError at `/traits`, issue code `too_large`.
  */
-export function checkTraitsSize(traits: unknown, maximum: number): void {
-  checkJsonSize(traits, maximum, "/traits", "The traits", "maxTraitsBytes");
+export function checkTraitsSize(traits: unknown, maximum: number, plainCopy = false): void {
+  checkJsonSize(traits, maximum, "/traits", "The traits", "maxTraitsBytes", plainCopy);
 }
 
 /**
- * Refuses `metadata_public` or `metadata_admin` larger than `maximum` bytes of JSON each.
+ * Refuses `metadata_public` or `metadata_admin` larger than `maximum` bytes of JSON each (`plainCopy`: as for
+ * {@link checkTraitsSize}).
  * @throws ValidationError at `/metadata_public` or `/metadata_admin`, issue code `too_large`.
  */
 export function checkMetadataSize(
   identity: { metadata_public?: unknown; metadata_admin?: unknown },
   maximum: number,
+  plainCopy = false,
 ): void {
   checkJsonSize(
     identity.metadata_public ?? null,
@@ -178,6 +190,7 @@ export function checkMetadataSize(
     "/metadata_public",
     "metadata_public",
     "maxMetadataBytes",
+    plainCopy,
   );
   checkJsonSize(
     identity.metadata_admin ?? null,
@@ -185,6 +198,7 @@ export function checkMetadataSize(
     "/metadata_admin",
     "metadata_admin",
     "maxMetadataBytes",
+    plainCopy,
   );
 }
 

@@ -66,24 +66,38 @@ export async function prepareMany(
     }
   };
   let failure: { error: unknown } | undefined;
+  const fail = (i: number, e: unknown) => {
+    if (isIdentityError(e)) out[i] = e;
+    else failure ??= { error: e };
+  };
+  // Two passes, as the builds always ran: every entry's checks (and identity id) first, then the assembly.
+  const plans: Array<(() => StoredIdentity | Promise<StoredIdentity>) | undefined> = new Array(bodies.length);
   for (let i = 0; i < bodies.length; i++) {
     const body = bodies[i];
     if (body === undefined) out[i] = null;
     else if (isIdentityError(body)) out[i] = body;
     else {
       try {
-        const built = ctx.builder.buildCreate(body);
-        if (!hooked && !(built instanceof Promise)) out[i] = built;
-        else
-          pending.push(
-            finish(built).then((p) => {
-              out[i] = p;
-            }),
-          );
+        plans[i] = ctx.builder.planCreate(body);
       } catch (e) {
-        if (isIdentityError(e)) out[i] = e;
-        else failure ??= { error: e };
+        fail(i, e);
       }
+    }
+  }
+  for (let i = 0; i < bodies.length; i++) {
+    const plan = plans[i];
+    if (plan === undefined) continue;
+    try {
+      const built = plan();
+      if (!hooked && !(built instanceof Promise)) out[i] = built;
+      else
+        pending.push(
+          finish(built).then((p) => {
+            out[i] = p;
+          }),
+        );
+    } catch (e) {
+      fail(i, e);
     }
   }
   if (failure !== undefined) {

@@ -81,20 +81,21 @@ export class IdentityBuilder {
    * @throws ValidationError (`too_large` / `too_many` past a cap) | IdentityError (schema, hash)
    */
   async prepareCreate(input: JsonValue): Promise<StoredIdentity> {
-    return this.buildCreate(input);
+    return this.planCreate(input)();
   }
 
   /**
-   * {@link prepareCreate} without a promise when the body needs no hashing (no clear-text password: a bulk import
-   * of hashes), so a batch of them holds no pending promise and no intermediate object past its own build.
-   * @throws (synchronously) what {@link prepareCreate} rejects with, up to the hashing; a returned promise rejects
-   *   with what the hashing and the rest of the build throw.
+   * {@link prepareCreate} in two steps, so that a batch gives out ids in the order it always did (every entry's
+   * identity id in the first step, then the addresses' ids): the first step parses, checks and validates (and
+   * throws what {@link prepareCreate} rejects with, up to the hashing); the step it returns assembles the identity —
+   * without a promise when the body needs no hashing (no clear-text password: a bulk import of hashes), so a batch
+   * of them holds no pending promise; else a promise that rejects with what the hashing and the assembly throw.
    */
-  buildCreate(input: JsonValue): StoredIdentity | Promise<StoredIdentity> {
+  planCreate(input: JsonValue): () => StoredIdentity | Promise<StoredIdentity> {
     const body = readCommonCreateBody(input) ?? parseJson(CreateIdentityBodySchema, input);
     const limits = this.#limits;
-    checkTraitsSize(body.traits, limits.maxTraitsBytes);
-    checkMetadataSize(body, limits.maxMetadataBytes);
+    checkTraitsSize(body.traits, limits.maxTraitsBytes, true);
+    checkMetadataSize(body, limits.maxMetadataBytes, true);
     checkGivenAddresses({ verifiable: body.verifiable_addresses, recovery: body.recovery_addresses }, limits);
     checkLinks(linkCounts(body.credentials), limits);
     const now = this.#now().toISOString();
@@ -141,8 +142,8 @@ export class IdentityBuilder {
       };
     };
     const password = clearTextPassword(body.credentials);
-    if (password === undefined) return build(undefined);
-    return hashClearText(password, this.#importContext(id, now)).then(build);
+    if (password === undefined) return () => build(undefined);
+    return () => hashClearText(password, this.#importContext(id, now)).then(build);
   }
 
   /** The import context of a build whose imported hash {@link precheckCredentials} already validated. */

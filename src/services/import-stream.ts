@@ -11,6 +11,9 @@ import type { ServiceContext } from "./context.js";
 import { itemError } from "./import-errors.js";
 import { openSource, type SourceReader, watchAbort } from "./import-source.js";
 
+/** Items of a synchronous source read between two microtask turns (see `run`). */
+const SYNC_READS_PER_TURN = 16;
+
 /** Defaults and bounds of the import options (documented on {@link ImportIdentitiesOptions}). */
 export const IMPORT_DEFAULTS = Object.freeze({ batchSize: 500, concurrency: 2 });
 const MAX_BATCH_SIZE = 1000;
@@ -123,7 +126,13 @@ class ImportRun {
           }
           let next: IteratorResult<unknown> | "aborted";
           try {
-            next = reader.nextSync ? reader.nextSync() : await reader.next(abort);
+            if (reader.nextSync === undefined) next = await reader.next(abort);
+            else {
+              // A synchronous source is read without a promise per item, but with a microtask turn every few
+              // items, so an abort that a microtask signals stops the import within that many items.
+              if (index % SYNC_READS_PER_TURN === SYNC_READS_PER_TURN - 1) await null;
+              next = reader.nextSync();
+            }
           } catch (cause) {
             sourceFailure = { cause };
             break;

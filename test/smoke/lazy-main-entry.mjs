@@ -16,8 +16,13 @@ const LAZY = [
   "@node-rs/argon2",
   "@node-rs/bcrypt",
 ];
-/** What a first create with a clear-text password needs (the default schema has no pattern, nor phones). */
-const FIRST_CREATE = ["zod", "ajv", "uuid", "@node-rs/argon2"];
+/**
+ * What a first create with a clear-text password needs (the default schema has no pattern, nor phones; a body of
+ * the common shape is read without zod).
+ */
+const FIRST_CREATE = ["ajv", "uuid", "@node-rs/argon2"];
+/** What a body outside the common shape (an OIDC link) loads too: the payload schemas. */
+const UNCOMMON_CREATE = ["zod"];
 
 const loaded = (files) =>
   LAZY.filter((name) => files.some((f) => f.includes(`/node_modules/${name}/`))).sort();
@@ -33,12 +38,17 @@ function run(args, script) {
 }
 
 const body = `{ traits: { email: "lazy@example.org" }, credentials: { password: { config: { password: "a sturdy passphrase 2026" } } } }`;
+const uncommon = `{ traits: { email: "oidc@example.org" }, credentials: { oidc: { config: { providers: [{ provider: "github", subject: "1" }] } } } }`;
 const cjs = run(
   ["-e"],
   `const { IdentityManager } = require("idkit");
    const idm = new IdentityManager({ hashing: { argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 } } });
    const before = Object.keys(require.cache);
-   idm.createIdentity(${body}).then(() => console.log(JSON.stringify({ before, after: Object.keys(require.cache) })));`,
+   idm.createIdentity(${body}).then(async () => {
+     const after = Object.keys(require.cache);
+     await idm.createIdentity(${uncommon});
+     console.log(JSON.stringify({ before, after, uncommon: Object.keys(require.cache) }));
+   });`,
 );
 // ESM: a resolve hook (on the loader thread) reports every URL it resolves; createRequire's cache holds what
 // the lazy loads required.
@@ -75,7 +85,11 @@ assert.deepEqual(
 for (const name of FIRST_CREATE) {
   assert.ok(loaded(cjs.after).includes(name), `the first create did not load ${name}`);
 }
+assert.ok(!loaded(cjs.after).includes("zod"), "a create body of the common shape loaded zod");
+for (const name of UNCOMMON_CREATE) {
+  assert.ok(loaded(cjs.uncommon).includes(name), `a create outside the common shape did not load ${name}`);
+}
 console.log(
   `smoke (cold start): import/require("idkit") + new IdentityManager() load none of ${LAZY.join(", ")}; ` +
-    `a first create loads ${FIRST_CREATE.join(", ")}`,
+    `a first create loads ${FIRST_CREATE.join(", ")}; a body outside the common shape loads ${UNCOMMON_CREATE.join(", ")}`,
 );

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomInt } from "node:crypto";
+import { createHmac, hash, randomBytes, randomInt } from "node:crypto";
 import { IdentityError } from "../errors/index.js";
 
 const ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -80,15 +80,45 @@ export function createTokenDigester(
       });
     }
   }
-  const digest = (key: string, token: string) =>
-    createHmac("sha512-256", key).update(token, "utf8").digest("hex");
+  const digests = keys.map(keyedDigest);
+  const signing = digests[0] as (token: string) => string;
   return Object.freeze({
     sign: (token: string) => {
       if (ephemeral && options.sharedStore) throw noSecretsForSharedStore();
       if (ephemeral) warnNoSecrets();
-      return digest(keys[0] as string, token);
+      return signing(token);
     },
-    candidates: (token: string) => keys.map((k) => digest(k, token)),
+    candidates: (token: string) => digests.map((digest) => digest(token)),
     ephemeral,
   });
+}
+
+/** SHA-512/256's block size in bytes (HMAC pads its key to it). */
+const BLOCK = 128;
+
+/**
+ * `token => hex(HMAC-SHA512/256(key, utf8(token)))`, byte for byte what `createHmac("sha512-256", key)` computes
+ * (RFC 2104: `H((K ^ opad) || H((K ^ ipad) || m))`, K zero-padded to the block), but with the padded keys made
+ * once: two one-shot `crypto.hash` calls per token instead of an Hmac object (about half the time). A key that is
+ * not ASCII, or longer than a block (HMAC hashes those first), keeps `createHmac`.
+ */
+function keyedDigest(key: string): (token: string) => string {
+  const hmac = (token: string) => createHmac("sha512-256", key).update(token, "utf8").digest("hex");
+  if (key.length > BLOCK) return hmac;
+  const inner = Buffer.alloc(BLOCK);
+  const outer = Buffer.alloc(BLOCK + 32);
+  for (let i = 0; i < BLOCK; i++) {
+    const k = i < key.length ? key.charCodeAt(i) : 0;
+    if (k > 0x7f) return hmac;
+    inner[i] = k ^ 0x36;
+    outer[i] = k ^ 0x5c;
+  }
+  // One flat string (a string grown by `+=` would stay a rope, copied piece by piece on every use).
+  const innerPad = inner.toString("latin1");
+  return (token) => {
+    // ASCII pad + token: its UTF-8 is the pad's bytes then the token's UTF-8, as createHmac's update reads it.
+    // The inner digest travels as "binary" (latin1: one character per byte) into the outer block.
+    outer.write(hash("sha512-256", innerPad + token, "binary"), BLOCK, "binary");
+    return hash("sha512-256", outer, "hex");
+  };
 }

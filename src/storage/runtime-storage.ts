@@ -73,6 +73,8 @@ function isConflict(error: unknown): boolean {
 export class RuntimeStorage {
   readonly #adapter: StorageAdapter;
   #ready: Promise<void> | undefined;
+  /** Set once `init` has resolved. */
+  #initialized = false;
   #closed: Promise<void> | undefined;
 
   constructor(adapter: StorageAdapter) {
@@ -81,6 +83,11 @@ export class RuntimeStorage {
 
   get adapter(): StorageAdapter {
     return this.#adapter;
+  }
+
+  /** Whether an operation would call the adapter at once: `init` has resolved and `close` was not called. */
+  get open(): boolean {
+    return this.#initialized && this.#closed === undefined;
   }
 
   /**
@@ -119,6 +126,7 @@ export class RuntimeStorage {
         });
       }
       await this.#ready;
+      this.#initialized = true;
       return await fn();
     } catch (e) {
       throw adapterFailure(op, e);

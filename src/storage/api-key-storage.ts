@@ -1,6 +1,7 @@
 import { IdentityError } from "../errors/index.js";
 import type { StoredIdentity } from "../identity/identity.js";
 import { API_KEY_STORE_METHODS, type ApiKeyInsert, STAND_IN, type StoredApiKey } from "./api-key-store.js";
+import { type ApiKeyView, directApiKeys, type MemoryApiKeys } from "./memory/memory-api-keys.js";
 import { MemoryStorage } from "./memory/memory-storage.js";
 import { adapterFailure, type RuntimeStorage } from "./runtime-storage.js";
 import { isStoredIdentity } from "./stored-shape.js";
@@ -17,10 +18,15 @@ export class ApiKeyStorage {
   #supported: boolean | undefined;
   #missing = "";
   readonly #trusted: boolean;
+  /** MemoryStorage's key store, when the adapter is a MemoryStorage whose `findApiKey` is MemoryStorage's own. */
+  readonly #direct: MemoryApiKeys | undefined;
 
   constructor(runtime: RuntimeStorage) {
     this.#runtime = runtime;
     this.#trusted = runtime.adapter instanceof MemoryStorage;
+    const direct = directApiKeys(runtime.adapter);
+    this.#direct =
+      direct && runtime.adapter.findApiKey === MemoryStorage.prototype.findApiKey ? direct : undefined;
   }
 
   /**
@@ -76,6 +82,34 @@ export class ApiKeyStorage {
       if (wrong) throw new Error("findApiKey returned another key or identity");
       return { key: checked, identity: identity as StoredIdentity };
     });
+  }
+
+  /**
+   * The authentication's read (`findApiKey`, under `init` and `close` like every operation). On MemoryStorage
+   * itself ({@link MemoryApiKeys.view}): the stored key record and a decoded identity shared by every read of the
+   * same stored version — READ-ONLY, neither copied nor checked (the library's own adapter, holding what the manager
+   * checked when it wrote it): the caller reads them at once, without yielding, and copies what it hands out. On any
+   * other adapter (a proxy or a subclass of MemoryStorage that overrides `findApiKey` included): {@link find}'s
+   * checked copies.
+   */
+  findForAuthentication(id: string): Promise<ApiKeyView | undefined> {
+    const direct = this.#direct;
+    if (direct === undefined) return this.find(id);
+    return this.#runtime.run("findApiKey", () => Promise.resolve(direct.view(id)));
+  }
+
+  /**
+   * {@link findForAuthentication} at once, without yielding, when it can be: on MemoryStorage itself, initialised
+   * and not closed. Otherwise `null`: call findForAuthentication.
+   */
+  viewNow(id: string): ApiKeyView | undefined | null {
+    const direct = this.#direct;
+    if (direct === undefined || !this.#runtime.open) return null;
+    try {
+      return direct.view(id);
+    } catch (e) {
+      throw adapterFailure("findApiKey", e);
+    }
   }
 
   list(identityId: string): Promise<StoredApiKey[]> {

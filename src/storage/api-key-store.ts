@@ -95,7 +95,8 @@ const STAND_IN_AT = "2000-01-01T00:00:00.000Z";
 
 /**
  * What an unknown key id is checked as (never matches: its digest is no hex digest), so that the unknown-id path of
- * an authentication runs the same shape checks and copies as a known one (docs/machine-identities.md).
+ * an authentication runs the same shape checks and copies as a known one (docs/machine-identities.md); MemoryStorage
+ * reads its identity as it reads a known key's (packed, decoded once and kept).
  */
 export const STAND_IN: { readonly key: StoredApiKey; readonly identity: StoredIdentity } = Object.freeze({
   key: Object.freeze({

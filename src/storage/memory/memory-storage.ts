@@ -56,10 +56,11 @@ export class MemoryStorage implements StorageAdapter {
   readonly #tokenByDigest = new Map<string, string>();
   /** Token ids per identity, so deleting an identity costs its own tokens, not all of them. */
   readonly #tokensByIdentity = new Map<string, Set<string>>();
-  readonly #apiKeys = new MemoryApiKeys(
-    (id) => (id === undefined ? this.#readStandIn() : this.#read(id)),
-    (i, e) => this.#replace(i, e),
-  );
+  readonly #apiKeys = new MemoryApiKeys(this, {
+    packed: (id) => (id === undefined ? this.#packedStandIn() : this.#identities.get(id)),
+    unpack: (packed) => this.#unpack(packed as Packed),
+    replace: (i, e) => this.#replace(i, e),
+  });
   #standIn: Packed | undefined;
 
   async insertIdentities(identities: readonly StoredIdentity[]): Promise<InsertOutcome[]> {
@@ -239,12 +240,11 @@ export class MemoryStorage implements StorageAdapter {
     return stored && this.#unpack(stored);
   }
 
-  /** Unpacks the API key stand-in identity (an unknown key costs what a known one does); undefined. */
-  #readStandIn(): undefined {
+  /** The API key stand-in identity, packed (an unknown key reads it: the work a known one does). */
+  #packedStandIn(): Packed {
     const identity = STAND_IN.identity;
     this.#standIn ??= new Packed(identity.updated_at, pack(identity, identity.updated_at, this.#shapes));
-    this.#unpack(this.#standIn);
-    return undefined;
+    return this.#standIn;
   }
 
   #unpack(stored: Packed): StoredIdentity {

@@ -49,8 +49,9 @@ export abstract class ApiKeyMethods<Traits = JsonObject> {
   /**
    * Authenticates an API key: a malformed one (length, prefix, alphabet, checksum) is refused without any storage
    * call; otherwise one storage read, the secret's keyed digest compared in constant time (an unknown key id is
-   * compared against a dummy and its lookup copies and checks a stand-in record, so unknown and wrong keys do the
-   * same work; only the size of the identity read differs, `docs/machine-identities.md`), `last_used_at` written at most once per
+   * compared against a dummy and its lookup reads a stand-in record the way a known key's is read — copied and
+   * checked, or on MemoryStorage decoded once per stored version — so unknown and wrong keys do the same work; only
+   * the size of the identity read differs, `docs/machine-identities.md`), `last_used_at` written at most once per
    * `apiKeys.lastUsedInterval`, in the background (never awaited; one write per key at a time in this manager; a
    * failed write is dropped). The `afterApiKeyAuthentication` hook runs after the decision; if this manager revokes
    * the key before the authentication resolves (the hook itself may), it rejects with `invalid_credentials`.

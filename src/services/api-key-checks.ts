@@ -1,5 +1,5 @@
 import { IdentityError, NotFoundError, ValidationError } from "../errors/index.js";
-import type { StoredIdentity } from "../identity/identity.js";
+import { cloneJson } from "../identity/clone.js";
 import type { StoredApiKey } from "../storage/api-key-store.js";
 import { API_KEY_LIMITS } from "./api-key-args.js";
 import type { ApiKey } from "./api-key-types.js";
@@ -7,29 +7,14 @@ import type { ApiKey } from "./api-key-types.js";
 /** Compared against when the key id is unknown, so that an unknown key costs what a wrong one does. */
 const DUMMY_DIGEST = "0".repeat(64);
 
-/**
- * The authenticated pair with the identity's `api_key` credential listing only this key's id (not every key id of
- * the account: a host that echoes the identity must not hand each caller its sibling keys' ids).
- */
-export function withOwnKeyOnly(found: { key: StoredApiKey; identity: StoredIdentity }): {
-  key: StoredApiKey;
-  identity: StoredIdentity;
-} {
-  const { key, identity } = found;
-  const credential = identity.credentials.api_key;
-  if (credential === undefined) return found;
-  const own = { ...credential, identifiers: [key.id] };
-  return { key, identity: { ...identity, credentials: { ...identity.credentials, api_key: own } } };
-}
-
-/** The record without the digest. */
-export function shown(key: StoredApiKey): ApiKey {
+/** The record without the digest: a fresh copy (nothing shared with `key`). */
+export function shown(key: Readonly<StoredApiKey>): ApiKey {
   return {
     id: key.id,
     identity_id: key.identity_id,
     name: key.name,
     scopes: [...key.scopes],
-    metadata: key.metadata,
+    metadata: cloneJson(key.metadata),
     created_at: key.created_at,
     expires_at: key.expires_at,
     last_used_at: key.last_used_at,
@@ -37,9 +22,25 @@ export function shown(key: StoredApiKey): ApiKey {
   };
 }
 
-export const isExpired = (key: StoredApiKey, nowMs: number) =>
-  key.expires_at !== null && !(Date.parse(key.expires_at) > nowMs);
-export const isLive = (key: StoredApiKey, nowMs: number) => key.revoked_at === null && !isExpired(key, nowMs);
+/** The most timestamps {@link timeOf} remembers (it forgets them all past this). */
+const TIMES_LIMIT = 1024;
+const times = new Map<string, number>();
+
+/** `Date.parse(text)`, remembered: a hot key's `expires_at` and `last_used_at` are parsed once, not per use. */
+export function timeOf(text: string): number {
+  let ms = times.get(text);
+  if (ms === undefined) {
+    ms = Date.parse(text);
+    if (times.size >= TIMES_LIMIT) times.clear();
+    times.set(text, ms);
+  }
+  return ms;
+}
+
+export const isExpired = (key: Readonly<StoredApiKey>, nowMs: number) =>
+  key.expires_at !== null && !(timeOf(key.expires_at) > nowMs);
+export const isLive = (key: Readonly<StoredApiKey>, nowMs: number) =>
+  key.revoked_at === null && !isExpired(key, nowMs);
 export const keyNotFound = () => new NotFoundError("api_key_not_found");
 
 /**
@@ -87,6 +88,7 @@ export class InFlight {
 
   /** Whether this manager revoked `id` after the authentication `ticket` started. */
   revokedSince(id: string, ticket: number): boolean {
+    if (this.#revokedUpTo.size === 0) return false;
     const upTo = this.#revokedUpTo.get(id);
     return upTo !== undefined && ticket <= upTo;
   }
@@ -99,7 +101,7 @@ export class InFlight {
       return;
     }
     this.#open.delete(id);
-    this.#revokedUpTo.delete(id);
+    if (this.#revokedUpTo.size !== 0) this.#revokedUpTo.delete(id);
   }
 
   /** Records that `id` was revoked (after the revocation was written): the open authentications of it will reject. */

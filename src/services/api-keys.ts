@@ -1,27 +1,11 @@
-import { IdentityError } from "../errors/index.js";
 import type { Credential, StoredIdentity } from "../identity/identity.js";
 import type { TokenDigester } from "../recovery/token-secrets.js";
 import { ApiKeyStorage } from "../storage/api-key-storage.js";
 import type { StoredApiKey } from "../storage/api-key-store.js";
-import {
-  type ApiKeySettings,
-  readAuthenticateOptions,
-  readCreateBody,
-  readRotateOptions,
-} from "./api-key-args.js";
-import {
-  alreadyRotated,
-  digestMatches,
-  InFlight,
-  inactive,
-  isLive,
-  keyNotFound,
-  noSecrets,
-  pruned,
-  shown,
-  withOwnKeyOnly,
-} from "./api-key-checks.js";
-import { generateApiKey, isApiKeyId, parseApiKey } from "./api-key-format.js";
+import { type ApiKeySettings, readCreateBody, readRotateOptions } from "./api-key-args.js";
+import { ApiKeyAuthenticator } from "./api-key-auth.js";
+import { alreadyRotated, inactive, isLive, keyNotFound, noSecrets, pruned, shown } from "./api-key-checks.js";
+import { generateApiKey, isApiKeyId } from "./api-key-format.js";
 import type { ApiKey, ApiKeyAuthentication, IssuedApiKey } from "./api-key-types.js";
 import type { ServiceContext } from "./context.js";
 
@@ -33,20 +17,13 @@ type Operation = "create_api_key" | "rotate_api_key" | "revoke_api_key";
  * Invariants: the key records live in the adapter's key store; the identity's `api_key` credential lists the ids
  * of its stored keys, and every change of that set (an insert, with the rotated key's expiry and the pruned keys)
  * is ONE adapter step together with the identity's compare-and-set, so the two never disagree. Revocation and
- * uses only touch the record. Within this manager, once `revoke` resolves no authentication with the key succeeds
- * any more: a revocation marks the key ({@link InFlight}), and an authentication of it that started before the
- * mark rejects instead of resolving, so a revocation never waits for one (nor for its hook). Across managers or
- * processes the store is the only link: an authentication that read the key before the revocation was written may
- * still complete; none that reads afterwards succeeds. `last_used_at` is written in the background, one write per
- * key in flight in this manager; authentications never wait for it.
+ * uses only touch the record. Authentication, revocation marks and `last_used_at` writes: {@link ApiKeyAuthenticator}.
  */
 export class ApiKeys {
   readonly #keys: ApiKeyStorage;
   readonly #digester: TokenDigester;
-  /** Authentications in flight by key id (so that a revocation makes the ones that started before it reject). */
-  readonly #inFlight = new InFlight();
-  /** The `last_used_at` write in flight per key id (at most one: concurrent uses coalesce). */
-  readonly #touching = new Map<string, Promise<void>>();
+  /** `authenticateApiKey`, and the revocation marks and `last_used_at` writes it shares with the methods here. */
+  readonly #auth: ApiKeyAuthenticator;
 
   private readonly settings: ApiKeySettings;
 
@@ -54,6 +31,7 @@ export class ApiKeys {
     this.settings = ctx.apiKeys;
     this.#keys = new ApiKeyStorage(ctx.storage);
     this.#digester = ctx.flows.digester;
+    this.#auth = new ApiKeyAuthenticator(ctx, this.#keys);
   }
 
   /** `createApiKey`: a new key for an identity. */
@@ -175,99 +153,19 @@ export class ApiKeys {
 
   /** `authenticateApiKey`. */
   authenticate(presented: unknown, options: unknown): Promise<ApiKeyAuthentication> {
-    let required: string[];
-    try {
-      required = readAuthenticateOptions(options);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    const parsed = parseApiKey(presented, this.settings.prefix);
-    // A malformed key (a typo, another prefix, a bad checksum) is refused before any storage call.
-    if (parsed === undefined) return Promise.reject(new IdentityError("invalid_credentials"));
-    return this.#verify(parsed.id, parsed.secret, required);
-  }
-
-  async #verify(id: string, secret: string, required: readonly string[]): Promise<ApiKeyAuthentication> {
-    const ticket = this.#inFlight.enter(id);
-    try {
-      const now = this.ctx.now();
-      const { key, identity } = withOwnKeyOnly(await this.#decide(id, secret, required, now.getTime()));
-      if (this.#inFlight.revokedSince(id, ticket)) throw new IdentityError("invalid_credentials");
-      this.#touch(key, now);
-      const result = { identity: this.ctx.serialize(identity, { mode: "no_config" }), api_key: shown(key) };
-      if (this.ctx.lifecycle.has("afterApiKeyAuthentication")) {
-        await this.ctx.lifecycle.after("afterApiKeyAuthentication", identity, { api_key: result.api_key });
-        // Revoked while the hook ran (by the hook itself, say): refused, so that no success follows a revocation.
-        if (this.#inFlight.revokedSince(id, ticket)) throw new IdentityError("invalid_credentials");
-      }
-      return result;
-    } finally {
-      this.#inFlight.finish(id);
-    }
-  }
-
-  /** The authentication decision: lookup, digest, liveness, identity state, scopes. */
-  async #decide(
-    id: string,
-    secret: string,
-    required: readonly string[],
-    nowMs: number,
-  ): Promise<{ key: StoredApiKey; identity: StoredIdentity }> {
-    const found = await this.#keys.find(id);
-    const candidates = this.#digester.candidates(`${id}.${secret}`);
-    if (!digestMatches(candidates, found?.key.digest) || !found || !isLive(found.key, nowMs)) {
-      throw new IdentityError("invalid_credentials");
-    }
-    const { key, identity } = found;
-    if (identity.state !== "active") {
-      throw new IdentityError("identity_disabled", { details: { identity_id: identity.id } });
-    }
-    const missing = required.filter((scope) => !key.scopes.includes(scope));
-    if (missing.length > 0) {
-      throw new IdentityError("insufficient_scope", { details: { missing_scopes: missing } });
-    }
-    return found;
-  }
-
-  /**
-   * Records this use when `last_used_at` is older than the interval: `key.last_used_at` (the result's) becomes
-   * now, and the conditional write runs in the background, one per key at a time in this manager (a use while one
-   * is in flight writes nothing more). A failed write is dropped (advisory; the next due use writes again).
-   */
-  #touch(key: StoredApiKey, now: Date): void {
-    const nowMs = now.getTime();
-    const interval = this.settings.lastUsedIntervalMs;
-    if (key.last_used_at !== null && Date.parse(key.last_used_at) > nowMs - interval) return;
-    const at = now.toISOString();
-    key.last_used_at = at;
-    if (this.#touching.has(key.id)) return;
-    const usedBefore = new Date(nowMs - interval).toISOString();
-    const write = Promise.resolve()
-      .then(() => this.#keys.touch(key.id, at, usedBefore))
-      .then(
-        () => undefined,
-        () => undefined,
-      )
-      .finally(() => this.#touching.delete(key.id));
-    this.#touching.set(key.id, write);
-  }
-
-  /** Waits for this manager's `last_used_at` writes in flight (so its own reads see them). */
-  async #touched(keyId?: string): Promise<void> {
-    if (this.#touching.size === 0) return;
-    await (keyId === undefined ? Promise.all(this.#touching.values()) : this.#touching.get(keyId));
+    return this.#auth.authenticate(presented, options);
   }
 
   /** `listApiKeys`: every key of the identity (revoked and expired ones too), oldest first. */
   async list(identityId: unknown): Promise<ApiKey[]> {
     const identity = await this.ctx.writer.load(identityId as string);
-    await this.#touched();
+    await this.#auth.touched();
     return (await this.#keys.list(identity.id)).map(shown);
   }
 
   /** `getApiKey`. */
   async get(keyId: unknown): Promise<ApiKey> {
-    if (typeof keyId === "string") await this.#touched(keyId);
+    if (typeof keyId === "string") await this.#auth.touched(keyId);
     return shown((await this.#find(keyId)).key);
   }
 
@@ -282,7 +180,7 @@ export class ApiKeys {
     const revoked = await this.#keys.revoke(key.id, this.ctx.now().toISOString());
     if (!revoked) throw keyNotFound();
     // Authentications of the key still open in this manager (they may have read it before) will reject.
-    this.#inFlight.revoked(key.id);
+    this.#auth.revoked(key.id);
     const api_key = shown(revoked);
     await this.ctx.lifecycle.after("afterCredentialChange", identity, { ...context, api_key });
     return api_key;

@@ -35,7 +35,8 @@ export function uuidv7(): string {
   const now = Date.now();
   if (now > state.msecs) {
     const r = random;
-    state.seq = ((r[6] as number) << 23) | ((r[7] as number) << 16) | ((r[8] as number) << 8) | (r[9] as number);
+    state.seq =
+      ((r[6] as number) << 23) | ((r[7] as number) << 16) | ((r[8] as number) << 8) | (r[9] as number);
     state.msecs = now;
   } else {
     state.seq = (state.seq + 1) | 0;

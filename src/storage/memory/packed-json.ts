@@ -1,4 +1,5 @@
 import { ValidationError } from "../../errors/index.js";
+import { setOwn } from "../../json/json-input.js";
 
 /**
  * MemoryStorage's compact form of a stored record: one string per record instead of ~20–40 objects, so a store of
@@ -200,22 +201,13 @@ function decode(value: Encoded, stamp: string, shapes: Shapes): unknown {
   const out: Record<string, unknown> = {};
   if (tag === INLINE) {
     for (let i = 1; i < value.length; i += 2)
-      set(out, value[i] as string, decode(value[i + 1] as Encoded, stamp, shapes));
+      setOwn(out, value[i] as string, decode(value[i + 1] as Encoded, stamp, shapes));
     return out;
   }
   const names = shapes.names(tag);
   for (let i = 0; i < names.length; i++)
-    set(out, names[i] as string, decode(value[i + 1] as Encoded, stamp, shapes));
+    setOwn(out, names[i] as string, decode(value[i + 1] as Encoded, stamp, shapes));
   return out;
-}
-
-/** An own, enumerable member, `__proto__` included (never a prototype change). */
-function set(target: Record<string, unknown>, name: string, value: unknown): void {
-  if (name === "__proto__") {
-    Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
-  } else {
-    target[name] = value;
-  }
 }
 
 /** A stored record in its compact form ({@link pack}), with its `updated_at`, which writes compare unpacked. */

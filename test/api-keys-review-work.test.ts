@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import * as clone from "../src/identity/clone.js";
 import { type IdentityManager, MemoryStorage, type StorageAdapter } from "../src/index.js";
 import { checksumOf, randomBase62 } from "../src/services/api-key-format.js";
-import * as packed from "../src/storage/memory/packed-json.js";
+import * as layouts from "../src/storage/memory/record-layouts.js";
 import * as shape from "../src/storage/stored-shape.js";
 import { manager, rejection } from "./helpers.js";
 
@@ -17,9 +17,9 @@ vi.mock("../src/storage/stored-shape.js", async (original) => {
   const m = await original<typeof import("../src/storage/stored-shape.js")>();
   return { ...m, isStoredIdentity: vi.fn(m.isStoredIdentity) };
 });
-vi.mock("../src/storage/memory/packed-json.js", async (original) => {
-  const m = await original<typeof import("../src/storage/memory/packed-json.js")>();
-  return { ...m, unpack: vi.fn(m.unpack) };
+vi.mock("../src/storage/memory/record-layouts.js", async (original) => {
+  const m = await original<typeof import("../src/storage/memory/record-layouts.js")>();
+  return { ...m, unflatten: vi.fn(m.unflatten) };
 });
 
 /** MemoryStorage behind plain delegating functions: not `instanceof MemoryStorage`, so checked like any adapter. */
@@ -50,7 +50,11 @@ describe.each([
     const idm = manager({ storage: wrap(new MemoryStorage()) }) as unknown as IdentityManager;
     const account = await idm.createIdentity({ schema_id: "preset://machine", traits: { name: "svc" } });
     const { api_key } = await idm.createApiKey({ identity_id: account.id, name: "k" });
-    const counted = [vi.mocked(packed.unpack), vi.mocked(clone.cloneJson), vi.mocked(shape.isStoredIdentity)];
+    const counted = [
+      vi.mocked(layouts.unflatten),
+      vi.mocked(clone.cloneJson),
+      vi.mocked(shape.isStoredIdentity),
+    ];
     const count = async (key: string) => {
       for (const f of counted) f.mockClear();
       expect((await rejection(idm.authenticateApiKey(key))).code).toBe("invalid_credentials");

@@ -15,7 +15,7 @@ import type {
   StoredFlowToken,
 } from "../storage-adapter.js";
 import { MemoryApiKeys } from "./memory-api-keys.js";
-import { Packed, pack, Shapes, unpack } from "./packed-json.js";
+import { type StoredForm, StoredForms } from "./stored-forms.js";
 import { Keys, UniqueIndex } from "./unique-index.js";
 
 /** A sorted set of ids (a B+ tree whose values are all `undefined`). */
@@ -45,8 +45,8 @@ function* idsAfter(index: IdIndex, after: string | undefined): Generator<string>
  */
 export class MemoryStorage implements StorageAdapter {
   readonly supportsMultipleProcesses = false;
-  readonly #identities = new Map<string, Packed>();
-  readonly #shapes = new Shapes();
+  readonly #identities = new Map<string, StoredForm>();
+  readonly #forms = new StoredForms();
   readonly #unique = new UniqueIndex();
   readonly #sortedIds: IdIndex = newIdIndex();
   /** Sorted ids per organization (no entry for an organization without identities). */
@@ -58,17 +58,17 @@ export class MemoryStorage implements StorageAdapter {
   readonly #tokensByIdentity = new Map<string, Set<string>>();
   readonly #apiKeys = new MemoryApiKeys(this, {
     packed: (id) => (id === undefined ? this.#packedStandIn() : this.#identities.get(id)),
-    unpack: (packed) => this.#unpack(packed as Packed),
+    unpack: (packed) => this.#forms.unpack(packed as StoredForm),
     replace: (i, e) => this.#replace(i, e),
   });
-  #standIn: Packed | undefined;
+  #standIn: StoredForm | undefined;
 
   async insertIdentities(identities: readonly StoredIdentity[]): Promise<InsertOutcome[]> {
     return identities.map((identity) => {
       if (this.#identities.has(identity.id)) return idConflict(identity.id);
       const keys = this.#unique.check(identity);
       if (!(keys instanceof Keys)) return keys;
-      let packed: Packed;
+      let packed: StoredForm;
       try {
         packed = this.#pack(identity);
       } catch (e) {
@@ -225,7 +225,8 @@ export class MemoryStorage implements StorageAdapter {
   #replace(identity: StoredIdentity, expectedUpdatedAt: string | undefined) {
     const stored = this.#identities.get(identity.id);
     if (!stored) return "not_found" as const;
-    if (expectedUpdatedAt !== undefined && stored.updated_at !== expectedUpdatedAt) return "stale" as const;
+    if (expectedUpdatedAt !== undefined && this.#forms.updatedAt(stored) !== expectedUpdatedAt)
+      return "stale" as const;
     const keys = this.#unique.check(identity);
     if (!(keys instanceof Keys)) throw keys;
     const packed = this.#pack(identity); // before any change: a value JSON cannot hold changes nothing
@@ -241,24 +242,22 @@ export class MemoryStorage implements StorageAdapter {
   }
 
   /** The API key stand-in identity, packed (an unknown key reads it: the work a known one does). */
-  #packedStandIn(): Packed {
-    const identity = STAND_IN.identity;
-    this.#standIn ??= new Packed(identity.updated_at, pack(identity, identity.updated_at, this.#shapes));
+  #packedStandIn(): StoredForm {
+    this.#standIn ??= this.#forms.pack(STAND_IN.identity);
     return this.#standIn;
   }
 
-  #unpack(stored: Packed): StoredIdentity {
-    return unpack<StoredIdentity>(stored.json, stored.updated_at, this.#shapes);
+  #unpack(stored: StoredForm): StoredIdentity {
+    return this.#forms.unpack(stored);
   }
 
   /** The compact copy of `identity`. @throws ValidationError `invalid_json` for a value JSON cannot hold */
-  #pack(identity: StoredIdentity): Packed {
-    const stamp = typeof identity.updated_at === "string" ? identity.updated_at : "";
-    return new Packed(stamp, pack(identity, stamp, this.#shapes));
+  #pack(identity: StoredIdentity): StoredForm {
+    return this.#forms.pack(identity);
   }
 
   /** Stores `packed` (the compact copy of `identity`, whose `keys` are checked) and gives it its keys. */
-  #put(identity: StoredIdentity, keys: Keys, packed: Packed): void {
+  #put(identity: StoredIdentity, keys: Keys, packed: StoredForm): void {
     this.#identities.set(identity.id, packed);
     this.#unique.claim(identity.id, keys);
     if (identity.organization_id) {

@@ -177,3 +177,52 @@ describe("MemoryStorage past its layout table's bounds", () => {
     ).resolves.toBeDefined();
   });
 });
+
+describe("flat records and Object.prototype", () => {
+  it("never stores an inherited enumerable member, also when a getter adds one during the walk", () => {
+    const layouts = new Layouts();
+    const proto = Object.prototype as Record<string, unknown>;
+    try {
+      Object.defineProperty(proto, "polluted", {
+        value: 1,
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
+      expect(roundTrip(layouts, { a: { b: 1 } })).toStrictEqual({ a: { b: 1 } });
+    } finally {
+      delete proto.polluted;
+    }
+    const value = {
+      get a() {
+        Object.defineProperty(proto, "late", {
+          value: 2,
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
+        return 1;
+      },
+      b: { c: 1 },
+    };
+    try {
+      const back = roundTrip(layouts, value) as Record<string, unknown>;
+      delete proto.late;
+      expect(back).toStrictEqual({ a: 1, b: { c: 1 } });
+      expect(Object.keys(back.b as object)).toStrictEqual(["c"]);
+    } finally {
+      delete proto.late;
+    }
+  });
+
+  it("lists own members only of objects with other prototypes (a class instance, another realm's object)", () => {
+    const layouts = new Layouts();
+    class Base {
+      inherited = 0;
+    }
+    Object.defineProperty(Base.prototype, "onProto", { value: 1, enumerable: true });
+    const instance = Object.assign(Object.create(new Base()), { own: 2 });
+    expect(roundTrip(layouts, { x: instance })).toStrictEqual({ x: { own: 2 } });
+    expect(roundTrip(layouts, Object.assign(Object.create(null), { n: 1 }))).toStrictEqual({ n: 1 });
+  });
+});

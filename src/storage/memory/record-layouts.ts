@@ -120,8 +120,8 @@ export class Layouts {
     try {
       scratch.length = 0;
       scratch.push(stamp, undefined);
-      const walk = new Walk(this, stamp, scratch);
-      if (!walk.value(record)) return undefined;
+      const walk: Walk = { layouts: this, stamp, out: scratch, at: this.#root };
+      if (!walkValue(walk, record)) return undefined;
       const end = walk.at;
       if (end.layout === undefined) {
         if (this.#layouts >= MAX_LAYOUTS) return undefined;
@@ -147,63 +147,83 @@ export class Layouts {
 }
 
 /** One flattening: where it is in the trie, and the leaves so far. */
-class Walk {
+interface Walk {
+  readonly layouts: Layouts;
+  readonly stamp: string;
+  readonly out: unknown[];
   at: Step;
-  constructor(
-    readonly layouts: Layouts,
-    readonly stamp: string,
-    readonly out: unknown[],
-  ) {
-    this.at = layouts.root;
-  }
+}
 
-  #to(token: Token): boolean {
-    const next = this.layouts.step(this.at, token);
-    if (next === undefined) return false;
-    this.at = next;
-    return true;
-  }
+/** Steps `walk` by a special token; false when a bound is reached. */
+function to(walk: Walk, token: Special): boolean {
+  const next = walk.at.specials[token] ?? walk.layouts.step(walk.at, token);
+  if (next === undefined) return false;
+  walk.at = next;
+  return true;
+}
 
-  #leaf(value: unknown): boolean {
-    this.out.push(value);
-    return this.#to(LEAF);
-  }
+/** Steps `walk` by a member name; false when a bound is reached. */
+function toName(walk: Walk, name: string): boolean {
+  const at = walk.at;
+  const next = at.lastName === name ? at.lastStep : walk.layouts.step(at, name);
+  if (next === undefined) return false;
+  walk.at = next;
+  return true;
+}
 
-  /** Steps through `value`; false when a bound is reached. */
-  value(value: unknown): boolean {
-    switch (typeof value) {
-      case "string":
-        return value === this.stamp ? this.#to(STAMP) : this.#leaf(value);
-      case "number":
-        return this.#leaf(Number.isFinite(value) ? (value === 0 ? 0 : value) : null);
-      case "boolean":
-        return this.#leaf(value);
-      case "bigint":
-        throw notJson();
-      case "object":
-        if (value === null) return this.#leaf(null);
-        return Array.isArray(value) ? this.#array(value) : this.#object(value as Record<string, unknown>);
-      default: // undefined, a function or a symbol: null, as JSON.stringify writes them in an array
-        return this.#leaf(null);
-    }
-  }
+function leaf(walk: Walk, value: unknown): boolean {
+  walk.out.push(value);
+  return to(walk, LEAF);
+}
 
-  #array(value: readonly unknown[]): boolean {
-    if (!this.#to(ARRAY)) return false;
-    for (let i = 0; i < value.length; i++) if (!this.value(value[i])) return false;
-    return this.#to(END);
+/** Steps `walk` through `value`; false when a bound is reached. */
+function walkValue(walk: Walk, value: unknown): boolean {
+  switch (typeof value) {
+    case "string":
+      return value === walk.stamp ? to(walk, STAMP) : leaf(walk, value);
+    case "number":
+      return leaf(walk, Number.isFinite(value) ? (value === 0 ? 0 : value) : null);
+    case "boolean":
+      return leaf(walk, value);
+    case "bigint":
+      throw notJson();
+    case "object":
+      if (value === null) return leaf(walk, null);
+      return Array.isArray(value)
+        ? walkArray(walk, value)
+        : walkObject(walk, value as Record<string, unknown>);
+    default: // undefined, a function or a symbol: null, as JSON.stringify writes them in an array
+      return leaf(walk, null);
   }
+}
 
-  #object(value: Record<string, unknown>): boolean {
-    if (!this.#to(OBJECT)) return false;
-    for (const name in value) {
-      if (!Object.hasOwn(value, name)) continue;
-      const member = value[name];
-      if (member === undefined) continue;
-      if (!this.#to(name) || !this.value(member)) return false;
-    }
-    return this.#to(END);
+function walkArray(walk: Walk, value: readonly unknown[]): boolean {
+  if (!to(walk, ARRAY)) return false;
+  for (let i = 0; i < value.length; i++) if (!walkValue(walk, value[i])) return false;
+  return to(walk, END);
+}
+
+const EMPTY = {};
+/** True when `Object.prototype` has an enumerable member (`for...in` over a plain object would list it). */
+function prototypeEnumerable(): boolean {
+  for (const _ in EMPTY) return true;
+  return false;
+}
+
+function walkObject(walk: Walk, value: Record<string, unknown>): boolean {
+  if (!to(walk, OBJECT)) return false;
+  // `for...in` lists inherited enumerable members too: skipped by `Object.hasOwn`, a cost saved when none can be
+  // listed (a null prototype, or Object.prototype with no enumerable member — checked per object, as a getter
+  // read below may add one; members added during a `for...in` are not listed by it).
+  const proto = Object.getPrototypeOf(value);
+  const ownOnly = proto === null || (proto === Object.prototype && !prototypeEnumerable());
+  for (const name in value) {
+    if (!ownOnly && !Object.hasOwn(value, name)) continue;
+    const member = value[name];
+    if (member === undefined) continue;
+    if (!toName(walk, name) || !walkValue(walk, member)) return false;
   }
+  return to(walk, END);
 }
 
 function notJson(): ValidationError {

@@ -28,6 +28,7 @@ import {
   finalizeVerifiable,
   type WriteContext,
 } from "./apply-extraction.js";
+import { isoClock } from "./iso-now.js";
 import { validateTraits } from "./validate-traits.js";
 
 /** What building identities needs. */
@@ -53,7 +54,7 @@ export class IdentityBuilder {
   readonly #defaultSchemaId: string;
   readonly #hasher: PasswordHasher;
   readonly #newId: () => string;
-  readonly #now: () => Date;
+  readonly #now: () => string;
   readonly #limits: Readonly<IdentityLimits>;
 
   /** @throws IdentityError `invalid_configuration` for malformed `limits`. */
@@ -62,7 +63,7 @@ export class IdentityBuilder {
     this.#defaultSchemaId = deps.defaultSchemaId;
     this.#hasher = deps.hasher;
     this.#newId = deps.newId;
-    this.#now = deps.now;
+    this.#now = isoClock(deps.now);
     this.#limits = resolveIdentityLimits(deps.limits);
   }
 
@@ -98,7 +99,7 @@ export class IdentityBuilder {
     checkMetadataSize(body, limits.maxMetadataBytes, true);
     checkGivenAddresses({ verifiable: body.verifiable_addresses, recovery: body.recovery_addresses }, limits);
     checkLinks(linkCounts(body.credentials), limits);
-    const now = this.#now().toISOString();
+    const now = this.#now();
     const id = body.id?.toLowerCase() ?? this.#newId();
     const schema = this.#schemas.require(body.schema_id || this.#defaultSchemaId);
     precheckCredentials(body.credentials, { validateHash: validateImportedHash });

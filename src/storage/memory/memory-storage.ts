@@ -15,6 +15,8 @@ import type {
   StoredFlowToken,
 } from "../storage-adapter.js";
 import { MemoryApiKeys } from "./memory-api-keys.js";
+import { factsOf, type RecordFacts } from "./record-facts.js";
+import { notStringId } from "./record-walk.js";
 import { type StoredForm, StoredForms } from "./stored-forms.js";
 import { Keys, UniqueIndex } from "./unique-index.js";
 
@@ -65,17 +67,17 @@ export class MemoryStorage implements StorageAdapter {
 
   async insertIdentities(identities: readonly StoredIdentity[]): Promise<InsertOutcome[]> {
     return identities.map((identity) => {
-      if (this.#identities.has(identity.id)) return idConflict(identity.id);
-      const keys = this.#unique.check(identity);
+      // The record is read once, into its stored copy; its id and keys come from that copy.
+      const packed = this.#forms.tryPack(identity);
+      if (packed instanceof Error) return packed; // not JSON data: this identity fails alone, nothing stored
+      const facts = this.#facts(packed);
+      const id = facts.id;
+      if (typeof id !== "string") return notStringId(); // a number would sort equal to some string id
+      if (this.#identities.has(id)) return idConflict(id);
+      const keys = this.#unique.check(id, facts.keys);
       if (!(keys instanceof Keys)) return keys;
-      let packed: StoredForm;
-      try {
-        packed = this.#pack(identity);
-      } catch (e) {
-        return e as Error; // not JSON data: this identity fails alone, nothing stored
-      }
-      this.#put(identity, keys, packed);
-      this.#sortedIds.set(identity.id, undefined);
+      this.#put(facts, keys, packed);
+      this.#sortedIds.set(id, undefined);
       return null;
     });
   }
@@ -124,9 +126,9 @@ export class MemoryStorage implements StorageAdapter {
   }
 
   async deleteIdentity(id: string): Promise<boolean> {
-    const current = this.#read(id);
+    const current = this.#identities.get(id);
     if (!current) return false;
-    this.#drop(current);
+    this.#drop(this.#facts(current));
     this.#identities.delete(id);
     this.#sortedIds.delete(id);
     for (const tokenId of [...(this.#tokensByIdentity.get(id) ?? [])]) {
@@ -223,22 +225,25 @@ export class MemoryStorage implements StorageAdapter {
 
   /** Compare-and-set replacement; checks every uniqueness key before changing anything. */
   #replace(identity: StoredIdentity, expectedUpdatedAt: string | undefined) {
-    const stored = this.#identities.get(identity.id);
+    // Read once, before anything is looked up (a getter may change this store): a value JSON cannot hold changes
+    // nothing; the id and keys come from the copy.
+    const packed = this.#forms.pack(identity);
+    const facts = this.#facts(packed);
+    const stored = typeof facts.id === "string" ? this.#identities.get(facts.id) : undefined;
     if (!stored) return "not_found" as const;
-    if (expectedUpdatedAt !== undefined && this.#forms.updatedAt(stored) !== expectedUpdatedAt)
+    if (expectedUpdatedAt !== undefined && this.#facts(stored).updatedAt !== expectedUpdatedAt)
       return "stale" as const;
-    const keys = this.#unique.check(identity);
+    const keys = this.#unique.check(facts.id, facts.keys);
     if (!(keys instanceof Keys)) throw keys;
-    const packed = this.#pack(identity); // before any change: a value JSON cannot hold changes nothing
-    this.#drop(this.#unpack(stored));
-    this.#put(identity, keys, packed);
+    this.#drop(this.#facts(stored));
+    this.#put(facts, keys, packed);
     return "ok" as const;
   }
 
   /** A fresh copy of the stored identity `id`, or undefined. */
   #read(id: string): StoredIdentity | undefined {
     const stored = this.#identities.get(id);
-    return stored && this.#unpack(stored);
+    return stored && this.#forms.unpack(stored);
   }
 
   /** The API key stand-in identity, packed (an unknown key reads it: the work a known one does). */
@@ -247,32 +252,31 @@ export class MemoryStorage implements StorageAdapter {
     return this.#standIn;
   }
 
-  #unpack(stored: StoredForm): StoredIdentity {
-    return this.#forms.unpack(stored);
+  /** The id, organization and uniqueness keys of a stored copy (never read from the caller's object). */
+  #facts(packed: StoredForm): RecordFacts {
+    return factsOf(packed, this.#forms);
   }
 
-  /** The compact copy of `identity`. @throws ValidationError `invalid_json` for a value JSON cannot hold */
-  #pack(identity: StoredIdentity): StoredForm {
-    return this.#forms.pack(identity);
-  }
-
-  /** Stores `packed` (the compact copy of `identity`, whose `keys` are checked) and gives it its keys. */
-  #put(identity: StoredIdentity, keys: Keys, packed: StoredForm): void {
-    this.#identities.set(identity.id, packed);
-    this.#unique.claim(identity.id, keys);
-    if (identity.organization_id) {
-      const ids = this.#byOrganization.get(identity.organization_id) ?? newIdIndex();
-      ids.set(identity.id, undefined);
-      this.#byOrganization.set(identity.organization_id, ids);
+  /** Stores `packed` (a compact copy, its `facts`, its checked `keys`) and gives it its keys. */
+  #put(facts: RecordFacts, keys: Keys, packed: StoredForm): void {
+    const id = facts.id as string;
+    const organizationId = facts.organizationId;
+    this.#identities.set(id, packed);
+    this.#unique.claim(id, keys);
+    if (typeof organizationId === "string" && organizationId) {
+      const ids = this.#byOrganization.get(organizationId) ?? newIdIndex();
+      ids.set(id, undefined);
+      this.#byOrganization.set(organizationId, ids);
     }
   }
 
-  #drop(identity: StoredIdentity): void {
-    this.#unique.release(identity);
-    const ids = identity.organization_id ? this.#byOrganization.get(identity.organization_id) : undefined;
+  #drop(facts: RecordFacts): void {
+    this.#unique.release(facts.id, facts.keys);
+    const organizationId = facts.organizationId;
+    const ids = typeof organizationId === "string" ? this.#byOrganization.get(organizationId) : undefined;
     if (ids) {
-      ids.delete(identity.id);
-      if (ids.size === 0) this.#byOrganization.delete(identity.organization_id as string);
+      ids.delete(facts.id as string);
+      if (ids.size === 0) this.#byOrganization.delete(organizationId as string);
     }
   }
 
@@ -289,7 +293,6 @@ export class MemoryStorage implements StorageAdapter {
     return ids;
   }
 
-  #intersect(a: Set<string> | undefined, b: Set<string>): Set<string> {
-    return a === undefined ? b : new Set([...a].filter((x) => b.has(x)));
-  }
+  #intersect = (a: Set<string> | undefined, b: Set<string>) =>
+    a ? new Set([...a].filter((x) => b.has(x))) : b;
 }

@@ -1,5 +1,6 @@
-import { ValidationError } from "../../errors/index.js";
+import { isIdentityError } from "../../errors/index.js";
 import { setOwn } from "../../json/json-input.js";
+import { notJson, type Walk, walkValue } from "./record-walk.js";
 
 /**
  * MemoryStorage's flat form of a stored record: the record's structure (member names, array lengths, which strings
@@ -21,6 +22,8 @@ import { setOwn } from "../../json/json-input.js";
 export const MAX_LAYOUT_NODES = 32_768;
 /** Most layouts one store interns. */
 export const MAX_LAYOUTS = 4096;
+/** Most tokens of all layouts' templates together (each layout keeps a template as long as its record). */
+export const MAX_TEMPLATE_TOKENS = 4 * MAX_LAYOUT_NODES;
 /** Most structure tokens of a record with a layout (long records are rare and rarely repeat). */
 export const MAX_LAYOUT_TOKENS = 1024;
 /** Member names longer than this are not interned (a layout keeps its names for the life of the store). */
@@ -29,14 +32,14 @@ const MAX_NAME_LENGTH = 128;
 const OBJECT = 0;
 const ARRAY = 1;
 const END = 2;
-const LEAF = 3;
-const STAMP = 4;
+export const LEAF = 3;
+export const STAMP = 4;
 type Special = typeof OBJECT | typeof ARRAY | typeof END | typeof LEAF | typeof STAMP;
 /** A structure token: a special token, or a member name. */
-type Token = Special | string;
+export type Token = Special | string;
 
 /** A node of the structure trie: the token sequence from the root to here. */
-class Step {
+export class Step {
   /** The steps after this one, by special token (index) and by member name. */
   readonly specials: (Step | undefined)[] = [undefined, undefined, undefined, undefined, undefined];
   names: Map<string, Step> | undefined;
@@ -52,11 +55,11 @@ class Step {
 }
 
 /** A decoding template: a leaf, the stamp, an array of templates, or an object of named templates. */
-type Template = typeof LEAF | typeof STAMP | ArrayTemplate | ObjectTemplate;
-class ArrayTemplate {
+export type Template = typeof LEAF | typeof STAMP | ArrayTemplate | ObjectTemplate;
+export class ArrayTemplate {
   constructor(readonly items: Template[]) {}
 }
-class ObjectTemplate {
+export class ObjectTemplate {
   constructor(
     readonly names: string[],
     readonly items: Template[],
@@ -65,6 +68,8 @@ class ObjectTemplate {
 
 /** An interned record structure. */
 export class Layout {
+  /** What record-facts.ts derived from the template (made on first use; `null`: read the record instead). */
+  facts: unknown;
   constructor(readonly template: Template) {}
 }
 
@@ -76,6 +81,8 @@ export class Layouts {
   readonly #root = new Step(undefined, END, 0);
   #nodes = 1;
   #layouts = 0;
+  /** Tokens of all layouts' templates (each layout keeps its own template). */
+  #templateTokens = 0;
   #scratch: unknown[] | undefined;
 
   /** The step after `from` by `token`, made if the bounds allow; else undefined. */
@@ -109,27 +116,43 @@ export class Layouts {
   }
 
   /**
-   * The flat form of JSON data `record` whose timestamps mostly equal `stamp`, or undefined when it is past the
-   * bounds (keep it in another form). Reads every member once.
-   * @throws ValidationError `invalid_json` for a BigInt, before anything is stored
+   * The flat form of `record` (JSON data whose timestamps mostly equal `stamp`), reading every member once, with
+   * JSON.stringify's reading of what is not JSON data (`toJSON` followed; function, symbol and `undefined` members
+   * left out, and `null` in arrays; boxed primitives unboxed; non-finite numbers `null`; `-0` as `0`). Past the
+   * table's bounds: an {@link Unshaped} copy of the record instead (keep it in another form).
+   * @throws ValidationError `invalid_json` for a BigInt, nesting past {@link MAX_DEPTH} (a cycle), or a getter or
+   *   proxy trap that throws (its error on `cause`), before anything is stored
    */
-  flatten(record: unknown, stamp: string): FlatRecord | undefined {
+  flatten(record: unknown, stamp: string): FlatRecord | Unshaped {
     // The leaves are gathered in a reused array, then copied to one of their exact length (no slack kept).
     const scratch = this.#scratch ?? [];
     this.#scratch = undefined; // a getter of `record` may flatten another record meanwhile
     try {
       scratch.length = 0;
       scratch.push(stamp, undefined);
-      const walk: Walk = { layouts: this, stamp, out: scratch, at: this.#root };
-      if (!walkValue(walk, record)) return undefined;
+      const walk: Walk = {
+        layouts: this,
+        stamp,
+        out: scratch,
+        at: this.#root,
+        overflow: undefined,
+        depth: 0,
+      };
+      walkValue(walk, record, "");
       const end = walk.at;
+      if (walk.overflow !== undefined)
+        return new Unshaped([...pathOf(end), ...walk.overflow], scratch.slice(2));
       if (end.layout === undefined) {
-        if (this.#layouts >= MAX_LAYOUTS) return undefined;
-        end.layout = new Layout(templateOf(end));
+        if (this.#layouts >= MAX_LAYOUTS || this.#templateTokens + end.length > MAX_TEMPLATE_TOKENS)
+          return new Unshaped(pathOf(end), scratch.slice(2));
+        end.layout = new Layout(templateOf(pathOf(end)));
         this.#layouts++;
+        this.#templateTokens += end.length;
       }
       scratch[1] = end.layout;
       return scratch.slice() as FlatRecord;
+    } catch (cause) {
+      throw isIdentityError(cause) ? cause : notJson(cause);
     } finally {
       scratch.length = 0;
       this.#scratch = scratch;
@@ -146,100 +169,15 @@ export class Layouts {
   }
 }
 
-/** One flattening: where it is in the trie, and the leaves so far. */
-interface Walk {
-  readonly layouts: Layouts;
-  readonly stamp: string;
-  readonly out: unknown[];
-  at: Step;
-}
-
-/** Steps `walk` by a special token; false when a bound is reached. */
-function to(walk: Walk, token: Special): boolean {
-  const next = walk.at.specials[token] ?? walk.layouts.step(walk.at, token);
-  if (next === undefined) return false;
-  walk.at = next;
-  return true;
-}
-
-/** Steps `walk` by a member name; false when a bound is reached. */
-function toName(walk: Walk, name: string): boolean {
-  const at = walk.at;
-  const next = at.lastName === name ? at.lastStep : walk.layouts.step(at, name);
-  if (next === undefined) return false;
-  walk.at = next;
-  return true;
-}
-
-function leaf(walk: Walk, value: unknown): boolean {
-  walk.out.push(value);
-  return to(walk, LEAF);
-}
-
-/** Steps `walk` through `value`; false when a bound is reached. */
-function walkValue(walk: Walk, value: unknown): boolean {
-  switch (typeof value) {
-    case "string":
-      return value === walk.stamp ? to(walk, STAMP) : leaf(walk, value);
-    case "number":
-      return leaf(walk, Number.isFinite(value) ? (value === 0 ? 0 : value) : null);
-    case "boolean":
-      return leaf(walk, value);
-    case "bigint":
-      throw notJson();
-    case "object":
-      if (value === null) return leaf(walk, null);
-      return Array.isArray(value)
-        ? walkArray(walk, value)
-        : walkObject(walk, value as Record<string, unknown>);
-    default: // undefined, a function or a symbol: null, as JSON.stringify writes them in an array
-      return leaf(walk, null);
-  }
-}
-
-function walkArray(walk: Walk, value: readonly unknown[]): boolean {
-  if (!to(walk, ARRAY)) return false;
-  for (let i = 0; i < value.length; i++) if (!walkValue(walk, value[i])) return false;
-  return to(walk, END);
-}
-
-const EMPTY = {};
-/** True when `Object.prototype` has an enumerable member (`for...in` over a plain object would list it). */
-function prototypeEnumerable(): boolean {
-  for (const _ in EMPTY) return true;
-  return false;
-}
-
-function walkObject(walk: Walk, value: Record<string, unknown>): boolean {
-  if (!to(walk, OBJECT)) return false;
-  // `for...in` lists inherited enumerable members too: skipped by `Object.hasOwn`, a cost saved when none can be
-  // listed (a null prototype, or Object.prototype with no enumerable member — checked per object, as a getter
-  // read below may add one; members added during a `for...in` are not listed by it).
-  const proto = Object.getPrototypeOf(value);
-  const ownOnly = proto === null || (proto === Object.prototype && !prototypeEnumerable());
-  for (const name in value) {
-    if (!ownOnly && !Object.hasOwn(value, name)) continue;
-    const member = value[name];
-    if (member === undefined) continue;
-    if (!toName(walk, name) || !walkValue(walk, member)) return false;
-  }
-  return to(walk, END);
-}
-
-function notJson(): ValidationError {
-  return new ValidationError([
-    {
-      pointer: "",
-      code: "invalid_json",
-      message: "the record is not JSON data (a BigInt, a cycle or too deep)",
-    },
-  ]);
-}
-
-/** The template of the token sequence ending at `end` (made once per layout). */
-function templateOf(end: Step): Template {
+/** The tokens from the root to `end`. */
+function pathOf(end: Step): Token[] {
   const tokens: Token[] = new Array(end.length);
   for (let at: Step | undefined = end; at && at.length > 0; at = at.parent) tokens[at.length - 1] = at.token;
+  return tokens;
+}
+
+/** The template of a whole token sequence. */
+function templateOf(tokens: readonly Token[]): Template {
   let i = 0;
   const read = (): Template => {
     const token = tokens[i++];
@@ -259,6 +197,20 @@ function templateOf(end: Step): Template {
     return new ObjectTemplate(names, items);
   };
   return read();
+}
+
+/** A record past the layout table's bounds, read once: its tokens and leaves, for {@link Unshaped.copy}. */
+export class Unshaped {
+  constructor(
+    readonly tokens: readonly Token[],
+    readonly leaves: readonly unknown[],
+  ) {}
+
+  /** A plain JSON copy of the record (owned by the caller: nothing else refers to it). */
+  copy(stamp: string): unknown {
+    const template = templateOf(this.tokens);
+    return unflatten([stamp, new Layout(template), ...this.leaves]);
+  }
 }
 
 /** The record `flat` holds: a fresh copy, members in their original order. */

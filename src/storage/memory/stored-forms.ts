@@ -1,6 +1,6 @@
 import type { StoredIdentity } from "../../identity/identity.js";
 import { Packed, pack, Shapes, unpack } from "./packed-json.js";
-import { type FlatRecord, Layouts, unflatten } from "./record-layouts.js";
+import { type FlatRecord, Layouts, Unshaped, unflatten } from "./record-layouts.js";
 
 /** A record as MemoryStorage keeps it: flat (a layout and its leaves) or, past the layouts' bounds, packed JSON. */
 export type StoredForm = FlatRecord | Packed;
@@ -19,8 +19,22 @@ export class StoredForms {
    * @throws ValidationError `invalid_json` for a value JSON cannot hold (a BigInt, a cycle, too deep)
    */
   pack(identity: StoredIdentity): StoredForm {
-    const stamp = typeof identity.updated_at === "string" ? identity.updated_at : "";
-    return this.#layouts.flatten(identity, stamp) ?? new Packed(stamp, pack(identity, stamp, this.#shapes));
+    // The stamp is only an encoding detail (strings equal to it are written once): what is stored is what the walk
+    // read, `updated_at` included (record-facts.ts reads it from the copy).
+    const updatedAt: unknown = identity.updated_at;
+    const stamp = typeof updatedAt === "string" ? updatedAt : "";
+    const flat = this.#layouts.flatten(identity, stamp);
+    // Past the layout table's bounds: the copy the walk made (the caller's object is not read twice), packed.
+    return flat instanceof Unshaped ? new Packed(stamp, pack(flat.copy(stamp), stamp, this.#shapes)) : flat;
+  }
+
+  /** {@link pack}, its error returned instead of thrown. */
+  tryPack(identity: StoredIdentity): StoredForm | Error {
+    try {
+      return this.pack(identity);
+    } catch (e) {
+      return e as Error;
+    }
   }
 
   /** A fresh copy of the identity `stored` holds. */
@@ -28,10 +42,5 @@ export class StoredForms {
     return stored instanceof Packed
       ? unpack<StoredIdentity>(stored.json, stored.updated_at, this.#shapes)
       : unflatten<StoredIdentity>(stored);
-  }
-
-  /** The `updated_at` of the identity `stored` holds (what compare-and-set writes compare), without unpacking. */
-  updatedAt(stored: StoredForm): string {
-    return stored instanceof Packed ? stored.updated_at : stored[0];
   }
 }

@@ -14,7 +14,8 @@
  * - `retained_bytes_per_identity`: heap retained by MemoryStorage per identity after importing
  *   `IMPORT_PIPELINE_LARGE` (1M) identities, after a full GC (needs `--expose-gc`, which the child gets).
  *
- * `npx tsx bench/import-profile.ts` prints where the time of the batch path goes (µs per identity by function).
+ * Where the time goes: run one mode under the profiler, e.g. `node --cpu-prof --expose-gc --import tsx
+ * bench/import-pipeline.bench.ts --import-pipeline-child batch 100000` (bench/README.md#import_pipeline).
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";

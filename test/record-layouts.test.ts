@@ -201,6 +201,17 @@ describe("MemoryStorage past its layout table's bounds", () => {
   });
 });
 
+describe("flat records and toJSON", () => {
+  it("asks toJSON once per value, as JSON.stringify does (a result's own toJSON is not asked)", () => {
+    const layouts = new Layouts();
+    const inner = { toJSON: () => "inner" };
+    const value = { a: { toJSON: () => inner }, b: [{ toJSON: () => inner }] };
+    const back = readBack(layouts, value);
+    expect(back).toStrictEqual(JSON.parse(JSON.stringify(value)));
+    expect(back).toStrictEqual({ a: {}, b: [{}] });
+  });
+});
+
 describe("flat records and Object.prototype", () => {
   it("never stores an inherited enumerable member, also when a getter adds one during the walk", () => {
     const layouts = new Layouts();

@@ -1,6 +1,6 @@
 import { isIdentityError } from "../../errors/index.js";
 import { setOwn } from "../../json/json-input.js";
-import { notJson, type Walk, walkValue } from "./record-walk.js";
+import { notJson, type Walk, walkRecord } from "./record-walk.js";
 
 /**
  * MemoryStorage's flat form of a stored record: the record's structure (member names, array lengths, which strings
@@ -138,7 +138,7 @@ export class Layouts {
         overflow: undefined,
         depth: 0,
       };
-      walkValue(walk, record, "");
+      walkRecord(walk, record);
       const end = walk.at;
       if (walk.overflow !== undefined)
         return new Unshaped([...pathOf(end), ...walk.overflow], scratch.slice(2));

@@ -67,14 +67,12 @@ function leaf(walk: Walk, value: unknown): void {
   to(walk, LEAF);
 }
 
-/** `value` as JSON.stringify reads it before writing (`toJSON(key)` followed once, boxed primitives unboxed). */
+/** True for what JSON.stringify asks for a `toJSON` (objects, functions included, and BigInts). */
+const askable = (value: unknown): boolean =>
+  (typeof value === "object" && value !== null) || typeof value === "function" || typeof value === "bigint";
+
+/** An askable `value` as JSON.stringify reads it before writing (`toJSON(key)` once, boxed primitives unboxed). */
 function resolve(value: unknown, key: string | number): unknown {
-  // JSON.stringify asks objects (functions included) and BigInts for a toJSON.
-  if (
-    value === null ||
-    (typeof value !== "object" && typeof value !== "function" && typeof value !== "bigint")
-  )
-    return value;
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   let out = typeof toJSON === "function" ? toJSON.call(value, String(key)) : value;
   if (typeof out === "object" && out !== null && !Array.isArray(out)) {
@@ -88,41 +86,34 @@ function resolve(value: unknown, key: string | number): unknown {
   return out;
 }
 
-/** Steps `walk` through `value` (read as JSON.stringify reads it, `key` being its member name or index). */
-export function walkValue(walk: Walk, value: unknown, key: string | number): void {
-  const resolved = resolve(value, key);
-  switch (typeof resolved) {
-    case "string":
-      if (resolved === walk.stamp) to(walk, STAMP);
-      else leaf(walk, resolved);
-      break;
-    case "number":
-      leaf(walk, Number.isFinite(resolved) ? (resolved === 0 ? 0 : resolved) : null);
-      break;
-    case "boolean":
-      leaf(walk, resolved);
-      break;
-    case "bigint":
-      throw notJson();
-    case "object":
-      if (resolved === null) {
-        leaf(walk, null);
-        break;
-      }
-      if (++walk.depth > MAX_DEPTH) throw notJson();
-      if (Array.isArray(resolved)) walkArray(walk, resolved);
-      else walkObject(walk, resolved as Record<string, unknown>);
-      walk.depth--;
-      break;
-    default: // undefined, a function or a symbol: null, as JSON.stringify writes them in an array
-      leaf(walk, null);
-  }
+/** Steps `walk` through the record `value` (JSON.stringify's reading of it). */
+export function walkRecord(walk: Walk, value: unknown): void {
+  walkValue(walk, askable(value) ? resolve(value, "") : value);
+}
+
+/** Steps `walk` through `value`, already {@link resolve}d. */
+function walkValue(walk: Walk, value: unknown): void {
+  if (typeof value === "string") {
+    if (value === walk.stamp) to(walk, STAMP);
+    else leaf(walk, value);
+  } else if (typeof value === "object" && value !== null) {
+    if (++walk.depth > MAX_DEPTH) throw notJson();
+    if (Array.isArray(value)) walkArray(walk, value);
+    else walkObject(walk, value as Record<string, unknown>);
+    walk.depth--;
+  } else if (typeof value === "number") leaf(walk, Number.isFinite(value) ? (value === 0 ? 0 : value) : null);
+  else if (typeof value === "boolean" || value === null) leaf(walk, value);
+  else if (typeof value === "bigint") throw notJson();
+  else leaf(walk, null); // undefined, a function or a symbol: null, as JSON.stringify writes them in an array
 }
 
 function walkArray(walk: Walk, value: readonly unknown[]): void {
   to(walk, ARRAY);
   const length = value.length; // read once, as JSON.stringify does (a toJSON may grow the array)
-  for (let i = 0; i < length; i++) walkValue(walk, value[i], i);
+  for (let i = 0; i < length; i++) {
+    const item = value[i];
+    walkValue(walk, askable(item) ? resolve(item, i) : item);
+  }
   to(walk, END);
 }
 
@@ -142,11 +133,12 @@ function walkObject(walk: Walk, value: Record<string, unknown>): void {
   const ownOnly = proto === null || (proto === Object.prototype && !prototypeEnumerable());
   for (const name in value) {
     if (!ownOnly && !Object.hasOwn(value, name)) continue;
-    const member = resolve(value[name], name);
+    let member = value[name];
+    if (askable(member)) member = resolve(member, name);
     // Left out as JSON.stringify leaves them out.
     if (member === undefined || typeof member === "function" || typeof member === "symbol") continue;
     toName(walk, name);
-    walkValue(walk, member, name);
+    walkValue(walk, member);
   }
   to(walk, END);
 }

@@ -1,6 +1,9 @@
 import { isIdentityError } from "../../errors/index.js";
 import { setOwn } from "../../json/json-input.js";
+import { ARRAY, END, LEAF, STAMP, type Token } from "./record-tokens.js";
 import { notJson, type Walk, walkRecord } from "./record-walk.js";
+
+export { LEAF, STAMP, type Token };
 
 /**
  * MemoryStorage's flat form of a stored record: the record's structure (member names, array lengths, which strings
@@ -28,15 +31,6 @@ export const MAX_TEMPLATE_TOKENS = 4 * MAX_LAYOUT_NODES;
 export const MAX_LAYOUT_TOKENS = 1024;
 /** Member names longer than this are not interned (a layout keeps its names for the life of the store). */
 const MAX_NAME_LENGTH = 128;
-
-const OBJECT = 0;
-const ARRAY = 1;
-const END = 2;
-export const LEAF = 3;
-export const STAMP = 4;
-type Special = typeof OBJECT | typeof ARRAY | typeof END | typeof LEAF | typeof STAMP;
-/** A structure token: a special token, or a member name. */
-export type Token = Special | string;
 
 /** A node of the structure trie: the token sequence from the root to here. */
 export class Step {

@@ -1,15 +1,9 @@
 import { ValidationError } from "../../errors/index.js";
-import type { Layouts, Step, Token } from "./record-layouts.js";
+import type { Layouts, Step } from "./record-layouts.js";
+import { ARRAY, END, LEAF, OBJECT, type Special, STAMP, type Token } from "./record-tokens.js";
 
 /** Deepest nesting of a stored record (the manager's payloads are capped at 256 levels; a direct caller may pass anything). */
 const MAX_DEPTH = 1024;
-
-const OBJECT = 0;
-const ARRAY = 1;
-const END = 2;
-const LEAF = 3;
-const STAMP = 4;
-type Special = typeof OBJECT | typeof ARRAY | typeof END | typeof LEAF | typeof STAMP;
 
 /**
  * One flattening (record-layouts.ts): where it is in the layout trie, the leaves so far, and — once a bound of the

@@ -83,16 +83,26 @@ export function toJsonInput(input: unknown, options: JsonInputOptions = {}): Jso
   const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
   const opaque = (options.opaque ?? []).map((p) => p.split("/").slice(1));
   let budget = options.maxNodes ?? MAX_JSON_NODES;
+  // The path of the value being copied is kept only to match `opaque` pointers; an error's path is built as it
+  // propagates (each level prepends its member name or index), so the common copy builds no path strings.
+  const tracking = opaque.length > 0;
   const path: string[] = [];
   const spend = (count: number): void => {
     budget -= count;
     if (budget < 0) {
       throw new NotJson(
-        [...path],
+        [],
         "too_large",
         `a payload may hold at most ${options.maxNodes ?? MAX_JSON_NODES} values`,
       );
     }
+  };
+  /** `e` (a NotJson, or what a getter or proxy trap threw) one level up, at member or index `key`. */
+  const within = (e: unknown, key: string | number): NotJson => {
+    // A getter or proxy trap of the caller's object threw (or the input is a revoked proxy).
+    const failure = e instanceof NotJson ? e : new NotJson([], "invalid_json", "the value could not be read");
+    failure.path.unshift(String(key));
+    return failure;
   };
 
   const isOpaque = (): boolean =>
@@ -104,19 +114,19 @@ export function toJsonInput(input: unknown, options: JsonInputOptions = {}): Jso
     spend(1);
     if (typeof value === "string") {
       if (isStorableString(value)) return value;
-      throw new NotJson([...path], "invalid_json", UNSTORABLE);
+      throw new NotJson([], "invalid_json", UNSTORABLE);
     }
     if (value === null || typeof value === "boolean") return value;
     if (typeof value === "number") {
       if (Number.isFinite(value)) return value;
-      throw new NotJson([...path], "invalid_json", `${describe(value)} is not a JSON number`);
+      throw new NotJson([], "invalid_json", `${describe(value)} is not a JSON number`);
     }
     if (typeof value !== "object") {
-      throw new NotJson([...path], "invalid_json", `${describe(value)} is not a JSON value`);
+      throw new NotJson([], "invalid_json", `${describe(value)} is not a JSON value`);
     }
-    if (opaque.length > 0 && isOpaque()) return value;
+    if (tracking && isOpaque()) return value;
     if (depth >= maxDepth) {
-      throw new NotJson([...path], "too_deep", `JSON nested deeper than ${maxDepth} levels is not accepted.`);
+      throw new NotJson([], "too_deep", `JSON nested deeper than ${maxDepth} levels is not accepted.`);
     }
     if (Array.isArray(value)) {
       const length = value.length;
@@ -125,23 +135,31 @@ export function toJsonInput(input: unknown, options: JsonInputOptions = {}): Jso
       budget += length;
       const out: unknown[] = new Array(length);
       for (let i = 0; i < length; i++) {
-        path.push(String(i));
-        const item = value[i];
-        out[i] = item === undefined ? null : copy(item, depth + 1);
-        path.pop();
+        if (tracking) path.push(String(i));
+        try {
+          const item = value[i];
+          out[i] = item === undefined ? null : copy(item, depth + 1);
+        } catch (e) {
+          throw within(e, i);
+        }
+        if (tracking) path.pop();
       }
       return out;
     }
     if (!plainPrototype(value)) {
-      throw new NotJson([...path], "invalid_json", `${describe(value)} is not a JSON value`);
+      throw new NotJson([], "invalid_json", `${describe(value)} is not a JSON value`);
     }
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
-      path.push(key);
-      if (!isStorableString(key)) throw new NotJson([...path], "invalid_json", UNSTORABLE);
-      const member = (value as Record<string, unknown>)[key];
-      if (member !== undefined) setOwn(out, key, copy(member, depth + 1));
-      path.pop();
+      if (tracking) path.push(key);
+      try {
+        if (!isStorableString(key)) throw new NotJson([], "invalid_json", UNSTORABLE);
+        const member = (value as Record<string, unknown>)[key];
+        if (member !== undefined) setOwn(out, key, copy(member, depth + 1));
+      } catch (e) {
+        throw within(e, key);
+      }
+      if (tracking) path.pop();
     }
     return out;
   };
@@ -149,11 +167,7 @@ export function toJsonInput(input: unknown, options: JsonInputOptions = {}): Jso
   try {
     return copy(input, 0) as JsonValue;
   } catch (e) {
-    const failure =
-      e instanceof NotJson
-        ? e
-        : // A getter or proxy trap of the caller's object threw (or the input is a revoked proxy).
-          new NotJson([...path], "invalid_json", "the value could not be read");
+    const failure = e instanceof NotJson ? e : new NotJson([], "invalid_json", "the value could not be read");
     throw new ValidationError([
       {
         pointer: (options.root ?? "") + failure.path.map((t) => `/${escapePointerToken(t)}`).join(""),

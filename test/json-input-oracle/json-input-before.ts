@@ -1,0 +1,166 @@
+// The toJsonInput before its error paths were built on propagation (kept as the oracle of test/json-input-oracle.test.ts).
+import { escapePointerToken, ValidationError } from "../../src/errors/index.js";
+import type { JsonValue } from "../../src/json/json-types.js";
+
+/** Deepest nesting accepted in a payload (recursive validators and copies must never exhaust the stack). */
+export const MAX_JSON_DEPTH = 256;
+
+/** Most values (objects, arrays and leaves together) one payload may hold. */
+export const MAX_JSON_NODES = 1_000_000;
+
+/** Options of {@link toJsonInput}. */
+export interface JsonInputOptions {
+  /** Pointer of `input` inside the payload, prefixed to every issue. @default "" */
+  root?: string;
+  /** Deepest nesting accepted. @default MAX_JSON_DEPTH */
+  maxDepth?: number;
+  /** Most values (objects, arrays and leaves together) accepted. @default MAX_JSON_NODES */
+  maxNodes?: number;
+  /**
+   * Values at these pointers (relative to `input`, `*` matching any one token) are kept as they are, neither
+   * copied nor checked: the caller snapshots them later on their own (a batch entry fails alone).
+   */
+  opaque?: readonly string[];
+}
+
+class NotJson extends Error {
+  constructor(
+    readonly path: string[],
+    readonly code: string,
+    readonly text: string,
+  ) {
+    super(text);
+  }
+}
+
+const plainPrototype = (value: object): boolean => {
+  const proto = Object.getPrototypeOf(value);
+  // Plain objects of any realm: `{}`, `Object.create(null)`, or JSON.parse results.
+  return proto === null || Object.getPrototypeOf(proto) === null;
+};
+
+/** Sets an own, enumerable member (never a setter such as `__proto__`). */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+}
+
+/**
+ * True for a string every store can hold: well-formed UTF-16 (no unpaired surrogate, which I-JSON, RFC 7493
+ * §2.1, forbids) and no U+0000 (which PostgreSQL's `text` and `jsonb` cannot store).
+ */
+export function isStorableString(value: string): boolean {
+  return !value.includes("\0") && (value as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+const UNSTORABLE =
+  "strings must be well-formed Unicode without U+0000 (RFC 7493 §2.1; PostgreSQL cannot store U+0000)";
+
+function describe(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  if (typeof value === "object" && value !== null) return "a non-plain object";
+  return `a ${typeof value}`;
+}
+
+/**
+ * Copies a payload into plain JSON data in one pass, reading every member exactly once, so the rest of the library
+ * works on data the caller can no longer change (no getter runs twice, no proxy trap fires later) and never meets a
+ * value that makes `String(x)` or a template literal throw.
+ *
+ * Accepted: `null`, booleans, finite numbers, strings, arrays and plain objects (own enumerable string keys;
+ * `__proto__`, `constructor` and the like stay ordinary own members). Members whose value is `undefined` are
+ * dropped, as `JSON.stringify` does; array holes and `undefined` elements become `null`, as `JSON.stringify` does.
+ * Strings and member names must be storable ({@link isStorableString}): no U+0000, no unpaired surrogate.
+ * Everything else (functions, symbols, bigints, `NaN`, `Infinity`, dates, maps, class instances, values whose
+ * getters or proxy traps throw, nesting deeper than `maxDepth`, more than `maxNodes` values) is refused.
+ *
+ * @throws ValidationError `validation_failed` (400) with one issue at the offending value's RFC 6901 pointer,
+ *   code `invalid_json`, `too_deep` or `too_large`.
+ */
+export function toJsonInput(input: unknown, options: JsonInputOptions = {}): JsonValue {
+  const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
+  const opaque = (options.opaque ?? []).map((p) => p.split("/").slice(1));
+  let budget = options.maxNodes ?? MAX_JSON_NODES;
+  const path: string[] = [];
+  const spend = (count: number): void => {
+    budget -= count;
+    if (budget < 0) {
+      throw new NotJson(
+        [...path],
+        "too_large",
+        `a payload may hold at most ${options.maxNodes ?? MAX_JSON_NODES} values`,
+      );
+    }
+  };
+
+  const isOpaque = (): boolean =>
+    opaque.some(
+      (tokens) => tokens.length === path.length && tokens.every((t, i) => t === "*" || t === path[i]),
+    );
+
+  const copy = (value: unknown, depth: number): unknown => {
+    spend(1);
+    if (typeof value === "string") {
+      if (isStorableString(value)) return value;
+      throw new NotJson([...path], "invalid_json", UNSTORABLE);
+    }
+    if (value === null || typeof value === "boolean") return value;
+    if (typeof value === "number") {
+      if (Number.isFinite(value)) return value;
+      throw new NotJson([...path], "invalid_json", `${describe(value)} is not a JSON number`);
+    }
+    if (typeof value !== "object") {
+      throw new NotJson([...path], "invalid_json", `${describe(value)} is not a JSON value`);
+    }
+    if (opaque.length > 0 && isOpaque()) return value;
+    if (depth >= maxDepth) {
+      throw new NotJson([...path], "too_deep", `JSON nested deeper than ${maxDepth} levels is not accepted.`);
+    }
+    if (Array.isArray(value)) {
+      const length = value.length;
+      // Checked before allocating: a sparse array's length costs nothing to claim.
+      spend(length);
+      budget += length;
+      const out: unknown[] = new Array(length);
+      for (let i = 0; i < length; i++) {
+        path.push(String(i));
+        const item = value[i];
+        out[i] = item === undefined ? null : copy(item, depth + 1);
+        path.pop();
+      }
+      return out;
+    }
+    if (!plainPrototype(value)) {
+      throw new NotJson([...path], "invalid_json", `${describe(value)} is not a JSON value`);
+    }
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      path.push(key);
+      if (!isStorableString(key)) throw new NotJson([...path], "invalid_json", UNSTORABLE);
+      const member = (value as Record<string, unknown>)[key];
+      if (member !== undefined) setOwn(out, key, copy(member, depth + 1));
+      path.pop();
+    }
+    return out;
+  };
+
+  try {
+    return copy(input, 0) as JsonValue;
+  } catch (e) {
+    const failure =
+      e instanceof NotJson
+        ? e
+        : // A getter or proxy trap of the caller's object threw (or the input is a revoked proxy).
+          new NotJson([...path], "invalid_json", "the value could not be read");
+    throw new ValidationError([
+      {
+        pointer: (options.root ?? "") + failure.path.map((t) => `/${escapePointerToken(t)}`).join(""),
+        code: failure.code,
+        message: failure.text,
+      },
+    ]);
+  }
+}

@@ -117,16 +117,18 @@ export class RuntimeStorage {
       throw new StorageError({ reason: `The identity manager is closed (${op} after close()).` });
     }
     try {
-      if (this.#ready === undefined) {
-        const ready = this.#adapter.init ? Promise.resolve(this.#adapter.init()) : Promise.resolve();
-        this.#ready = ready;
-        // A failed init (a database not up yet) is tried again by the next call instead of failing forever.
-        ready.catch(() => {
-          if (this.#ready === ready) this.#ready = undefined;
-        });
+      if (!this.#initialized) {
+        if (this.#ready === undefined) {
+          const ready = this.#adapter.init ? Promise.resolve(this.#adapter.init()) : Promise.resolve();
+          this.#ready = ready;
+          // A failed init (a database not up yet) is tried again by the next call instead of failing forever.
+          ready.catch(() => {
+            if (this.#ready === ready) this.#ready = undefined;
+          });
+        }
+        await this.#ready;
+        this.#initialized = true; // init succeeded once: later calls skip the wait
       }
-      await this.#ready;
-      this.#initialized = true;
       return await fn();
     } catch (e) {
       throw adapterFailure(op, e);

@@ -73,7 +73,11 @@ describe("toJsonInput against its previous implementation", () => {
     const limits = fc.tuple(fc.constantFrom(undefined, 3, 300), fc.constantFrom(undefined, 2, 40));
     fc.assert(
       fc.property(tree, limits, (t, [maxDepth, maxNodes]) => {
-        const options = { root: "/r", maxDepth, maxNodes };
+        const options = {
+          root: "/r",
+          ...(maxDepth === undefined ? {} : { maxDepth }),
+          ...(maxNodes === undefined ? {} : { maxNodes }),
+        };
         const now = outcome(() => toJsonInput(materialize(t), options));
         expect(now).toStrictEqual(outcome(() => previous(materialize(t), options)));
       }),

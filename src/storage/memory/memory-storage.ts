@@ -73,11 +73,14 @@ export class MemoryStorage implements StorageAdapter {
       const facts = this.#facts(packed);
       const id = facts.id;
       if (typeof id !== "string") return notStringId(); // a number would sort equal to some string id
-      if (this.#identities.has(id)) return idConflict(id);
+      // The sorted id index answers whether the id is taken (for time-ordered ids its path is the hot rightmost one).
+      if (!this.#sortedIds.set(id, undefined, false)) return idConflict(id);
       const keys = this.#unique.check(id, facts.keys);
-      if (!(keys instanceof Keys)) return keys;
+      if (!(keys instanceof Keys)) {
+        this.#sortedIds.delete(id);
+        return keys;
+      }
       this.#put(facts, keys, packed);
-      this.#sortedIds.set(id, undefined);
       return null;
     });
   }
@@ -87,11 +90,11 @@ export class MemoryStorage implements StorageAdapter {
   }
 
   async findIdentityByCredentialIdentifier(type: CredentialsType, identifier: string) {
-    return this.#byOwner(this.#unique.owner("credential", type, identifier));
+    return this.#read(this.#unique.owner("credential", type, identifier));
   }
 
   async findIdentityByExternalId(externalId: string) {
-    return this.#byOwner(this.#unique.owner("external_id", "", externalId));
+    return this.#read(this.#unique.owner("external_id", "", externalId));
   }
 
   async listIdentities(query: ListIdentitiesQuery): Promise<StoredIdentity[]> {
@@ -241,8 +244,8 @@ export class MemoryStorage implements StorageAdapter {
   }
 
   /** A fresh copy of the stored identity `id`, or undefined. */
-  #read(id: string): StoredIdentity | undefined {
-    const stored = this.#identities.get(id);
+  #read(id: string | undefined): StoredIdentity | undefined {
+    const stored = id === undefined ? undefined : this.#identities.get(id);
     return stored && this.#forms.unpack(stored);
   }
 
@@ -278,10 +281,6 @@ export class MemoryStorage implements StorageAdapter {
       ids.delete(facts.id as string);
       if (ids.size === 0) this.#byOrganization.delete(organizationId as string);
     }
-  }
-
-  #byOwner(id: string | undefined): StoredIdentity | undefined {
-    return id === undefined ? undefined : this.#read(id);
   }
 
   #idsByIdentifier(pairs: NonNullable<ListIdentitiesQuery["credentialsIdentifiers"]>): Set<string> {

@@ -27,7 +27,7 @@ const TOTAL = Number(process.env.IMPORT_PIPELINE_TOTAL ?? 100_000);
 const LARGE = Number(process.env.IMPORT_PIPELINE_LARGE ?? 1_000_000);
 const ROUNDS = Number(process.env.IMPORT_PIPELINE_ROUNDS ?? 3);
 const BATCH = 1000;
-/** A bcrypt hash (cost 10) of "password", from Kratos's hash vectors (test/fixtures). */
+/** A bcrypt hash (cost 10) of "123456", from Kratos's hash vectors (test/fixtures/kratos-hash-vectors.json). */
 const BCRYPT = "$2a$10$ZsCsoVQ3xfBG/K2z2XpBf.tm90GZmtOqtqWcB5.pYd5Eq8y7RlDyq";
 
 export function row(i: number): CreateIdentityBody {

@@ -15,7 +15,7 @@ const settle = (p: Promise<unknown>) =>
   );
 
 describe("a batch that fails as a whole changes nothing (ae8c21d, 38dca03)", () => {
-  it("storage failing the second chunk's write: nothing stored (chunked batches are off)", async () => {
+  it("storage failing the second chunk's write: nothing stored (one insert per batch)", async () => {
     const storage = new MemoryStorage();
     const insert = storage.insertIdentities.bind(storage);
     let calls = 0;
@@ -30,7 +30,7 @@ describe("a batch that fails as a whole changes nothing (ae8c21d, 38dca03)", () 
     if (error !== undefined) expect(storage.size).toBe(0);
   });
 
-  it("close() right after batchPatchIdentities: all or nothing stored (chunked batches are off)", async () => {
+  it("close() right after batchPatchIdentities: all or nothing stored (one insert per batch)", async () => {
     const storage = new MemoryStorage();
     const idm = manager({ storage });
     await idm.listIdentities(); // init done: the first chunk is now written synchronously, in the call itself

@@ -4,7 +4,6 @@ import type { JsonValue, StoredIdentity } from "../identity/identity.js";
 import { BatchPatchBodySchema, MAX_JSON_DEPTH, parseJson } from "../identity/payloads.js";
 import type { BatchPatchResultItem } from "../identity-manager-config.js";
 import { toJsonInput } from "../json/json-input.js";
-import { MemoryStorage } from "../storage/memory/memory-storage.js";
 import type { ServiceContext } from "./context.js";
 
 /** Kratos's limit of identities per `PATCH /admin/identities`. */
@@ -128,102 +127,11 @@ export async function insertPrepared(
   return prepared.map((p): CreateOutcome => {
     if (p === null) return null;
     if (isIdentityError(p)) return { error: p };
-    return createOutcome(p, outcomes[next++]);
+    const outcome = outcomes[next++];
+    if (!outcome) return { identity: p };
+    const error = isIdentityError(outcome) ? outcome : new IdentityError("storage_error", { cause: outcome });
+    return { identity: p, error };
   });
-}
-
-/** What storage's answer `outcome` for `identity` means. */
-function createOutcome(identity: StoredIdentity, outcome: Error | null | undefined): CreateOutcome {
-  if (!outcome) return { identity };
-  const error = isIdentityError(outcome) ? outcome : new IdentityError("storage_error", { cause: outcome });
-  return { identity, error };
-}
-
-/** What a batch reports of one create: the new identity's id, or why it failed; null for a skipped entry. */
-export type CreatedId = { id: string; error?: undefined } | { error: IdentityError } | null;
-
-function idOf(outcome: CreateOutcome): CreatedId {
-  if (outcome === null) return null;
-  return outcome.error ? { error: outcome.error } : { id: (outcome.identity as StoredIdentity).id };
-}
-
-/** Entries built and then stored per storage call when MemoryStorage stores a batch in chunks. */
-const MEMORY_CHUNK = 32;
-/** Whether {@link createMany} may store in chunks (off until a failed chunk can be reported per entry). */
-const CHUNKED_BATCHES = false as boolean;
-
-/**
- * {@link prepareMany} then {@link insertPrepared}, with the same outcomes (the new ids). On MemoryStorage, when no body carries a
- * clear-text password and no create hook is set (every build is synchronous), the builds and the inserts
- * alternate by chunks of {@link MEMORY_CHUNK}, so each record is copied into the store while it is still in the
- * processor's cache and is garbage soon after, instead of 1,000 built records waiting for one insert (and being
- * promoted by the garbage collector meanwhile). Ids are given out in the same order (every entry's identity id,
- * then the addresses' ids entry by entry); an entry conflicts with an earlier one exactly as in one insert.
- * @throws what {@link prepareMany} and {@link insertPrepared} throw; a builder throw that is not an IdentityError
- *   (a bug) stops the batch where it happened
- */
-export async function createMany(
-  ctx: ServiceContext,
-  bodies: readonly BodyToBuild[],
-  source: "batch" | "import",
-): Promise<CreatedId[]> {
-  // Off: a failure of a later chunk's write left the earlier chunks stored while the batch rejected (review of
-  // ae8c21d, test/review-batch-chunks.test.ts); one insert keeps a batch that fails as a whole changing nothing.
-  const chunked =
-    CHUNKED_BATCHES &&
-    ctx.storage.adapter instanceof MemoryStorage &&
-    !ctx.lifecycle.has("beforeCreate") &&
-    !ctx.lifecycle.has("afterCreate") &&
-    !bodies.some((b) => b !== undefined && hasClearTextPassword(b));
-  if (!chunked) return (await insertPrepared(ctx, await prepareMany(ctx, bodies, source), source)).map(idOf);
-  const out: CreatedId[] = new Array(bodies.length).fill(null);
-  const plans: Array<(() => StoredIdentity | Promise<StoredIdentity>) | undefined> = new Array(bodies.length);
-  for (let i = 0; i < bodies.length; i++) {
-    const body = bodies[i];
-    if (body === undefined) continue;
-    const plan = isIdentityError(body) ? body : attempt(() => ctx.builder.planCreate(body));
-    if (isIdentityError(plan)) out[i] = { error: plan };
-    else plans[i] = plan;
-  }
-  for (let start = 0; start < bodies.length; start += MEMORY_CHUNK) {
-    const built: StoredIdentity[] = [];
-    const at: number[] = [];
-    for (let i = start; i < Math.min(start + MEMORY_CHUNK, bodies.length); i++) {
-      const plan = plans[i];
-      if (plan === undefined) continue;
-      let identity = attempt(plan);
-      // Synchronous here (no hashing, no hook); a promise is still waited for, never stored.
-      if (identity instanceof Promise)
-        identity = await identity.then(
-          (v) => v,
-          (e) =>
-            attempt(() => {
-              throw e;
-            }),
-        );
-      if (isIdentityError(identity)) out[i] = { error: identity };
-      else {
-        built.push(identity);
-        at.push(i);
-      }
-    }
-    if (built.length === 0) continue;
-    const outcomes = await ctx.storage.insertIdentities(built);
-    for (let j = 0; j < built.length; j++)
-      // Only the id is kept: the built record is garbage as soon as its chunk is stored.
-      out[at[j] as number] = idOf(createOutcome(built[j] as StoredIdentity, outcomes[j]));
-  }
-  return out;
-}
-
-/** The result of `step`, or the IdentityError it throws. @throws anything else it throws */
-function attempt<T>(step: () => T): T | IdentityError {
-  try {
-    return step();
-  } catch (e) {
-    if (isIdentityError(e)) return e;
-    throw e;
-  }
 }
 
 /**
@@ -256,13 +164,13 @@ export async function batchPatchIdentities(
       `The maximum number of identities per request that can be created with a plaintext password is ${limit}.`,
     );
   }
-  const outcomes = await createMany(ctx, bodies, "batch");
+  const outcomes = await insertPrepared(ctx, await prepareMany(ctx, bodies, "batch"), "batch");
   const identities = outcomes.map((outcome, i): BatchPatchResultItem => {
     const patchId = entries[i]?.patch_id;
     const withPatch = patchId === undefined || patchId === null ? {} : { patch_id: patchId };
     if (outcome === null) return null;
     if (outcome.error) return { action: "error", ...withPatch, error: outcome.error.toJSON().error };
-    return { action: "create", identity: outcome.id, ...withPatch };
+    return { action: "create", identity: outcome.identity.id, ...withPatch };
   });
   return { identities };
 }

@@ -234,11 +234,11 @@ export class MemoryStorage implements StorageAdapter {
     const facts = this.#facts(packed);
     const stored = typeof facts.id === "string" ? this.#identities.get(facts.id) : undefined;
     if (!stored) return "not_found" as const;
-    if (expectedUpdatedAt !== undefined && this.#facts(stored).updatedAt !== expectedUpdatedAt)
-      return "stale" as const;
+    const before = this.#facts(stored);
+    if (expectedUpdatedAt !== undefined && before.updatedAt !== expectedUpdatedAt) return "stale" as const;
     const keys = this.#unique.check(facts.id, facts.keys);
     if (!(keys instanceof Keys)) throw keys;
-    this.#drop(this.#facts(stored));
+    this.#drop(before);
     this.#put(facts, keys, packed);
     return "ok" as const;
   }

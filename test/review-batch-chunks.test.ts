@@ -53,7 +53,7 @@ describe("toJsonInput pointers are exact (718b769)", () => {
     },
   );
 
-  it.fails("a getter throwing a hostile proxy: the pointer loses its last token (/traits/a~1b, not …/d)", async () => {
+  it("a getter throwing a hostile proxy: the pointer keeps its last token (/traits/a~1b/d)", async () => {
     const idm = manager();
     const body = {
       traits: {
@@ -70,7 +70,7 @@ describe("toJsonInput pointers are exact (718b769)", () => {
     });
   });
 
-  it.fails("the same inside a batch entry: /identities/0/create/traits/a~1b instead of …/a~1b/d", async () => {
+  it("the same inside a batch entry: /identities/0/create/traits/a~1b/d", async () => {
     const idm = manager();
     const create = {
       traits: {

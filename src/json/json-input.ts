@@ -22,6 +22,9 @@ export interface JsonInputOptions {
   opaque?: readonly string[];
 }
 
+/** Every NotJson made; `has` is a brand check no proxy trap of a thrown value can answer or throw from. */
+const notJsons = new WeakSet<object>();
+
 class NotJson extends Error {
   constructor(
     readonly path: string[],
@@ -29,8 +32,15 @@ class NotJson extends Error {
     readonly text: string,
   ) {
     super(text);
+    notJsons.add(this);
   }
 }
+
+/** `e` when it is a NotJson; otherwise (anything a getter or proxy trap threw) a generic one. */
+const asNotJson = (e: unknown): NotJson =>
+  typeof e === "object" && e !== null && notJsons.has(e)
+    ? (e as NotJson)
+    : new NotJson([], "invalid_json", "the value could not be read");
 
 const plainPrototype = (value: object): boolean => {
   const proto = Object.getPrototypeOf(value);
@@ -100,7 +110,7 @@ export function toJsonInput(input: unknown, options: JsonInputOptions = {}): Jso
   /** `e` (a NotJson, or what a getter or proxy trap threw) one level up, at member or index `key`. */
   const within = (e: unknown, key: string | number): NotJson => {
     // A getter or proxy trap of the caller's object threw (or the input is a revoked proxy).
-    const failure = e instanceof NotJson ? e : new NotJson([], "invalid_json", "the value could not be read");
+    const failure = asNotJson(e);
     failure.path.unshift(String(key));
     return failure;
   };
@@ -167,7 +177,7 @@ export function toJsonInput(input: unknown, options: JsonInputOptions = {}): Jso
   try {
     return copy(input, 0) as JsonValue;
   } catch (e) {
-    const failure = e instanceof NotJson ? e : new NotJson([], "invalid_json", "the value could not be read");
+    const failure = asNotJson(e);
     throw new ValidationError([
       {
         pointer: (options.root ?? "") + failure.path.map((t) => `/${escapePointerToken(t)}`).join(""),

@@ -2,65 +2,86 @@ import type { ConflictError } from "../../errors/index.js";
 import { uniqueKeyConflict } from "../conflict-error.js";
 import type { KeyKind, RecordFacts } from "./record-facts.js";
 
-/** Owner ids by value, for one kind and one scope (credential type or address channel). */
-class Owners extends Map<string, string> {
+/** One kind and scope of key (credential type or address channel), interned: compared by identity. */
+class Scope {
   constructor(
     readonly kind: KeyKind,
     readonly scope: string,
-  ) {
-    super();
-  }
+  ) {}
 }
 
 /**
- * The keys {@link UniqueIndex.check} found free: `[owners, value, owners, value, ...]` (a flat list, so a check of an
+ * The owners of one value under every scope that holds it: `[scope, ownerId, scope, ownerId, ...]`. An e-mail is
+ * typically a password identifier, a verifiable and a recovery address of one identity: one map entry and one
+ * probe for all three, not one per scope.
+ */
+type Slot = (Scope | string)[];
+
+/**
+ * The keys {@link UniqueIndex.check} found free: `[scope, value, scope, value, ...]` (a flat list, so a check of an
  * identity's few keys allocates one array, not an object per key).
  */
 export class Keys {
-  constructor(readonly list: readonly (Owners | string)[]) {}
+  constructor(readonly list: readonly (Scope | string)[]) {}
+}
+
+/** Index of `scope` in `slot` (at an even position), or -1. Slots hold a few scopes: a scan beats a hash. */
+function find(slot: Slot, scope: Scope): number {
+  for (let i = 0; i < slot.length; i += 2) if (slot[i] === scope) return i;
+  return -1;
 }
 
 /**
  * MemoryStorage's uniqueness index (storage contract: credential identifiers per type, verifiable and recovery
- * addresses per channel, external ids): a map per kind and scope from value to owner id, so a lookup hashes the
- * value itself, never a composite string built for it.
+ * addresses per channel, external ids): one map from value to the owners of that value per kind and scope, so the
+ * keys one value stands for cost one hash lookup, never a composite string built for it.
  */
 export class UniqueIndex {
-  readonly #scopes: Record<KeyKind, Map<string, Owners>> = {
+  readonly #scopes: Record<KeyKind, Map<string, Scope>> = {
     credential: new Map(),
     verifiable_address: new Map(),
     recovery_address: new Map(),
     external_id: new Map(),
   };
+  readonly #byValue = new Map<string, Slot>();
 
   /** The owner of a credential identifier (`scope`: the credential type), or of an external id (`scope` ""). */
   owner(kind: "credential" | "external_id", scope: string, value: string): string | undefined {
-    return this.#scopes[kind].get(scope)?.get(value);
+    const key = this.#scopes[kind].get(scope);
+    const slot = key === undefined ? undefined : this.#byValue.get(value);
+    if (slot === undefined) return undefined;
+    const at = find(slot, key as Scope);
+    return at < 0 ? undefined : (slot[at + 1] as string);
   }
 
   /**
    * The `identity_conflict` of the first of `keys` (`[kind, scope, value, ...]`, {@link RecordFacts}) that an
    * identity other than `id` owns or that the list repeats, or the keys to {@link claim} for `id`; changes nothing.
-   * O(keys).
+   * O(keys) (quadratic only in the keys of one value, or past 16 keys through a set of pairs).
    */
   check(id: unknown, keys: readonly string[]): ConflictError | Keys {
     const list = this.#resolve(keys, true);
-    const small = list.length <= 16;
-    const seen = small ? undefined : new Map<Owners, Set<string>>();
+    const seen = list.length <= 16 ? undefined : new Map<Scope, Set<string>>();
+    let value: string | undefined;
+    let slot: Slot | undefined;
     for (let i = 0; i < list.length; i += 2) {
-      const owners = list[i] as Owners;
-      const value = list[i + 1] as string;
-      const owner = owners.get(value);
+      const scope = list[i] as Scope;
+      const next = list[i + 1] as string;
+      if (next !== value) {
+        value = next;
+        slot = this.#byValue.get(next);
+      }
       let repeated = false;
       if (seen === undefined) {
-        for (let j = 0; j < i && !repeated; j += 2) repeated = list[j] === owners && list[j + 1] === value;
+        for (let j = 0; j < i && !repeated; j += 2) repeated = list[j] === scope && list[j + 1] === next;
       } else {
-        const values = seen.get(owners) ?? new Set<string>();
-        repeated = values.size === values.add(value).size;
-        seen.set(owners, values);
+        const values = seen.get(scope) ?? new Set<string>();
+        repeated = values.size === values.add(next).size;
+        seen.set(scope, values);
       }
-      if (repeated || (owner !== undefined && owner !== id)) {
-        return uniqueKeyConflict(owners.kind, owners.scope, value);
+      const at = slot === undefined ? -1 : find(slot, scope);
+      if (repeated || (at >= 0 && (slot as Slot)[at + 1] !== id)) {
+        return uniqueKeyConflict(scope.kind, scope.scope, next);
       }
     }
     return new Keys(list);
@@ -69,31 +90,62 @@ export class UniqueIndex {
   /** Gives `id` the keys {@link check} returned (nothing may change the index in between). */
   claim(id: string, keys: Keys): void {
     const list = keys.list;
-    for (let i = 0; i < list.length; i += 2) (list[i] as Owners).set(list[i + 1] as string, id);
+    for (let i = 0; i < list.length; ) {
+      const value = list[i + 1] as string;
+      let end = i + 2;
+      while (end < list.length && list[end + 1] === value) end += 2;
+      const slot = this.#byValue.get(value);
+      if (slot === undefined) {
+        // A new value's slot is made at its exact length (a pushed-to array keeps room for ~16 more elements).
+        const fresh: Slot = new Array(end - i);
+        for (let j = i; j < end; j += 2) {
+          fresh[j - i] = list[j] as Scope;
+          fresh[j - i + 1] = id;
+        }
+        this.#byValue.set(value, fresh);
+      } else {
+        const added: Slot = [];
+        for (let j = i; j < end; j += 2) {
+          const at = find(slot, list[j] as Scope);
+          if (at >= 0)
+            slot[at + 1] = id; // already `id`'s: check refused any other owner
+          else added.push(list[j] as Scope, id);
+        }
+        if (added.length > 0) this.#byValue.set(value, [...slot, ...added]);
+      }
+      i = end;
+    }
   }
 
   /** Releases those of `keys` (as for {@link check}) that `id` owns. */
   release(id: unknown, keys: readonly string[]): void {
     const list = this.#resolve(keys, false);
     for (let i = 0; i < list.length; i += 2) {
-      const owners = list[i] as Owners;
       const value = list[i + 1] as string;
-      if (owners.get(value) === id) owners.delete(value);
+      const slot = this.#byValue.get(value);
+      const at = slot === undefined ? -1 : find(slot, list[i] as Scope);
+      if (at < 0 || (slot as Slot)[at + 1] !== id) continue;
+      if ((slot as Slot).length === 2) this.#byValue.delete(value);
+      else
+        this.#byValue.set(
+          value,
+          (slot as Slot).filter((_, j) => j !== at && j !== at + 1),
+        );
     }
   }
 
-  /** `[owners, value, ...]` of `keys` (scopes created when `create`, else keys of unknown scopes are left out). */
-  #resolve(keys: readonly string[], create: boolean): (Owners | string)[] {
-    const list: (Owners | string)[] = [];
+  /** `[scope, value, ...]` of `keys` (scopes created when `create`, else keys of unknown scopes are left out). */
+  #resolve(keys: readonly string[], create: boolean): (Scope | string)[] {
+    const list: (Scope | string)[] = [];
     for (let i = 0; i < keys.length; i += 3) {
       const scopes = this.#scopes[keys[i] as KeyKind];
-      const scope = keys[i + 1] as string;
-      let owners = scopes.get(scope);
-      if (owners === undefined && create) {
-        owners = new Owners(keys[i] as KeyKind, scope);
-        scopes.set(scope, owners);
+      const name = keys[i + 1] as string;
+      let scope = scopes.get(name);
+      if (scope === undefined && create) {
+        scope = new Scope(keys[i] as KeyKind, name);
+        scopes.set(name, scope);
       }
-      if (owners !== undefined) list.push(owners, keys[i + 2] as string);
+      if (scope !== undefined) list.push(scope, keys[i + 2] as string);
     }
     return list;
   }

@@ -1,7 +1,5 @@
-import type * as SortedBtree from "sorted-btree";
 import { cloneJson } from "../../identity/clone.js";
 import type { CredentialsType, StoredIdentity } from "../../identity/identity.js";
-import { lazyRequire } from "../../json/lazy-require.js";
 import { type ApiKeyInsert, STAND_IN, type StoredApiKey } from "../api-key-store.js";
 import { idConflict } from "../conflict-error.js";
 import type {
@@ -14,30 +12,12 @@ import type {
   StorageAdapter,
   StoredFlowToken,
 } from "../storage-adapter.js";
+import { compareIds, type IdIndex, type IdTree, idsAfter, newIdIndex, newIdTree } from "./id-tree.js";
 import { MemoryApiKeys } from "./memory-api-keys.js";
 import { factsOf, type RecordFacts } from "./record-facts.js";
 import { notStringId } from "./record-walk.js";
 import { type StoredForm, StoredForms } from "./stored-forms.js";
 import { Keys, UniqueIndex } from "./unique-index.js";
-
-/** A sorted set of ids (a B+ tree whose values are all `undefined`). */
-type IdIndex = SortedBtree.default<string, undefined>;
-/**
- * sorted-btree (CommonJS; `module.exports` is the class, its `default` too), required on first use: an ESM
- * `import` of it would start Node's CommonJS export lexer at load (cold start).
- */
-const sortedBtree = lazyRequire<{ default: typeof import("sorted-btree").default }>("sorted-btree");
-/** Ids compare as strings, by UTF-16 code units (for lower-case UUIDs: the byte order PostgreSQL uses). */
-const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const newIdIndex = (): IdIndex => new (sortedBtree().default)<string, undefined>(undefined, compareIds);
-
-/**
- * The ids of `index` strictly greater than `after` (all of them without `after`), ascending, lazily: O(log n)
- * to find the start, then O(1) per id.
- */
-function* idsAfter(index: IdIndex, after: string | undefined): Generator<string> {
-  for (const id of index.keys(after)) if (id !== after) yield id;
-}
 
 /**
  * The embedded default store: everything in memory, every uniqueness rule enforced atomically (each operation
@@ -47,10 +27,13 @@ function* idsAfter(index: IdIndex, after: string | undefined): Generator<string>
  */
 export class MemoryStorage implements StorageAdapter {
   readonly supportsMultipleProcesses = false;
-  readonly #identities = new Map<string, StoredForm>();
+  /**
+   * The stored records by id, in id order: one B+ tree is both the table and the listing's index (an insert costs
+   * one O(log n) step on the tree's hot rightmost path for time-ordered ids, no hash table entry besides).
+   */
+  readonly #records: IdTree<StoredForm> = newIdTree<StoredForm>();
   readonly #forms = new StoredForms();
   readonly #unique = new UniqueIndex();
-  readonly #sortedIds: IdIndex = newIdIndex();
   /** Sorted ids per organization (no entry for an organization without identities). */
   readonly #byOrganization = new Map<string, IdIndex>();
   /** Flow tokens by id, and the id of each by `kind + digest`. */
@@ -59,7 +42,7 @@ export class MemoryStorage implements StorageAdapter {
   /** Token ids per identity, so deleting an identity costs its own tokens, not all of them. */
   readonly #tokensByIdentity = new Map<string, Set<string>>();
   readonly #apiKeys = new MemoryApiKeys(this, {
-    packed: (id) => (id === undefined ? this.#packedStandIn() : this.#identities.get(id)),
+    packed: (id) => (id === undefined ? this.#packedStandIn() : this.#stored(id)),
     unpack: (packed) => this.#forms.unpack(packed as StoredForm),
     replace: (i, e) => this.#replace(i, e),
   });
@@ -73,14 +56,14 @@ export class MemoryStorage implements StorageAdapter {
       const facts = this.#facts(packed);
       const id = facts.id;
       if (typeof id !== "string") return notStringId(); // a number would sort equal to some string id
-      // The sorted id index answers whether the id is taken (for time-ordered ids its path is the hot rightmost one).
-      if (!this.#sortedIds.set(id, undefined, false)) return idConflict(id);
+      // One tree step stores the record and answers whether the id is taken; a key conflict takes it out again.
+      if (!this.#records.set(id, packed, false)) return idConflict(id);
       const keys = this.#unique.check(id, facts.keys);
       if (!(keys instanceof Keys)) {
-        this.#sortedIds.delete(id);
+        this.#records.delete(id);
         return keys;
       }
-      this.#put(facts, keys, packed);
+      this.#index(facts, keys);
       return null;
     });
   }
@@ -106,12 +89,12 @@ export class MemoryStorage implements StorageAdapter {
         set = this.#intersect(set, this.#idsByIdentifier(query.credentialsIdentifiers));
       const after = query.after;
       candidates = [...(set ?? [])]
-        .filter((id) => this.#identities.has(id) && (after === undefined || id > after))
+        .filter((id) => this.#stored(id) !== undefined && (after === undefined || id > after))
         .sort(compareIds);
     } else {
       // The organization index keeps a rare organization's page O(page size) too.
       const index =
-        query.organizationId === undefined ? this.#sortedIds : this.#byOrganization.get(query.organizationId);
+        query.organizationId === undefined ? this.#records : this.#byOrganization.get(query.organizationId);
       candidates = index === undefined ? [] : idsAfter(index, query.after);
     }
     const page: StoredIdentity[] = [];
@@ -129,11 +112,10 @@ export class MemoryStorage implements StorageAdapter {
   }
 
   async deleteIdentity(id: string): Promise<boolean> {
-    const current = this.#identities.get(id);
+    const current = this.#stored(id);
     if (!current) return false;
     this.#drop(this.#facts(current));
-    this.#identities.delete(id);
-    this.#sortedIds.delete(id);
+    this.#records.delete(id);
     for (const tokenId of [...(this.#tokensByIdentity.get(id) ?? [])]) {
       const token = this.#tokens.get(tokenId);
       if (token) this.#dropToken(token);
@@ -223,7 +205,7 @@ export class MemoryStorage implements StorageAdapter {
 
   /** Number of stored identities (handy in tests). */
   get size(): number {
-    return this.#identities.size;
+    return this.#records.size;
   }
 
   /** Compare-and-set replacement; checks every uniqueness key before changing anything. */
@@ -232,21 +214,27 @@ export class MemoryStorage implements StorageAdapter {
     // nothing; the id and keys come from the copy.
     const packed = this.#forms.pack(identity);
     const facts = this.#facts(packed);
-    const stored = typeof facts.id === "string" ? this.#identities.get(facts.id) : undefined;
+    const stored = this.#stored(facts.id);
     if (!stored) return "not_found" as const;
     const before = this.#facts(stored);
     if (expectedUpdatedAt !== undefined && before.updatedAt !== expectedUpdatedAt) return "stale" as const;
     const keys = this.#unique.check(facts.id, facts.keys);
     if (!(keys instanceof Keys)) throw keys;
     this.#drop(before);
-    this.#put(facts, keys, packed);
+    this.#records.set(facts.id as string, packed);
+    this.#index(facts, keys);
     return "ok" as const;
   }
 
   /** A fresh copy of the stored identity `id`, or undefined. */
   #read(id: string | undefined): StoredIdentity | undefined {
-    const stored = id === undefined ? undefined : this.#identities.get(id);
+    const stored = this.#stored(id);
     return stored && this.#forms.unpack(stored);
+  }
+
+  /** The stored form of `id`; undefined for an id that is no string (the tree's order is defined on strings only). */
+  #stored(id: unknown): StoredForm | undefined {
+    return typeof id === "string" ? this.#records.get(id) : undefined;
   }
 
   /** The API key stand-in identity, packed (an unknown key reads it: the work a known one does). */
@@ -260,11 +248,10 @@ export class MemoryStorage implements StorageAdapter {
     return factsOf(packed, this.#forms);
   }
 
-  /** Stores `packed` (a compact copy, its `facts`, its checked `keys`) and gives it its keys. */
-  #put(facts: RecordFacts, keys: Keys, packed: StoredForm): void {
+  /** Gives the record stored under `facts.id` its checked `keys` and its organization's entry. */
+  #index(facts: RecordFacts, keys: Keys): void {
     const id = facts.id as string;
     const organizationId = facts.organizationId;
-    this.#identities.set(id, packed);
     this.#unique.claim(id, keys);
     if (typeof organizationId === "string" && organizationId) {
       const ids = this.#byOrganization.get(organizationId) ?? newIdIndex();

@@ -51,7 +51,7 @@ describe("MemoryStorage's id tree and ids that are no strings", () => {
     expect(await storage.getIdentity(ids[7] as string)).toBeUndefined();
     expect(await storage.deleteIdentity(ids[7] as string)).toBe(false);
     expect(storage.size).toBe(ids.length - 1);
-    const after = await storage.listIdentities({ limit: 100, after: ids[6] });
+    const after = await storage.listIdentities({ limit: 100, after: ids[6] as string });
     expect(after.map((i) => i.id)).toEqual(
       [...ids].sort().filter((id) => id > (ids[6] as string) && id !== ids[7]),
     );

@@ -90,38 +90,67 @@ function describe(value: unknown): string {
  *   code `invalid_json`, `too_deep` or `too_large`.
  */
 export function toJsonInput(input: unknown, options: JsonInputOptions = {}): JsonValue {
-  const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
-  const opaque = (options.opaque ?? []).map((p) => p.split("/").slice(1));
-  let budget = options.maxNodes ?? MAX_JSON_NODES;
+  const copier = new JsonCopier(options);
+  try {
+    return copier.copy(input, 0) as JsonValue;
+  } catch (e) {
+    const failure = asNotJson(e);
+    throw new ValidationError([
+      {
+        pointer: (options.root ?? "") + failure.path.map((t) => `/${escapePointerToken(t)}`).join(""),
+        code: failure.code,
+        message: failure.text,
+      },
+    ]);
+  }
+}
+
+const NO_OPAQUE: readonly string[][] = [];
+
+/** One {@link toJsonInput} call's state (one object per call, no closure per call). */
+class JsonCopier {
+  readonly maxDepth: number;
+  readonly maxNodes: number;
+  readonly opaque: readonly string[][];
+  /** Values still allowed. */
+  budget: number;
   // The path of the value being copied is kept only to match `opaque` pointers; an error's path is built as it
   // propagates (each level prepends its member name or index), so the common copy builds no path strings.
-  const tracking = opaque.length > 0;
-  const path: string[] = [];
-  const spend = (count: number): void => {
-    budget -= count;
-    if (budget < 0) {
-      throw new NotJson(
-        [],
-        "too_large",
-        `a payload may hold at most ${options.maxNodes ?? MAX_JSON_NODES} values`,
-      );
+  readonly tracking: boolean;
+  readonly path: string[] = [];
+
+  constructor(options: JsonInputOptions) {
+    this.maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
+    this.maxNodes = options.maxNodes ?? MAX_JSON_NODES;
+    this.budget = this.maxNodes;
+    this.opaque = options.opaque === undefined ? NO_OPAQUE : options.opaque.map((p) => p.split("/").slice(1));
+    this.tracking = this.opaque.length > 0;
+  }
+
+  spend(count: number): void {
+    this.budget -= count;
+    if (this.budget < 0) {
+      throw new NotJson([], "too_large", `a payload may hold at most ${this.maxNodes} values`);
     }
-  };
+  }
+
   /** `e` (a NotJson, or what a getter or proxy trap threw) one level up, at member or index `key`. */
-  const within = (e: unknown, key: string | number): NotJson => {
+  within(e: unknown, key: string | number): NotJson {
     // A getter or proxy trap of the caller's object threw (or the input is a revoked proxy).
     const failure = asNotJson(e);
     failure.path.unshift(String(key));
     return failure;
-  };
+  }
 
-  const isOpaque = (): boolean =>
-    opaque.some(
+  isOpaque(): boolean {
+    const path = this.path;
+    return this.opaque.some(
       (tokens) => tokens.length === path.length && tokens.every((t, i) => t === "*" || t === path[i]),
     );
+  }
 
-  const copy = (value: unknown, depth: number): unknown => {
-    spend(1);
+  copy(value: unknown, depth: number): unknown {
+    this.spend(1);
     if (typeof value === "string") {
       if (isStorableString(value)) return value;
       throw new NotJson([], "invalid_json", UNSTORABLE);
@@ -134,56 +163,50 @@ export function toJsonInput(input: unknown, options: JsonInputOptions = {}): Jso
     if (typeof value !== "object") {
       throw new NotJson([], "invalid_json", `${describe(value)} is not a JSON value`);
     }
-    if (tracking && isOpaque()) return value;
-    if (depth >= maxDepth) {
-      throw new NotJson([], "too_deep", `JSON nested deeper than ${maxDepth} levels is not accepted.`);
+    if (this.tracking && this.isOpaque()) return value;
+    if (depth >= this.maxDepth) {
+      throw new NotJson([], "too_deep", `JSON nested deeper than ${this.maxDepth} levels is not accepted.`);
     }
-    if (Array.isArray(value)) {
-      const length = value.length;
-      // Checked before allocating: a sparse array's length costs nothing to claim.
-      spend(length);
-      budget += length;
-      const out: unknown[] = new Array(length);
-      for (let i = 0; i < length; i++) {
-        if (tracking) path.push(String(i));
-        try {
-          const item = value[i];
-          out[i] = item === undefined ? null : copy(item, depth + 1);
-        } catch (e) {
-          throw within(e, i);
-        }
-        if (tracking) path.pop();
+    return Array.isArray(value) ? this.copyArray(value, depth) : this.copyObject(value, depth);
+  }
+
+  copyArray(value: readonly unknown[], depth: number): unknown[] {
+    const length = value.length;
+    // Checked before allocating: a sparse array's length costs nothing to claim.
+    this.spend(length);
+    this.budget += length;
+    const out: unknown[] = new Array(length);
+    const tracking = this.tracking;
+    for (let i = 0; i < length; i++) {
+      if (tracking) this.path.push(String(i));
+      try {
+        const item = value[i];
+        out[i] = item === undefined ? null : this.copy(item, depth + 1);
+      } catch (e) {
+        throw this.within(e, i);
       }
-      return out;
+      if (tracking) this.path.pop();
     }
+    return out;
+  }
+
+  copyObject(value: object, depth: number): Record<string, unknown> {
     if (!plainPrototype(value)) {
       throw new NotJson([], "invalid_json", `${describe(value)} is not a JSON value`);
     }
     const out: Record<string, unknown> = {};
+    const tracking = this.tracking;
     for (const key of Object.keys(value)) {
-      if (tracking) path.push(key);
+      if (tracking) this.path.push(key);
       try {
         if (!isStorableString(key)) throw new NotJson([], "invalid_json", UNSTORABLE);
         const member = (value as Record<string, unknown>)[key];
-        if (member !== undefined) setOwn(out, key, copy(member, depth + 1));
+        if (member !== undefined) setOwn(out, key, this.copy(member, depth + 1));
       } catch (e) {
-        throw within(e, key);
+        throw this.within(e, key);
       }
-      if (tracking) path.pop();
+      if (tracking) this.path.pop();
     }
     return out;
-  };
-
-  try {
-    return copy(input, 0) as JsonValue;
-  } catch (e) {
-    const failure = asNotJson(e);
-    throw new ValidationError([
-      {
-        pointer: (options.root ?? "") + failure.path.map((t) => `/${escapePointerToken(t)}`).join(""),
-        code: failure.code,
-        message: failure.text,
-      },
-    ]);
   }
 }

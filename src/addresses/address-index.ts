@@ -47,7 +47,8 @@ const SMALL = 8;
  * while there are few, a Set past {@link SMALL}. Most identities have one or two of each.
  */
 export class DistinctValues<T> {
-  readonly list: T[] = [];
+  /** The values in insertion order (read it after the last {@link add}: the first add replaces the array). */
+  list: T[] = [];
   #set: Set<T> | undefined;
 
   has(value: T): boolean {
@@ -56,6 +57,10 @@ export class DistinctValues<T> {
 
   /** Adds `value`, which must not be present yet. */
   add(value: T): void {
+    if (this.list.length === 0) {
+      this.list = [value]; // one element, not the ~17 a push onto [] reserves
+      return;
+    }
     this.list.push(value);
     if (this.#set !== undefined) this.#set.add(value);
     else if (this.list.length > SMALL) this.#set = new Set(this.list);
@@ -84,7 +89,8 @@ export class AddressKeys {
   add(via: string, value: string): void {
     if (this.#emails !== undefined) {
       if (via === "email" && this.#emails.length < SMALL) {
-        this.#emails.push(value);
+        if (this.#emails.length === 0) this.#emails = [value];
+        else this.#emails.push(value);
         return;
       }
       this.#keys = new Set(this.#emails.map((v) => addressKey("email", v)));

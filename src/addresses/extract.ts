@@ -82,25 +82,45 @@ class ExtractionRun {
   readonly limits: ExtractionLimits;
   readonly maxIdentifiers: number;
   readonly forms = new FormsCache();
-  readonly storedVerifiable: AddressIndex<DerivedVerifiableAddress>;
-  readonly storedRecovery: AddressIndex<DerivedRecoveryAddress>;
+  readonly existing: ExistingAddresses;
+  // Made on first use (most identities need few of them: a run allocates only what its hits use).
+  storedVerifiable: AddressIndex<DerivedVerifiableAddress> | undefined;
+  storedRecovery: AddressIndex<DerivedRecoveryAddress> | undefined;
   password: DistinctValues<string> | undefined;
   webauthn: DistinctValues<string> | undefined;
-  readonly codeKeys = new AddressKeys();
-  readonly codeAddresses: CodeAddress[] = [];
-  readonly verifiableKeys = new AddressKeys();
-  readonly recoveryKeys = new AddressKeys();
-  readonly reusedVerifiable = new DistinctValues<object>();
-  readonly reusedRecovery = new DistinctValues<object>();
+  codeKeys: AddressKeys | undefined;
+  codeAddresses: CodeAddress[] = [];
+  verifiableKeys: AddressKeys | undefined;
+  recoveryKeys: AddressKeys | undefined;
+  reusedVerifiable: DistinctValues<object> | undefined;
+  reusedRecovery: DistinctValues<object> | undefined;
 
   constructor(existing: ExistingAddresses, limits: ExtractionLimits) {
     this.limits = limits;
     this.maxIdentifiers = limits.maxIdentifiers ?? Number.POSITIVE_INFINITY;
+    this.existing = existing;
+  }
+
+  /** The graceful normalisation of a stored address's value (what {@link AddressIndex} keys on). */
+  graceful(): (value: string) => string {
     const forms = this.forms;
-    const verifiable = existing.verifiable as readonly DerivedVerifiableAddress[];
-    this.storedVerifiable = new AddressIndex(verifiable, (value) => forms.of(value).graceful());
-    const recovery = existing.recovery as readonly DerivedRecoveryAddress[];
-    this.storedRecovery = new AddressIndex(recovery, (value) => forms.of(value).graceful());
+    return (value) => forms.of(value).graceful();
+  }
+
+  /** The existing verifiable address `value` (normalised) reuses, if any. */
+  storedVerifiableOf(via: AddressVia, value: string): DerivedVerifiableAddress | undefined {
+    const records = this.existing.verifiable as readonly DerivedVerifiableAddress[];
+    if (records.length === 0) return undefined;
+    this.storedVerifiable ??= new AddressIndex(records, this.graceful());
+    return this.storedVerifiable.find(via, value);
+  }
+
+  /** The existing recovery address `value` (normalised) reuses, if any. */
+  storedRecoveryOf(via: AddressVia, value: string): DerivedRecoveryAddress | undefined {
+    const records = this.existing.recovery as readonly DerivedRecoveryAddress[];
+    if (records.length === 0) return undefined;
+    this.storedRecovery ??= new AddressIndex(records, this.graceful());
+    return this.storedRecovery.find(via, value);
   }
 
   run(hits: readonly ExtensionHit[]): Extraction {
@@ -164,6 +184,7 @@ class ExtractionRun {
             : format !== undefined && format !== "" && format !== "email"
               ? this.forms.of(raw).graceful()
               : this.forms.of(raw).strictEmail();
+        this.codeKeys ??= new AddressKeys();
         if (!this.codeKeys.has(via, address)) {
           const size = this.codeAddresses.length;
           this.overCap(size, this.maxIdentifiers, pointer, "code identifiers", "maxIdentifiers");
@@ -212,15 +233,20 @@ class ExtractionRun {
     } else {
       value = raw.trim();
     }
+    this.verifiableKeys ??= new AddressKeys();
     if (this.verifiableKeys.has(via, value)) return;
-    const found = this.storedVerifiable.find(via, value);
-    if (found && this.reusedVerifiable.has(found)) return;
+    const found = this.storedVerifiableOf(via, value);
+    this.reusedVerifiable ??= found && new DistinctValues<object>();
+    if (found && this.reusedVerifiable?.has(found)) return;
     const max = this.limits.maxVerifiableAddresses;
     const size = this.out.verifiableAddresses.length;
     this.overCap(size, max, pointer, "verifiable addresses", "maxVerifiableAddresses");
     this.verifiableKeys.add(via, value);
-    if (found) this.reusedVerifiable.add(found);
-    this.out.verifiableAddresses.push(found ?? { value, verified: false, via, status: "pending" });
+    if (found) this.reusedVerifiable?.add(found);
+    const address = found ?? { value, verified: false, via, status: "pending" as const };
+    const list = this.out.verifiableAddresses;
+    if (list.length === 0) this.out.verifiableAddresses = [address];
+    else list.push(address);
   }
 
   recovery(via: AddressVia, raw: string, format: string | undefined, pointer: string): void {
@@ -242,14 +268,18 @@ class ExtractionRun {
       this.issue(pointer, "recovery_via", `recovery.via has unknown value ${JSON.stringify(via)}`);
       return;
     }
+    this.recoveryKeys ??= new AddressKeys();
     if (this.recoveryKeys.has(via, value)) return;
-    const found = this.storedRecovery.find(via, value);
-    if (found && this.reusedRecovery.has(found)) return;
+    const found = this.storedRecoveryOf(via, value);
+    this.reusedRecovery ??= found && new DistinctValues<object>();
+    if (found && this.reusedRecovery?.has(found)) return;
     const max = this.limits.maxRecoveryAddresses;
     const size = this.out.recoveryAddresses.length;
     this.overCap(size, max, pointer, "recovery addresses", "maxRecoveryAddresses");
     this.recoveryKeys.add(via, value);
-    if (found) this.reusedRecovery.add(found);
-    this.out.recoveryAddresses.push(found ?? { value, via });
+    if (found) this.reusedRecovery?.add(found);
+    const list = this.out.recoveryAddresses;
+    if (list.length === 0) this.out.recoveryAddresses = [found ?? { value, via }];
+    else list.push(found ?? { value, via });
   }
 }

@@ -4,13 +4,12 @@ import { readConfiguration, stringArgument } from "../json/arguments.js";
 import { toJsonInput } from "../json/json-input.js";
 import { lazyRequire } from "../json/lazy-require.js";
 import { Ajv2020, AjvDraft07, type AjvInstance, type ValidateFunction } from "./ajv.js";
+import { EXTENSION_HITS, type HitContext } from "./extension-hits.js";
 import { addIdentityFormats } from "./formats.js";
 import {
-  AJV_EXTENSION_KEYWORD,
   type ExtensionHit,
   isPhoneChannel,
   KRATOS_EXTENSION_KEYWORD,
-  KRATOS_EXTENSION_META_SCHEMA,
   type KratosExtension,
   renameExtensionKeyword,
 } from "./kratos-extension.js";
@@ -94,10 +93,6 @@ const re2RegExp = Object.assign(
   { code: "re2" },
 );
 
-interface HitContext {
-  hits: ExtensionHit[];
-}
-
 function createAjv(schema: JsonSchema): AjvInstance {
   const Ctor =
     typeof schema.$schema === "string" && DRAFT_2020.test(schema.$schema) ? Ajv2020() : AjvDraft07();
@@ -113,28 +108,7 @@ function createAjv(schema: JsonSchema): AjvInstance {
   addIdentityFormats(ajv);
   ajv.removeKeyword("uniqueItems"); // ajv's is quadratic for object items: see unique-items.ts
   ajv.addKeyword(LINEAR_UNIQUE_ITEMS as unknown as Parameters<AjvInstance["addKeyword"]>[0]);
-  ajv.addKeyword({
-    keyword: AJV_EXTENSION_KEYWORD,
-    metaSchema: KRATOS_EXTENSION_META_SCHEMA,
-    errors: false,
-    validate(
-      this: HitContext | undefined,
-      ext: KratosExtension,
-      data: unknown,
-      parent: unknown,
-      cxt: unknown,
-    ) {
-      const c = cxt as { instancePath: string } | undefined;
-      const format = (parent as { format?: unknown } | undefined)?.format;
-      this?.hits.push({
-        pointer: c?.instancePath ?? "",
-        value: data,
-        extension: ext,
-        format: typeof format === "string" ? format : undefined,
-      });
-      return true;
-    },
-  });
+  ajv.addKeyword(EXTENSION_HITS as unknown as Parameters<AjvInstance["addKeyword"]>[0]);
   return ajv;
 }
 

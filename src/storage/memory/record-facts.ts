@@ -50,18 +50,36 @@ export function factsOf(form: StoredForm, forms: { unpack(form: StoredForm): unk
   return factsOfValue(forms.unpack(form));
 }
 
+/** The value `ref` points at in `form`. */
+const at = (form: FlatRecord, ref: Ref): unknown =>
+  ref >= 0 ? form[2 + ref] : ref === AT_STAMP ? form[0] : undefined;
+
 function fromPlan(form: FlatRecord, plan: FactsPlan): RecordFacts {
-  const at = (ref: Ref): unknown => (ref >= 0 ? form[2 + ref] : ref === AT_STAMP ? form[0] : undefined);
-  const keys: string[] = [];
   const spec = plan.keys;
+  // Sized up front (a push onto [] reserves room for ~16 more), trimmed to the keys present.
+  const keys: string[] = new Array(Math.ceil(spec.length / 4) * 3);
+  let n = 0;
   for (let i = 0; i < spec.length; i += 4) {
-    const scope = spec[i + 2] ? at(spec[i + 1] as number) : spec[i + 1];
-    const value = at(spec[i + 3] as number);
+    const scope = spec[i + 2] ? at(form, spec[i + 1] as number) : spec[i + 1];
+    const value = at(form, spec[i + 3] as number);
     // An empty external id is no key (the contract's rule is "when set").
-    if (typeof scope === "string" && typeof value === "string" && (value !== "" || spec[i] !== "external_id"))
-      keys.push(spec[i] as string, scope, value);
+    if (
+      typeof scope === "string" &&
+      typeof value === "string" &&
+      (value !== "" || spec[i] !== "external_id")
+    ) {
+      keys[n++] = spec[i] as string;
+      keys[n++] = scope;
+      keys[n++] = value;
+    }
   }
-  return { id: at(plan.id), organizationId: at(plan.organizationId), updatedAt: at(plan.updatedAt), keys };
+  keys.length = n;
+  return {
+    id: at(form, plan.id),
+    organizationId: at(form, plan.organizationId),
+    updatedAt: at(form, plan.updatedAt),
+    keys,
+  };
 }
 
 /** The facts of a plain record. */

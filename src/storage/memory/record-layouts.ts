@@ -70,6 +70,9 @@ export class Layout {
 /** A record in its flat form: `[stamp, layout, ...leaves]`. */
 export type FlatRecord = [string, Layout, ...unknown[]];
 
+/** The longest scratch array {@link Layouts.flatten} keeps for the next record. */
+const SCRATCH_KEPT = 4096;
+
 /** The layouts of one store. */
 export class Layouts {
   readonly #root = new Step(undefined, END, 0);
@@ -121,35 +124,39 @@ export class Layouts {
     // The leaves are gathered in a reused array, then copied to one of their exact length (no slack kept).
     const scratch = this.#scratch ?? [];
     this.#scratch = undefined; // a getter of `record` may flatten another record meanwhile
+    scratch[0] = stamp;
+    scratch[1] = undefined;
+    const walk: Walk = {
+      layouts: this,
+      stamp,
+      out: scratch,
+      n: 2,
+      at: this.#root,
+      overflow: undefined,
+      depth: 0,
+    };
     try {
-      scratch.length = 0;
-      scratch.push(stamp, undefined);
-      const walk: Walk = {
-        layouts: this,
-        stamp,
-        out: scratch,
-        at: this.#root,
-        overflow: undefined,
-        depth: 0,
-      };
       walkRecord(walk, record);
       const end = walk.at;
       if (walk.overflow !== undefined)
-        return new Unshaped([...pathOf(end), ...walk.overflow], scratch.slice(2));
+        return new Unshaped([...pathOf(end), ...walk.overflow], scratch.slice(2, walk.n));
       if (end.layout === undefined) {
         if (this.#layouts >= MAX_LAYOUTS || this.#templateTokens + end.length > MAX_TEMPLATE_TOKENS)
-          return new Unshaped(pathOf(end), scratch.slice(2));
+          return new Unshaped(pathOf(end), scratch.slice(2, walk.n));
         end.layout = new Layout(templateOf(pathOf(end)));
         this.#layouts++;
         this.#templateTokens += end.length;
       }
       scratch[1] = end.layout;
-      return scratch.slice() as FlatRecord;
+      return scratch.slice(0, walk.n) as FlatRecord;
     } catch (cause) {
       throw isIdentityError(cause) ? cause : notJson(cause);
     } finally {
-      scratch.length = 0;
-      this.#scratch = scratch;
+      // The array keeps its capacity for the next record (unless a huge one grew it); its leaves are let go.
+      if (walk.n <= SCRATCH_KEPT) {
+        scratch.fill(undefined, 0, walk.n);
+        this.#scratch = scratch;
+      }
     }
   }
 

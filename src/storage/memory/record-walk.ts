@@ -12,7 +12,9 @@ const MAX_DEPTH = 1024;
 export interface Walk {
   readonly layouts: Layouts;
   readonly stamp: string;
+  /** The leaves so far: `out[0..n)` (a reused array: what lies past `n` is stale). */
   readonly out: unknown[];
+  n: number;
   at: Step;
   overflow: Token[] | undefined;
   depth: number;
@@ -57,7 +59,7 @@ function toName(walk: Walk, name: string): void {
 }
 
 function leaf(walk: Walk, value: unknown): void {
-  walk.out.push(value);
+  walk.out[walk.n++] = value;
   to(walk, LEAF);
 }
 

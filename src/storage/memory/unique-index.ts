@@ -136,7 +136,8 @@ export class UniqueIndex {
 
   /** `[scope, value, ...]` of `keys` (scopes created when `create`, else keys of unknown scopes are left out). */
   #resolve(keys: readonly string[], create: boolean): (Scope | string)[] {
-    const list: (Scope | string)[] = [];
+    const list: (Scope | string)[] = new Array(Math.ceil(keys.length / 3) * 2);
+    let n = 0;
     for (let i = 0; i < keys.length; i += 3) {
       const scopes = this.#scopes[keys[i] as KeyKind];
       const name = keys[i + 1] as string;
@@ -145,8 +146,12 @@ export class UniqueIndex {
         scope = new Scope(keys[i] as KeyKind, name);
         scopes.set(name, scope);
       }
-      if (scope !== undefined) list.push(scope, keys[i + 2] as string);
+      if (scope !== undefined) {
+        list[n++] = scope;
+        list[n++] = keys[i + 2] as string;
+      }
     }
+    list.length = n;
     return list;
   }
 }

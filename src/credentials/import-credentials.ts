@@ -24,11 +24,13 @@ export function precheckCredentials(
   body: ImportCredentials | undefined,
   ctx: Pick<CredentialImportContext, "validateHash">,
 ): void {
-  const duplicates = [
-    ...duplicateKeyIssues(body?.webauthn, "webauthn"),
-    ...duplicateKeyIssues(body?.passkey, "passkey"),
-  ];
-  if (duplicates.length > 0) throw new ValidationError(duplicates);
+  if (body?.webauthn || body?.passkey) {
+    const duplicates = [
+      ...duplicateKeyIssues(body?.webauthn, "webauthn"),
+      ...duplicateKeyIssues(body?.passkey, "passkey"),
+    ];
+    if (duplicates.length > 0) throw new ValidationError(duplicates);
+  }
   const config = body?.password?.config;
   if (!config || config.use_password_migration_hook === true || config.password) return;
   if (!config.hashed_password) {

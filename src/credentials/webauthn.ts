@@ -166,6 +166,7 @@ export function duplicateKeyIssues(
   body: WebAuthnImportConfig | null | undefined,
   type: "webauthn" | "passkey",
 ): ValidationIssue[] {
+  if (!body?.credentials?.length) return [];
   const seen = new Set<string>();
   const issues: ValidationIssue[] = [];
   (body?.credentials ?? []).forEach((key, i) => {

@@ -43,6 +43,7 @@ export const DEFAULT_IDENTITY_LIMITS: Readonly<IdentityLimits> = Object.freeze({
 });
 
 const LIMIT_NAMES = Object.keys(DEFAULT_IDENTITY_LIMITS) as (keyof IdentityLimits)[];
+const LINK_TYPES = ["oidc", "saml"] as const;
 
 /**
  * The caps to use: defaults overridden by `options`, frozen.
@@ -120,26 +121,28 @@ function jsonBytes(value: unknown): number | undefined {
  * unit (`\uXXXX`, the longest any unit is written), a number 32. `false` means "measure exactly".
  */
 function surelyWithin(value: unknown, maximum: number): boolean {
-  let bound = 0;
-  const visit = (v: unknown): boolean => {
-    if (typeof v === "string") bound += 2 + 6 * v.length;
-    else if (typeof v === "number") bound += 32;
-    else if (v === null || typeof v === "boolean") bound += 5;
-    else if (Array.isArray(v)) {
-      bound += 2 + v.length;
-      for (let i = 0; i < v.length && bound <= maximum; i++) if (!visit(v[i])) return false;
-    } else if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
-      bound += 2;
-      for (const key in v) {
-        if (bound > maximum) return false;
-        if (!Object.hasOwn(v, key)) return false;
-        bound += 4 + 6 * key.length;
-        if (!visit((v as Record<string, unknown>)[key])) return false;
-      }
-    } else return false; // not plain JSON data: measured exactly (or refused) by JSON.stringify
-    return bound <= maximum;
-  };
-  return visit(value);
+  return boundOf(value, 0, maximum) <= maximum;
+}
+
+/**
+ * `bound` plus {@link surelyWithin}'s upper bound of `v`, or `Infinity` as soon as it passes `maximum` or `v` is
+ * not plain JSON data (measured exactly, or refused, by JSON.stringify). One recursion, no closure per call.
+ */
+function boundOf(v: unknown, bound: number, maximum: number): number {
+  if (typeof v === "string") bound += 2 + 6 * v.length;
+  else if (typeof v === "number") bound += 32;
+  else if (v === null || typeof v === "boolean") bound += 5;
+  else if (Array.isArray(v)) {
+    bound += 2 + v.length;
+    for (let i = 0; i < v.length && bound <= maximum; i++) bound = boundOf(v[i], bound, maximum);
+  } else if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+    bound += 2;
+    for (const key in v) {
+      if (bound > maximum || !Object.hasOwn(v, key)) return Number.POSITIVE_INFINITY;
+      bound = boundOf((v as Record<string, unknown>)[key], bound + 4 + 6 * key.length, maximum);
+    }
+  } else return Number.POSITIVE_INFINITY;
+  return bound <= maximum ? bound : Number.POSITIVE_INFINITY;
 }
 
 function checkJsonSize(
@@ -152,7 +155,8 @@ function checkJsonSize(
 ): void {
   if (maximum === Number.POSITIVE_INFINITY) return;
   // Only on a plain JSON copy (no toJSON, getter, proxy or cycle; nesting bounded) may the walk stand in for JSON.
-  if (plainCopy && surelyWithin(value ?? {}, maximum)) return;
+  // An absent value is `{}` as JSON (2 bytes); null's bound (5) stands for it without making an object.
+  if (plainCopy && surelyWithin(value ?? null, maximum)) return;
   const bytes = jsonBytes(value);
   if (bytes === undefined || bytes <= maximum) return;
   throw new ValidationError([
@@ -239,8 +243,10 @@ export function checkLinks(
   counts: { oidc?: number | undefined; saml?: number | undefined },
   limits: Readonly<IdentityLimits>,
 ): void {
-  for (const type of ["oidc", "saml"] as const) {
+  for (const type of LINK_TYPES) {
+    const count = counts[type] ?? 0;
+    if (count <= limits.maxIdentifiers) continue; // no pointer or label built for a count within the cap
     const pointer = `/credentials/${type}/config/providers`;
-    checkCount(counts[type] ?? 0, limits.maxIdentifiers, pointer, "maxIdentifiers", `${type} links`);
+    checkCount(count, limits.maxIdentifiers, pointer, "maxIdentifiers", `${type} links`);
   }
 }

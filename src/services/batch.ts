@@ -120,8 +120,10 @@ export async function insertPrepared(
 ): Promise<CreateOutcome[]> {
   const toInsert = prepared.filter((p): p is StoredIdentity => p !== null && !isIdentityError(p));
   const outcomes = await ctx.storage.insertIdentities(toInsert);
-  for (const [i, identity] of toInsert.entries()) {
-    if (!outcomes[i]) await ctx.lifecycle.after("afterCreate", identity, { source });
+  if (ctx.lifecycle.has("afterCreate")) {
+    for (let i = 0; i < toInsert.length; i++) {
+      if (!outcomes[i]) await ctx.lifecycle.after("afterCreate", toInsert[i] as StoredIdentity, { source });
+    }
   }
   let next = 0;
   return prepared.map((p): CreateOutcome => {

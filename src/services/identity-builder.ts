@@ -102,20 +102,23 @@ export class IdentityBuilder {
     const now = this.#now();
     const id = body.id?.toLowerCase() ?? this.#newId();
     const schema = this.#schemas.require(body.schema_id || this.#defaultSchemaId);
-    precheckCredentials(body.credentials, { validateHash: validateImportedHash });
-    const existing: ExistingAddresses = {
-      verifiable: (body.verifiable_addresses ?? []).map((a) => ({
-        value: a.value.toLowerCase(),
-        verified: a.verified,
-        via: a.via || "email",
-        status: a.status ?? "",
-        ...(a.verified_at ? { verified_at: a.verified_at } : {}),
-      })),
-      recovery: (body.recovery_addresses ?? []).map((a) => ({
-        value: a.value.toLowerCase(),
-        via: a.via || "email",
-      })),
-    };
+    precheckCredentials(body.credentials, VALIDATE_IMPORTED);
+    const given = body.verifiable_addresses !== undefined || body.recovery_addresses !== undefined;
+    const existing: ExistingAddresses = !given
+      ? NO_ADDRESSES
+      : {
+          verifiable: (body.verifiable_addresses ?? []).map((a) => ({
+            value: a.value.toLowerCase(),
+            verified: a.verified,
+            via: a.via || "email",
+            status: a.status ?? "",
+            ...(a.verified_at ? { verified_at: a.verified_at } : {}),
+          })),
+          recovery: (body.recovery_addresses ?? []).map((a) => ({
+            value: a.value.toLowerCase(),
+            via: a.via || "email",
+          })),
+        };
     // `input` is the caller's private copy: its traits are handed over, not copied again.
     const validated = validateTraits(schema, (body.traits ?? {}) as JsonValue, existing, limits, true);
     const build = (hashed: string | undefined): StoredIdentity => {
@@ -244,3 +247,8 @@ function touchChanged<A extends { id: string; updated_at: string }>(
 
 /** Stands in for the hash check of an import whose hash {@link precheckCredentials} already validated. */
 function validatedAlready(): void {}
+
+/** The precheck context of a create: imported hashes validated by their format's rules. */
+const VALIDATE_IMPORTED = Object.freeze({ validateHash: validateImportedHash });
+/** The addresses a create body without any gives to reuse. */
+const NO_ADDRESSES: ExistingAddresses = Object.freeze({ verifiable: [], recovery: [] });

@@ -198,13 +198,13 @@ class ImportRun {
     try {
       const outcomes = await insertPrepared(this.#ctx, await preparing, "import");
       // The conflicts' holders are looked up side by side (a lookup per conflicting item, none per created one).
-      entries = await Promise.all(
-        outcomes.flatMap((outcome, i) =>
-          outcome?.error === undefined
-            ? []
-            : [itemError(this.#ctx, batch[i]?.index ?? -1, outcome.error, outcome.identity)],
-        ),
-      );
+      const lookups: Promise<ImportItemError>[] = [];
+      for (let i = 0; i < outcomes.length; i++) {
+        const outcome = outcomes[i];
+        if (outcome?.error === undefined) continue;
+        lookups.push(itemError(this.#ctx, batch[i]?.index ?? -1, outcome.error, outcome.identity));
+      }
+      entries = await Promise.all(lookups);
     } catch (error) {
       this.#failure = { error };
       if (!isIdentityError(error)) return;

@@ -49,8 +49,9 @@ export function validateTraits(
     if (rewritten) result = schema.validate(document);
   }
   const extraction = extractFromHits(result.hits, existing, limits);
-  const issues = dedupeIssues([...result.issues, ...extraction.issues]);
-  if (issues.length > 0) throw new ValidationError(issues);
+  if (result.issues.length + extraction.issues.length > 0) {
+    throw new ValidationError(dedupeIssues([...result.issues, ...extraction.issues]));
+  }
   return { traits: document.traits as JsonValue, extraction };
 }
 

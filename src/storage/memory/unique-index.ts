@@ -11,11 +11,13 @@ class Scope {
 }
 
 /**
- * The owners of one value under every scope that holds it: `[scope, ownerId, scope, ownerId, ...]`. An e-mail is
- * typically a password identifier, a verifiable and a recovery address of one identity: one map entry and one
- * probe for all three, not one per scope.
+ * The owners of one value under every scope that holds it: `[scope, ownerId, scope, ownerId, ...]` while there are
+ * at most {@link SMALL_SLOT} scopes, else a map from scope to owner (so many scopes sharing one value — a direct
+ * caller may write any channel — cost O(1) per key, not a scan). An e-mail is typically a password identifier, a
+ * verifiable and a recovery address of one identity: one map entry and one probe for all three, not one per scope.
  */
-type Slot = (Scope | string)[];
+type Slot = (Scope | string)[] | Map<Scope, string>;
+const SMALL_SLOT = 8;
 
 /**
  * The keys {@link UniqueIndex.check} found free: `[scope, value, scope, value, ...]` (a flat list, so a check of an
@@ -25,10 +27,38 @@ export class Keys {
   constructor(readonly list: readonly (Scope | string)[]) {}
 }
 
-/** Index of `scope` in `slot` (at an even position), or -1. Slots hold a few scopes: a scan beats a hash. */
-function find(slot: Slot, scope: Scope): number {
-  for (let i = 0; i < slot.length; i += 2) if (slot[i] === scope) return i;
-  return -1;
+/** The owner of `scope` in `slot`, or undefined. A few scopes are scanned (a scan beats a hash there). */
+function ownerIn(slot: Slot | undefined, scope: Scope): string | undefined {
+  if (slot === undefined) return undefined;
+  if (slot instanceof Map) return slot.get(scope);
+  for (let i = 0; i < slot.length; i += 2) if (slot[i] === scope) return slot[i + 1] as string;
+  return undefined;
+}
+
+/** `slot` with `scope` owned by `id` (the same slot, or a new one to store instead). */
+function withOwner(slot: Slot | undefined, scope: Scope, id: string): Slot {
+  if (slot === undefined) return [scope, id];
+  if (slot instanceof Map) return slot.set(scope, id);
+  for (let i = 0; i < slot.length; i += 2) {
+    if (slot[i] === scope) {
+      slot[i + 1] = id;
+      return slot;
+    }
+  }
+  if (slot.length < SMALL_SLOT * 2) return [...slot, scope, id]; // exact length (a push reserves ~16 more)
+  const map = new Map<Scope, string>();
+  for (let i = 0; i < slot.length; i += 2) map.set(slot[i] as Scope, slot[i + 1] as string);
+  return map.set(scope, id);
+}
+
+/** `slot` without `scope` (the same slot, a new one to store instead, or undefined when nothing is left). */
+function withoutOwner(slot: Slot, scope: Scope): Slot | undefined {
+  if (slot instanceof Map) {
+    slot.delete(scope);
+    return slot.size === 0 ? undefined : slot;
+  }
+  const out = slot.filter((_, j) => !(j % 2 === 0 ? slot[j] === scope : slot[j - 1] === scope));
+  return out.length === 0 ? undefined : out;
 }
 
 /**
@@ -48,16 +78,13 @@ export class UniqueIndex {
   /** The owner of a credential identifier (`scope`: the credential type), or of an external id (`scope` ""). */
   owner(kind: "credential" | "external_id", scope: string, value: string): string | undefined {
     const key = this.#scopes[kind].get(scope);
-    const slot = key === undefined ? undefined : this.#byValue.get(value);
-    if (slot === undefined) return undefined;
-    const at = find(slot, key as Scope);
-    return at < 0 ? undefined : (slot[at + 1] as string);
+    return key === undefined ? undefined : ownerIn(this.#byValue.get(value), key);
   }
 
   /**
    * The `identity_conflict` of the first of `keys` (`[kind, scope, value, ...]`, {@link RecordFacts}) that an
    * identity other than `id` owns or that the list repeats, or the keys to {@link claim} for `id`; changes nothing.
-   * O(keys) (quadratic only in the keys of one value, or past 16 keys through a set of pairs).
+   * O(keys) (the repeats of a list of more than 16 keys are found through a set of pairs).
    */
   check(id: unknown, keys: readonly string[]): ConflictError | Keys {
     const list = this.#resolve(keys, true);
@@ -79,8 +106,8 @@ export class UniqueIndex {
         repeated = values.size === values.add(next).size;
         seen.set(scope, values);
       }
-      const at = slot === undefined ? -1 : find(slot, scope);
-      if (repeated || (at >= 0 && (slot as Slot)[at + 1] !== id)) {
+      const owner = ownerIn(slot, scope);
+      if (repeated || (owner !== undefined && owner !== id)) {
         return uniqueKeyConflict(scope.kind, scope.scope, next);
       }
     }
@@ -90,30 +117,25 @@ export class UniqueIndex {
   /** Gives `id` the keys {@link check} returned (nothing may change the index in between). */
   claim(id: string, keys: Keys): void {
     const list = keys.list;
-    for (let i = 0; i < list.length; ) {
+    for (let i = 0; i < list.length; i += 2) {
       const value = list[i + 1] as string;
-      let end = i + 2;
-      while (end < list.length && list[end + 1] === value) end += 2;
       const slot = this.#byValue.get(value);
-      if (slot === undefined) {
-        // A new value's slot is made at its exact length (a pushed-to array keeps room for ~16 more elements).
+      // A new value whose next keys share it (an e-mail's three): its slot made at once, at its exact length.
+      let end = i + 2;
+      if (slot === undefined)
+        while (end < list.length && list[end + 1] === value && end - i < SMALL_SLOT * 2) end += 2;
+      if (end > i + 2) {
         const fresh: Slot = new Array(end - i);
         for (let j = i; j < end; j += 2) {
           fresh[j - i] = list[j] as Scope;
           fresh[j - i + 1] = id;
         }
         this.#byValue.set(value, fresh);
-      } else {
-        const added: Slot = [];
-        for (let j = i; j < end; j += 2) {
-          const at = find(slot, list[j] as Scope);
-          if (at >= 0)
-            slot[at + 1] = id; // already `id`'s: check refused any other owner
-          else added.push(list[j] as Scope, id);
-        }
-        if (added.length > 0) this.#byValue.set(value, [...slot, ...added]);
+        i = end - 2;
+        continue;
       }
-      i = end;
+      const next = withOwner(slot, list[i] as Scope, id); // already `id`'s if present: check refused any other
+      if (next !== slot) this.#byValue.set(value, next);
     }
   }
 
@@ -123,14 +145,10 @@ export class UniqueIndex {
     for (let i = 0; i < list.length; i += 2) {
       const value = list[i + 1] as string;
       const slot = this.#byValue.get(value);
-      const at = slot === undefined ? -1 : find(slot, list[i] as Scope);
-      if (at < 0 || (slot as Slot)[at + 1] !== id) continue;
-      if ((slot as Slot).length === 2) this.#byValue.delete(value);
-      else
-        this.#byValue.set(
-          value,
-          (slot as Slot).filter((_, j) => j !== at && j !== at + 1),
-        );
+      if (slot === undefined || ownerIn(slot, list[i] as Scope) !== id) continue;
+      const next = withoutOwner(slot, list[i] as Scope);
+      if (next === undefined) this.#byValue.delete(value);
+      else if (next !== slot) this.#byValue.set(value, next);
     }
   }
 

@@ -43,7 +43,7 @@ describe("a batch that fails as a whole changes nothing (ae8c21d, 38dca03)", () 
 });
 
 describe("toJsonInput pointers are exact (718b769)", () => {
-  /** A thrown value whose prototype cannot be read: `e instanceof NotJson` in `within` throws again. */
+  /** A thrown value whose prototype cannot be read (`e instanceof NotJson` threw again; a WeakSet brand does not). */
   const hostile = new Proxy(
     {},
     {
@@ -53,17 +53,20 @@ describe("toJsonInput pointers are exact (718b769)", () => {
     },
   );
 
-  it("a getter throwing a hostile proxy: the pointer keeps its last token (/traits/a~1b/d)", async () => {
-    const idm = manager();
-    const body = {
-      traits: {
-        "a/b": {
-          get d(): never {
-            throw hostile;
-          },
+  /** A body whose `/traits/a~1b/d` getter throws {@link hostile}. */
+  const throwingBody = () => ({
+    traits: {
+      "a/b": {
+        get d(): never {
+          throw hostile;
         },
       },
-    };
+    },
+  });
+
+  it("a getter throwing a hostile proxy: the pointer keeps its last token (/traits/a~1b/d)", async () => {
+    const idm = manager();
+    const body = throwingBody();
     const error = await idm.createIdentity(body as never).catch((e: { details?: unknown }) => e);
     expect(error).toMatchObject({
       details: { issues: [{ pointer: "/traits/a~1b/d", code: "invalid_json" }] },
@@ -72,15 +75,7 @@ describe("toJsonInput pointers are exact (718b769)", () => {
 
   it("the same inside a batch entry: /identities/0/create/traits/a~1b/d", async () => {
     const idm = manager();
-    const create = {
-      traits: {
-        "a/b": {
-          get d(): never {
-            throw hostile;
-          },
-        },
-      },
-    };
+    const create = throwingBody();
     const { identities } = await idm.batchPatchIdentities({ identities: [{ create }] } as never);
     expect(identities[0]).toMatchObject({ action: "error" });
     const reason = (identities[0] as { error: { reason: string } }).error.reason;

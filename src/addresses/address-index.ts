@@ -1,4 +1,5 @@
 import type { AddressVia } from "../identity/identity.js";
+import { appended } from "../json/arrays.js";
 
 /** The key of an address in the maps below: `via` and value, separated by a NUL (which no via contains). */
 export const addressKey = (via: string, value: string): string => `${via}\0${value}`;
@@ -57,11 +58,7 @@ export class DistinctValues<T> {
 
   /** Adds `value`, which must not be present yet. */
   add(value: T): void {
-    if (this.list.length === 0) {
-      this.list = [value]; // one element, not the ~17 a push onto [] reserves
-      return;
-    }
-    this.list.push(value);
+    this.list = appended(this.list, value);
     if (this.#set !== undefined) this.#set.add(value);
     else if (this.list.length > SMALL) this.#set = new Set(this.list);
   }
@@ -89,8 +86,7 @@ export class AddressKeys {
   add(via: string, value: string): void {
     if (this.#emails !== undefined) {
       if (via === "email" && this.#emails.length < SMALL) {
-        if (this.#emails.length === 0) this.#emails = [value];
-        else this.#emails.push(value);
+        this.#emails = appended(this.#emails, value);
         return;
       }
       this.#keys = new Set(this.#emails.map((v) => addressKey("email", v)));

@@ -1,6 +1,7 @@
 import type { ValidationIssue } from "../errors/index.js";
 import type { ExtensionHit } from "../identity/extension.js";
 import type { AddressVia, CodeAddress, RecoveryAddress, VerifiableAddress } from "../identity/identity.js";
+import { appended } from "../json/arrays.js";
 import { AddressIndex, AddressKeys, DistinctValues, sortByUtf8 } from "./address-index.js";
 import { isEmailFormat } from "./formats.js";
 import { FormsCache } from "./forms.js";
@@ -82,10 +83,9 @@ class ExtractionRun {
   readonly limits: ExtractionLimits;
   readonly maxIdentifiers: number;
   readonly forms = new FormsCache();
-  readonly existing: ExistingAddresses;
+  readonly storedVerifiable: AddressIndex<DerivedVerifiableAddress>;
+  readonly storedRecovery: AddressIndex<DerivedRecoveryAddress>;
   // Made on first use (most identities need few of them: a run allocates only what its hits use).
-  storedVerifiable: AddressIndex<DerivedVerifiableAddress> | undefined;
-  storedRecovery: AddressIndex<DerivedRecoveryAddress> | undefined;
   password: DistinctValues<string> | undefined;
   webauthn: DistinctValues<string> | undefined;
   codeKeys: AddressKeys | undefined;
@@ -98,29 +98,14 @@ class ExtractionRun {
   constructor(existing: ExistingAddresses, limits: ExtractionLimits) {
     this.limits = limits;
     this.maxIdentifiers = limits.maxIdentifiers ?? Number.POSITIVE_INFINITY;
-    this.existing = existing;
-  }
-
-  /** The graceful normalisation of a stored address's value (what {@link AddressIndex} keys on). */
-  graceful(): (value: string) => string {
+    // The indexes normalise and map their records on their first lookup, and only if they have any.
     const forms = this.forms;
-    return (value) => forms.of(value).graceful();
-  }
-
-  /** The existing verifiable address `value` (normalised) reuses, if any. */
-  storedVerifiableOf(via: AddressVia, value: string): DerivedVerifiableAddress | undefined {
-    const records = this.existing.verifiable as readonly DerivedVerifiableAddress[];
-    if (records.length === 0) return undefined;
-    this.storedVerifiable ??= new AddressIndex(records, this.graceful());
-    return this.storedVerifiable.find(via, value);
-  }
-
-  /** The existing recovery address `value` (normalised) reuses, if any. */
-  storedRecoveryOf(via: AddressVia, value: string): DerivedRecoveryAddress | undefined {
-    const records = this.existing.recovery as readonly DerivedRecoveryAddress[];
-    if (records.length === 0) return undefined;
-    this.storedRecovery ??= new AddressIndex(records, this.graceful());
-    return this.storedRecovery.find(via, value);
+    const graceful = (value: string): string => forms.of(value).graceful();
+    this.storedVerifiable = new AddressIndex(
+      existing.verifiable as readonly DerivedVerifiableAddress[],
+      graceful,
+    );
+    this.storedRecovery = new AddressIndex(existing.recovery as readonly DerivedRecoveryAddress[], graceful);
   }
 
   run(hits: readonly ExtensionHit[]): Extraction {
@@ -235,18 +220,18 @@ class ExtractionRun {
     }
     this.verifiableKeys ??= new AddressKeys();
     if (this.verifiableKeys.has(via, value)) return;
-    const found = this.storedVerifiableOf(via, value);
-    this.reusedVerifiable ??= found && new DistinctValues<object>();
-    if (found && this.reusedVerifiable?.has(found)) return;
+    const found = this.storedVerifiable.find(via, value);
+    if (found) {
+      this.reusedVerifiable ??= new DistinctValues<object>();
+      if (this.reusedVerifiable.has(found)) return;
+    }
     const max = this.limits.maxVerifiableAddresses;
     const size = this.out.verifiableAddresses.length;
     this.overCap(size, max, pointer, "verifiable addresses", "maxVerifiableAddresses");
     this.verifiableKeys.add(via, value);
     if (found) this.reusedVerifiable?.add(found);
     const address = found ?? { value, verified: false, via, status: "pending" as const };
-    const list = this.out.verifiableAddresses;
-    if (list.length === 0) this.out.verifiableAddresses = [address];
-    else list.push(address);
+    this.out.verifiableAddresses = appended(this.out.verifiableAddresses, address);
   }
 
   recovery(via: AddressVia, raw: string, format: string | undefined, pointer: string): void {
@@ -270,16 +255,16 @@ class ExtractionRun {
     }
     this.recoveryKeys ??= new AddressKeys();
     if (this.recoveryKeys.has(via, value)) return;
-    const found = this.storedRecoveryOf(via, value);
-    this.reusedRecovery ??= found && new DistinctValues<object>();
-    if (found && this.reusedRecovery?.has(found)) return;
+    const found = this.storedRecovery.find(via, value);
+    if (found) {
+      this.reusedRecovery ??= new DistinctValues<object>();
+      if (this.reusedRecovery.has(found)) return;
+    }
     const max = this.limits.maxRecoveryAddresses;
     const size = this.out.recoveryAddresses.length;
     this.overCap(size, max, pointer, "recovery addresses", "maxRecoveryAddresses");
     this.recoveryKeys.add(via, value);
     if (found) this.reusedRecovery?.add(found);
-    const list = this.out.recoveryAddresses;
-    if (list.length === 0) this.out.recoveryAddresses = [found ?? { value, via }];
-    else list.push(found ?? { value, via });
+    this.out.recoveryAddresses = appended(this.out.recoveryAddresses, found ?? { value, via });
   }
 }

@@ -166,7 +166,6 @@ export function duplicateKeyIssues(
   body: WebAuthnImportConfig | null | undefined,
   type: "webauthn" | "passkey",
 ): ValidationIssue[] {
-  if (!body?.credentials?.length) return [];
   const seen = new Set<string>();
   const issues: ValidationIssue[] = [];
   (body?.credentials ?? []).forEach((key, i) => {

@@ -1,3 +1,4 @@
+import { appended } from "../json/arrays.js";
 import {
   AJV_EXTENSION_KEYWORD,
   type ExtensionHit,
@@ -27,9 +28,7 @@ export const EXTENSION_HITS = {
       extension: ext,
       format: typeof format === "string" ? format : undefined,
     };
-    // A first hit makes a one-element array (a push onto [] reserves room for ~16 more).
-    if (this.hits.length === 0) this.hits = [hit];
-    else this.hits.push(hit);
+    this.hits = appended(this.hits, hit);
     return true;
   },
 };

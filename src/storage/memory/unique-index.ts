@@ -117,7 +117,7 @@ export class UniqueIndex {
   /** Gives `id` the keys {@link check} returned (nothing may change the index in between). */
   claim(id: string, keys: Keys): void {
     const list = keys.list;
-    for (let i = 0; i < list.length; i += 2) {
+    for (let i = 0; i < list.length; ) {
       const value = list[i + 1] as string;
       const slot = this.#byValue.get(value);
       // A new value whose next keys share it (an e-mail's three): its slot made at once, at its exact length.
@@ -131,11 +131,11 @@ export class UniqueIndex {
           fresh[j - i + 1] = id;
         }
         this.#byValue.set(value, fresh);
-        i = end - 2;
-        continue;
+      } else {
+        const next = withOwner(slot, list[i] as Scope, id); // already `id`'s if present: check refused any other
+        if (next !== slot) this.#byValue.set(value, next);
       }
-      const next = withOwner(slot, list[i] as Scope, id); // already `id`'s if present: check refused any other
-      if (next !== slot) this.#byValue.set(value, next);
+      i = end;
     }
   }
 

@@ -14,12 +14,17 @@
  * - `retained_bytes_per_identity`: heap retained by MemoryStorage per identity after importing
  *   `IMPORT_PIPELINE_LARGE` (1M) identities, after a full GC (needs `--expose-gc`, which the child gets).
  *
+ * The children measure the built package (`dist/`, what users run: `npm run build` first); without it, or with
+ * `IMPORT_PIPELINE_SOURCE=1`, they measure `src/` through tsx, whose transform adds a `__name` call to every
+ * function made at run time (~10 % slower here) — `package_built` in the figures says which (1: dist).
+ *
  * Where the time goes: run one mode under the profiler, e.g. `node --cpu-prof --expose-gc --import tsx
  * bench/import-pipeline.bench.ts --import-pipeline-child batch 100000` (bench/README.md#import_pipeline).
  */
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type CreateIdentityBody, IdentityManager, MemoryStorage } from "idkit";
+import type { CreateIdentityBody, IdentityManager } from "idkit";
 import { v7 } from "uuid";
 import { median, round } from "./util.js";
 
@@ -37,6 +42,14 @@ export function row(i: number): CreateIdentityBody {
     credentials: { password: { config: { hashed_password: BCRYPT } } },
     metadata_public: { plan: "free", imported: true },
   };
+}
+
+const DIST = new URL("../dist/index.js", import.meta.url);
+const useDist = (): boolean => process.env.IMPORT_PIPELINE_SOURCE !== "1" && existsSync(DIST);
+
+/** The package under measurement: the build when present (see the header). */
+async function load(): Promise<typeof import("idkit")> {
+  return useDist() ? ((await import(DIST.href)) as typeof import("idkit")) : import("idkit");
 }
 
 type Mode = "batch" | "import" | "create" | "raw" | "retained";
@@ -124,6 +137,7 @@ async function run(idm: IdentityManager, mode: Mode, total: number, offset: numb
 /** One measurement, in this (child) process. */
 async function measure(mode: Mode, total: number): Promise<Figures> {
   const gc = (globalThis as { gc?: () => void }).gc;
+  const { IdentityManager, MemoryStorage } = await load();
   const storage = new MemoryStorage();
   const idm = new IdentityManager({ storage });
   if (mode !== "raw") await run(idm, mode === "retained" ? "import" : mode, 1000, 10_000_000); // warm up
@@ -160,13 +174,17 @@ function inChild(mode: Mode, total: number): Figures {
 }
 
 export async function importPipelineBenchmark(): Promise<Record<string, number>> {
+  if (!useDist())
+    process.stderr.write(
+      "bench import_pipeline: measuring src/ through tsx (no dist/ or IMPORT_PIPELINE_SOURCE=1); `npm run build` to measure the package\n",
+    );
   const modes: Mode[] = ["raw", "batch", "import", "create"];
   const runs = new Map<Mode, Figures[]>(modes.map((m) => [m, []]));
   for (let r = 0; r < ROUNDS; r++) {
     const order = r % 2 === 0 ? modes : [...modes].reverse();
     for (const mode of order) runs.get(mode)?.push(inChild(mode, TOTAL));
   }
-  const out: Record<string, number> = { identities: TOTAL, rounds: ROUNDS };
+  const out: Record<string, number> = { identities: TOTAL, rounds: ROUNDS, package_built: useDist() ? 1 : 0 };
   const raw = runs.get("raw") as Figures[];
   for (const mode of modes) {
     const figures = runs.get(mode) as Figures[];

@@ -1,7 +1,7 @@
 // idkit issue 7, item 3: deriving identifiers and addresses, and reusing stored addresses, is linear in the size
 // of the identity. The normalisers are wrapped to count their calls: the quadratic code normalised every stored
 // address again for each derived one (N² calls for a PUT of N addresses), the linear code a few times per value.
-// Time is compared between N and 4N in the same run (CPU time, best of 3), never against an absolute bound.
+// Time is compared between N and 4N in the same run (CPU time, best of 5), never against an absolute bound.
 import { randomUUID } from "node:crypto";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -143,7 +143,7 @@ describe("normaliser calls grow linearly with the number of addresses", () => {
   });
 });
 
-describe("time grows linearly (N vs 4N in the same run, CPU time, best of 3 each)", () => {
+describe("time grows linearly (N vs 4N in the same run, CPU time, best of 5 each)", () => {
   const cpuMs = async (fn: () => Promise<unknown>) => {
     collectGarbage(); // so that no run pays for the garbage of the one before
     const c0 = process.cpuUsage();
@@ -153,19 +153,23 @@ describe("time grows linearly (N vs 4N in the same run, CPU time, best of 3 each
   };
   async function ratio(run: (n: number) => Promise<unknown>, n: number): Promise<number> {
     await run(4 * n); // warm-up (and JIT) at the larger size
-    const best = async (size: number) =>
-      Math.min(...[await cpuMs(() => run(size)), await cpuMs(() => run(size)), await cpuMs(() => run(size))]);
+    const best = async (size: number) => {
+      let min = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 5; i++) min = Math.min(min, await cpuMs(() => run(size)));
+      return min;
+    };
     return (await best(4 * n)) / (await best(n));
   }
 
-  // Linear is 4, quadratic 16: the bound of 8 leaves room for garbage-collection noise on a busy machine.
-  it("create and PUT-replace of 3,000 vs 12,000 addresses: ratio under 8 (quadratic: about 16)", async () => {
+  // Linear is 4, quadratic 16: the bound of 10 leaves room for garbage-collection noise on a busy machine (the
+  // process's CPU time counts the collector's helper threads: 9.4 was seen once with the whole suite running).
+  it("create and PUT-replace of 3,000 vs 12,000 addresses: ratio under 10 (quadratic: about 16)", async () => {
     const b = builder();
     const stored = new Map<number, StoredIdentity>();
     for (const n of [3000, 12000]) stored.set(n, await created(b, n));
-    expect(await ratio((n) => created(b, n), 3000)).toBeLessThan(8);
+    expect(await ratio((n) => created(b, n), 3000)).toBeLessThan(10);
     expect(
       await ratio((n) => put(b, stored.get(n) as StoredIdentity, { emails: emails("b", n) }), 3000),
-    ).toBeLessThan(8);
+    ).toBeLessThan(10);
   }, 120_000);
 });

@@ -4,6 +4,8 @@ import type { JsonValue, StoredIdentity } from "../identity/identity.js";
 import { BatchPatchBodySchema, MAX_JSON_DEPTH, parseJson } from "../identity/payloads.js";
 import type { BatchPatchResultItem } from "../identity-manager-config.js";
 import { toJsonInput } from "../json/json-input.js";
+import { insertNow, isMemoryStorage, MemoryStorage } from "../storage/memory/memory-storage.js";
+import { adapterFailure } from "../storage/runtime-storage.js";
 import type { ServiceContext } from "./context.js";
 
 /** Kratos's limit of identities per `PATCH /admin/identities`. */
@@ -41,6 +43,13 @@ export type CreateOutcome =
   | { identity?: StoredIdentity | undefined; error: IdentityError }
   | null;
 
+/** What {@link startPreparing} leaves: the outcomes so far, the builds still running, and a bug to rethrow. */
+interface Preparing {
+  out: Prepared[];
+  pending: Promise<void>[];
+  failure: { error: unknown } | undefined;
+}
+
 /**
  * The build step of a batch create, each body on its own and all in parallel, so clear-text passwords are hashed
  * side by side within the hasher's concurrency bound; bodies that need no hashing are built synchronously (no
@@ -53,6 +62,21 @@ export async function prepareMany(
   bodies: readonly BodyToBuild[],
   source: "batch" | "import",
 ): Promise<Prepared[]> {
+  const { out, pending, failure } = startPreparing(ctx, bodies, source);
+  if (failure !== undefined) {
+    await Promise.allSettled(pending);
+    throw failure.error;
+  }
+  await Promise.all(pending);
+  return out;
+}
+
+/** {@link prepareMany}'s synchronous part: every body planned, then built (hashing and hooks left running). */
+function startPreparing(
+  ctx: ServiceContext,
+  bodies: readonly BodyToBuild[],
+  source: "batch" | "import",
+): Preparing {
   const out: Prepared[] = new Array(bodies.length);
   const pending: Promise<void>[] = [];
   const hooked = ctx.lifecycle.has("beforeCreate");
@@ -100,12 +124,7 @@ export async function prepareMany(
       fail(i, e);
     }
   }
-  if (failure !== undefined) {
-    await Promise.allSettled(pending);
-    throw failure.error;
-  }
-  await Promise.all(pending);
-  return out;
+  return { out, pending, failure };
 }
 
 /**
@@ -136,6 +155,73 @@ export async function insertPrepared(
   });
 }
 
+/** Entries built, then written, per step of {@link createInOneTurn}. */
+export const TURN_CHUNK = 128;
+
+/** A batch entry's result before it is written out: skipped, created (its id), or refused. */
+type EntryResult = null | { id: string; error?: undefined } | { error: IdentityError };
+
+/**
+ * The MemoryStorage a batch of `count` pre-hashed entries can be built and written into chunk by chunk in one
+ * synchronous turn (so nothing else runs or reads the store between two chunks, as with one write): an open store
+ * whose `insertIdentities` is its own, and no host code that would run meanwhile (`generateId`, `now`,
+ * `beforeCreate`, `afterCreate`). Else undefined.
+ */
+function oneTurnStore(ctx: ServiceContext, count: number): MemoryStorage | undefined {
+  if (count <= TURN_CHUNK || ctx.hostIdsOrClock || !ctx.storage.open) return undefined;
+  if (ctx.lifecycle.has("beforeCreate") || ctx.lifecycle.has("afterCreate")) return undefined;
+  const adapter = ctx.storage.adapter;
+  try {
+    if (isMemoryStorage(adapter) && adapter.insertIdentities === MemoryStorage.prototype.insertIdentities)
+      return adapter;
+  } catch {
+    // a subclass whose insertIdentities getter throws: the general path
+  }
+  return undefined;
+}
+
+/**
+ * A batch's creates built and written {@link TURN_CHUNK} entries at a time, in one synchronous turn (see
+ * {@link oneTurnStore}): each chunk's records are copied into the store while still in the CPU cache, and are
+ * garbage once written (only ids are kept). Results, ids, conflicts and stored identities are those of one write
+ * of the whole batch (fast-check test against the general path).
+ * @throws what the builder throws that is not an IdentityError (a bug)
+ */
+function createInOneTurn(
+  ctx: ServiceContext,
+  bodies: readonly BodyToBuild[],
+  store: MemoryStorage,
+): EntryResult[] {
+  const results: EntryResult[] = new Array(bodies.length);
+  for (let start = 0; start < bodies.length; start += TURN_CHUNK) {
+    const { out, pending, failure } = startPreparing(ctx, bodies.slice(start, start + TURN_CHUNK), "batch");
+    if (failure !== undefined) throw failure.error;
+    // Without clear-text passwords and beforeCreate hooks, every build is synchronous.
+    if (pending.length > 0) throw new Error("idkit: a pre-hashed build returned a promise");
+    const records: StoredIdentity[] = [];
+    for (const p of out) if (p !== null && !isIdentityError(p)) records.push(p);
+    const outcomes = insertNow(store, records);
+    let next = 0;
+    for (let i = 0; i < out.length; i++) {
+      const p = out[i] as Prepared;
+      if (p === null || isIdentityError(p)) results[start + i] = p === null ? null : { error: p };
+      else {
+        const outcome = outcomes[next++];
+        // As RuntimeStorage reports an adapter's outcome (a conflict keeps its pointer into the record).
+        results[start + i] = outcome
+          ? { error: adapterFailure("insertIdentities", outcome, p) }
+          : { id: p.id };
+      }
+    }
+  }
+  return results;
+}
+
+/** The general path's outcomes as {@link EntryResult}s. */
+function entryResults(outcomes: readonly CreateOutcome[]): EntryResult[] {
+  return outcomes.map((o) => (o === null ? null : o.error ? { error: o.error } : { id: o.identity.id }));
+}
+
 /**
  * `PATCH /admin/identities` (Kratos `identity/handler.go` `batchPatchIdentities`): at most 1000 creates, each
  * succeeding or failing on its own (reported by `patch_id` with Kratos's error body); clear-text passwords are
@@ -161,18 +247,23 @@ export async function batchPatchIdentities(
       : copyCreateBody(item.create, `/identities/${i}/create`),
   );
   const limit = ctx.maxClearTextPasswordsPerBatch;
-  if (bodies.filter((b) => b !== undefined && hasClearTextPassword(b)).length > limit) {
+  const clearText = bodies.filter((b) => b !== undefined && hasClearTextPassword(b)).length;
+  if (clearText > limit) {
     throw tooBig(
       `The maximum number of identities per request that can be created with a plaintext password is ${limit}.`,
     );
   }
-  const outcomes = await insertPrepared(ctx, await prepareMany(ctx, bodies, "batch"), "batch");
-  const identities = outcomes.map((outcome, i): BatchPatchResultItem => {
+  const store = clearText === 0 ? oneTurnStore(ctx, bodies.length) : undefined;
+  const results =
+    store !== undefined
+      ? createInOneTurn(ctx, bodies, store)
+      : entryResults(await insertPrepared(ctx, await prepareMany(ctx, bodies, "batch"), "batch"));
+  const identities = results.map((result, i): BatchPatchResultItem => {
     const patchId = entries[i]?.patch_id;
     const withPatch = patchId === undefined || patchId === null ? {} : { patch_id: patchId };
-    if (outcome === null) return null;
-    if (outcome.error) return { action: "error", ...withPatch, error: outcome.error.toJSON().error };
-    return { action: "create", identity: outcome.identity.id, ...withPatch };
+    if (result === null) return null;
+    if (result.error) return { action: "error", ...withPatch, error: result.error.toJSON().error };
+    return { action: "create", identity: result.id, ...withPatch };
   });
   return { identities };
 }

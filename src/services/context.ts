@@ -41,6 +41,8 @@ export interface ServiceContext {
   readonly lifecycle: HookRunner;
   readonly now: () => Date;
   readonly maxClearTextPasswordsPerBatch: number;
+  /** True when the host gave `generateId` or `now`: its code runs while identities are built. */
+  readonly hostIdsOrClock: boolean;
   /** The checked `apiKeys` option. */
   readonly apiKeys: ApiKeySettings;
   /** Kratos's admin JSON of a stored identity (`metadata_admin` included). */
@@ -280,6 +282,7 @@ export function createServiceContext(input: unknown): ServiceContext {
     lifecycle,
     now,
     maxClearTextPasswordsPerBatch: maxClearText,
+    hostIdsOrClock: o.generateId !== undefined || o.now !== undefined,
     apiKeys: readApiKeySettings(o.apiKeys),
     serialize,
   };

@@ -19,6 +19,11 @@ import { notStringId } from "./record-walk.js";
 import { type StoredForm, StoredForms } from "./stored-forms.js";
 import { Keys, UniqueIndex } from "./unique-index.js";
 
+/** `insertIdentities` done now, its outcomes not awaited (services/batch.ts's one-turn path; not the package's API). */
+export let insertNow: (store: MemoryStorage, identities: readonly StoredIdentity[]) => InsertOutcome[];
+/** True for a MemoryStorage itself (a brand check: a proxy of one, or an object made from its prototype, is not). */
+export let isMemoryStorage: (value: unknown) => value is MemoryStorage;
+
 /**
  * The embedded default store: everything in memory, every uniqueness rule enforced atomically (each operation
  * runs to completion without yielding), deep copies in and out so callers can never mutate stored state.
@@ -49,6 +54,14 @@ export class MemoryStorage implements StorageAdapter {
   #standIn: StoredForm | undefined;
 
   async insertIdentities(identities: readonly StoredIdentity[]): Promise<InsertOutcome[]> {
+    return this.#insert(identities);
+  }
+  static {
+    insertNow = (store, identities) => store.#insert(identities);
+    isMemoryStorage = (value) => typeof value === "object" && value !== null && #insert in value;
+  }
+
+  #insert(identities: readonly StoredIdentity[]): InsertOutcome[] {
     return identities.map((identity) => {
       // The record is read once, into its stored copy; its id and keys come from that copy.
       const packed = this.#forms.tryPack(identity);

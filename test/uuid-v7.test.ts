@@ -1,6 +1,7 @@
-import { validate, version } from "uuid";
+import fc from "fast-check";
+import { parse, stringify, validate, version } from "uuid";
 import { describe, expect, it, vi } from "vitest";
-import { uuidv7 } from "../src/services/uuid-v7.js";
+import { uuidText, uuidv7 } from "../src/services/uuid-v7.js";
 
 describe("the default generateId (uuid's v7 with pooled random bytes)", () => {
   it("makes valid lower-case UUIDv7s, strictly increasing within a process, past the pool's refill", () => {
@@ -27,5 +28,26 @@ describe("the default generateId (uuid's v7 with pooled random bytes)", () => {
     } finally {
       now.mockRestore();
     }
+  });
+});
+
+describe("uuidText", () => {
+  it("writes any 16 bytes as Node's hex encoder does, dashed 8-4-4-4-12 (fast-check); a v7's as uuid does", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (bytes) => {
+        const hex = Buffer.from(bytes).toString("hex");
+        const dashed = [
+          hex.slice(0, 8),
+          hex.slice(8, 12),
+          hex.slice(12, 16),
+          hex.slice(16, 20),
+          hex.slice(20),
+        ];
+        expect(uuidText(bytes)).toBe(dashed.join("-"));
+      }),
+      { numRuns: 2000 },
+    );
+    const id = uuidv7();
+    expect(stringify(parse(id))).toBe(id);
   });
 });

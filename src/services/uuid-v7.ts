@@ -10,19 +10,21 @@ const pool = new Uint8Array(16 * 256);
 let next = pool.length;
 /** The last id's millisecond and 32-bit counter (RFC 9562 §6.2 method 1, as `uuid`'s own v7 state). */
 const state = { msecs: Number.NEGATIVE_INFINITY, seq: 0 };
-/** Reused for every id: its random bytes, its 16 bytes, and its text (hyphens in place). */
+/** Reused for every id: its random bytes and its 16 bytes. */
 const random = new Uint8Array(16);
 const bytes = new Uint8Array(16);
-const text = Buffer.from("00000000-0000-0000-0000-000000000000", "latin1");
-const HEX = Buffer.from("0123456789abcdef", "latin1");
-/** Where each byte's two hex digits go in the text. */
-const AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+/** The character codes of the hex digits, by value. */
+const HEX = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
+/** The code of the high (`hi`) or low (`lo`) hex digit of byte `i` of `b`. */
+const hi = (b: Uint8Array, i: number): number => HEX[(b[i] as number) >> 4] as number;
+const lo = (b: Uint8Array, i: number): number => HEX[(b[i] as number) & 15] as number;
 
 /**
  * A UUIDv7 (RFC 9562), the default `generateId`: `uuid`'s `v7` lays out the bytes from the random bytes, millisecond
  * and counter given to it (so ids stay monotonic within a process as with a plain `v7()` call: a counter seeded from
  * the random bytes in each new millisecond, incremented within one, rolling into the next millisecond on overflow),
- * into a reused buffer; the text is written into a reused buffer too, so an id costs one string and no garbage.
+ * into a reused buffer; the text is made from its character codes in one call, so an id costs one string and no
+ * garbage.
  * Lower case, as every id the manager hands out.
  */
 export function uuidv7(): string {
@@ -43,11 +45,18 @@ export function uuidv7(): string {
     if (state.seq === 0) state.msecs++;
   }
   uuid().v7({ random, msecs: state.msecs, seq: state.seq }, bytes, 0);
-  for (let i = 0; i < 16; i++) {
-    const b = bytes[i] as number;
-    const at = AT[i] as number;
-    text[at] = HEX[b >> 4] as number;
-    text[at + 1] = HEX[b & 15] as number;
-  }
-  return text.toString("latin1", 0, 36);
+  return uuidText(bytes);
+}
+
+/** The 8-4-4-4-12 text of `b`, lower case: one string made from its 36 character codes (no buffer, no slices). */
+export function uuidText(b: Uint8Array): string {
+  // biome-ignore format: the layout follows the text's
+  return String.fromCharCode(
+    hi(b, 0), lo(b, 0), hi(b, 1), lo(b, 1), hi(b, 2), lo(b, 2), hi(b, 3), lo(b, 3), 45,
+    hi(b, 4), lo(b, 4), hi(b, 5), lo(b, 5), 45,
+    hi(b, 6), lo(b, 6), hi(b, 7), lo(b, 7), 45,
+    hi(b, 8), lo(b, 8), hi(b, 9), lo(b, 9), 45,
+    hi(b, 10), lo(b, 10), hi(b, 11), lo(b, 11), hi(b, 12), lo(b, 12),
+    hi(b, 13), lo(b, 13), hi(b, 14), lo(b, 14), hi(b, 15), lo(b, 15),
+  );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isIdentityError, MemoryStorage } from "../src/index.js";
+import { isIdentityError, MemoryStorage, type StorageAdapter, type StoredIdentity } from "../src/index.js";
 import { manager, RFC3339, rejection, UUID } from "./helpers.js";
 
 // The seed: Kratos docs "Create identities" (curl POST /admin/identities with preset://email).
@@ -241,5 +241,41 @@ describe("createIdentity - ids and copies", () => {
       traits: { email: "copy@example.org" },
       verifiable_addresses: [expect.objectContaining({ value: "copy@example.org" })],
     });
+  });
+
+  it("the created identity shares nothing with the body, nor with a store that keeps what it is given", async () => {
+    // MemoryStorage copies what it stores, so the record built for it is handed back without another copy; an
+    // adapter that keeps the objects it is given gets them cloned on the way out, as before.
+    const kept: StoredIdentity[] = [];
+    const inner = new MemoryStorage();
+    const keeping = Object.assign(Object.create(null), {
+      ...Object.fromEntries(
+        Object.getOwnPropertyNames(MemoryStorage.prototype)
+          .filter((n) => n !== "constructor")
+          .map((n) => [
+            n,
+            (...a: unknown[]) =>
+              (inner as unknown as Record<string, (...x: unknown[]) => unknown>)[n]?.(...a),
+          ]),
+      ),
+      insertIdentities: async (identities: readonly StoredIdentity[]) => {
+        kept.push(...identities);
+        return inner.insertIdentities(identities);
+      },
+    }) as StorageAdapter;
+    for (const storage of [new MemoryStorage(), keeping]) {
+      const idm = manager({ storage });
+      const body = { traits: { email: "own@example.org" }, metadata_public: { tags: ["a"] } };
+      const created = await idm.createIdentity(body);
+      (created.traits as { email: string }).email = "mutated@example.org";
+      (created.metadata_public as { tags: string[] }).tags.push("mutated");
+      expect(body).toStrictEqual({ traits: { email: "own@example.org" }, metadata_public: { tags: ["a"] } });
+      expect(await idm.getIdentity(created.id)).toMatchObject({
+        traits: { email: "own@example.org" },
+        metadata_public: { tags: ["a"] },
+      });
+    }
+    expect(kept[0]?.traits).toStrictEqual({ email: "own@example.org" });
+    expect(kept[0]?.metadata_public).toStrictEqual({ tags: ["a"] });
   });
 });

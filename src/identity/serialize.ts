@@ -85,13 +85,15 @@ function credentialsJson(
 
 /**
  * Serialises a stored identity to Kratos's wire JSON: empty optional fields omitted, `metadata_public` and
- * `organization_id` always present (null when unset), credential identifiers sorted.
+ * `organization_id` always present (null when unset), credential identifiers sorted. Traits and metadata are
+ * deep copies, unless `owned` says `stored` is the caller's to give away (nothing else refers to them).
  */
 export function toIdentityJson<T>(
   stored: StoredIdentity,
   schemaUrl: string,
-  options: { credentials: CredentialsView; metadataAdmin: boolean },
+  options: { credentials: CredentialsView; metadataAdmin: boolean; owned?: boolean },
 ): Identity<T> {
+  const copy: <V>(value: V) => V = options.owned ? (value) => value : cloneJson;
   const out = { id: stored.id } as Identity<T>;
   if (options.credentials.mode !== "none") {
     const creds = credentialsJson(stored.credentials, options.credentials, stored.id);
@@ -101,13 +103,13 @@ export function toIdentityJson<T>(
   out.schema_url = schemaUrl;
   out.state = stored.state;
   if (stored.state_changed_at) out.state_changed_at = stored.state_changed_at;
-  out.traits = cloneJson(stored.traits) as T;
+  out.traits = copy(stored.traits) as T;
   if (stored.verifiable_addresses.length > 0)
     out.verifiable_addresses = stored.verifiable_addresses.map(verifiableJson);
   if (stored.recovery_addresses.length > 0)
     out.recovery_addresses = stored.recovery_addresses.map(recoveryJson);
-  out.metadata_public = cloneJson(stored.metadata_public ?? null);
-  if (options.metadataAdmin) out.metadata_admin = cloneJson(stored.metadata_admin ?? null);
+  out.metadata_public = copy(stored.metadata_public ?? null);
+  if (options.metadataAdmin) out.metadata_admin = copy(stored.metadata_admin ?? null);
   out.created_at = stored.created_at;
   out.updated_at = stored.updated_at;
   out.organization_id = stored.organization_id ?? null;

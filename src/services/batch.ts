@@ -170,12 +170,21 @@ type EntryResult = null | { id: string; error?: undefined } | { error: IdentityE
 function oneTurnStore(ctx: ServiceContext, count: number): MemoryStorage | undefined {
   if (count <= TURN_CHUNK || ctx.hostIdsOrClock || !ctx.storage.open) return undefined;
   if (ctx.lifecycle.has("beforeCreate") || ctx.lifecycle.has("afterCreate")) return undefined;
+  return copyingStore(ctx);
+}
+
+/**
+ * The store when it is a MemoryStorage itself with its own `insertIdentities` (a brand check: not a proxy, not a
+ * subclass or instance that replaced the method): it writes before returning and keeps its own copy of what it is
+ * given. Else undefined.
+ */
+export function copyingStore(ctx: ServiceContext): MemoryStorage | undefined {
   const adapter = ctx.storage.adapter;
   try {
     if (isMemoryStorage(adapter) && adapter.insertIdentities === MemoryStorage.prototype.insertIdentities)
       return adapter;
   } catch {
-    // a subclass whose insertIdentities getter throws: the general path
+    // a subclass whose insertIdentities getter throws
   }
   return undefined;
 }

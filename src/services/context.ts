@@ -45,8 +45,11 @@ export interface ServiceContext {
   readonly hostIdsOrClock: boolean;
   /** The checked `apiKeys` option. */
   readonly apiKeys: ApiKeySettings;
-  /** Kratos's admin JSON of a stored identity (`metadata_admin` included). */
-  serialize(stored: StoredIdentity, credentials: CredentialsView): Identity;
+  /**
+   * Kratos's admin JSON of a stored identity (`metadata_admin` included); `owned`: `stored` is the caller's to
+   * give away, its traits and metadata are not copied.
+   */
+  serialize(stored: StoredIdentity, credentials: CredentialsView, owned?: boolean): Identity;
 }
 
 const OPTION_KEYS = [
@@ -258,8 +261,8 @@ export function createServiceContext(input: unknown): ServiceContext {
     now,
     limits: o.limits as IdentityManagerOptions["limits"],
   });
-  const serialize = (stored: StoredIdentity, credentials: CredentialsView): Identity =>
-    toIdentityJson(stored, schemas.urlFor(stored.schema_id), { credentials, metadataAdmin: true });
+  const serialize = (stored: StoredIdentity, credentials: CredentialsView, owned = false): Identity =>
+    toIdentityJson(stored, schemas.urlFor(stored.schema_id), { credentials, metadataAdmin: true, owned });
   const lifecycle = new HookRunner(hooks, {
     serialize: (stored) => serialize(stored, { mode: "no_config" }),
     revalidate: (next, existing, at) => builder.revalidate(next, existing, undefined, at),

@@ -19,6 +19,7 @@ import { optionalStringArgument, optionsArgument } from "../json/arguments.js";
 import { toJsonInput } from "../json/json-input.js";
 import { lazySchema } from "../json/lazy-zod.js";
 import { isUuid, notFound } from "../storage/identity-writer.js";
+import { copyingStore } from "./batch.js";
 import type { ServiceContext } from "./context.js";
 import type { UpdateOperation } from "./hooks.js";
 
@@ -88,7 +89,11 @@ export class IdentityWrites {
     const [outcome] = await this.ctx.storage.insertIdentities([stored]);
     if (outcome) throw outcome;
     if (lifecycle.has("afterCreate")) await lifecycle.after("afterCreate", stored, { source: "create" });
-    return echoRegion(this.ctx.serialize(stored, { mode: "no_config" }), data);
+    // The record built here is given away when the store kept a copy of it (MemoryStorage's own insert) and no
+    // hook saw it: no one else refers to its traits and metadata (the store's are its own).
+    const owned =
+      !lifecycle.has("beforeCreate") && !lifecycle.has("afterCreate") && copyingStore(this.ctx) !== undefined;
+    return echoRegion(this.ctx.serialize(stored, { mode: "no_config" }, owned), data);
   }
 
   /** `PUT /admin/identities/{id}`. */

@@ -4,9 +4,9 @@ import type { JsonValue, StoredIdentity } from "../identity/identity.js";
 import { BatchPatchBodySchema, MAX_JSON_DEPTH, parseJson } from "../identity/payloads.js";
 import type { BatchPatchResultItem } from "../identity-manager-config.js";
 import { toJsonInput } from "../json/json-input.js";
-import { insertNow, isMemoryStorage, MemoryStorage } from "../storage/memory/memory-storage.js";
-import { adapterFailure } from "../storage/runtime-storage.js";
+import type { MemoryStorage } from "../storage/memory/memory-storage.js";
 import type { ServiceContext } from "./context.js";
+import { insertedNow, openCopyingStore } from "./own-memory-store.js";
 
 /** Kratos's limit of identities per `PATCH /admin/identities`. */
 const MAX_BATCH = 1000;
@@ -168,25 +168,9 @@ type EntryResult = null | { id: string; error?: undefined } | { error: IdentityE
  * `beforeCreate`, `afterCreate`). Else undefined.
  */
 function oneTurnStore(ctx: ServiceContext, count: number): MemoryStorage | undefined {
-  if (count <= TURN_CHUNK || ctx.hostIdsOrClock || !ctx.storage.open) return undefined;
+  if (count <= TURN_CHUNK || ctx.hostIdsOrClock) return undefined;
   if (ctx.lifecycle.has("beforeCreate") || ctx.lifecycle.has("afterCreate")) return undefined;
-  return copyingStore(ctx);
-}
-
-/**
- * The store when it is a MemoryStorage itself with its own `insertIdentities` (a brand check: not a proxy, not a
- * subclass or instance that replaced the method): it writes before returning and keeps its own copy of what it is
- * given. Else undefined.
- */
-export function copyingStore(ctx: ServiceContext): MemoryStorage | undefined {
-  const adapter = ctx.storage.adapter;
-  try {
-    if (isMemoryStorage(adapter) && adapter.insertIdentities === MemoryStorage.prototype.insertIdentities)
-      return adapter;
-  } catch {
-    // a subclass whose insertIdentities getter throws
-  }
-  return undefined;
+  return openCopyingStore(ctx);
 }
 
 /**
@@ -209,7 +193,7 @@ function createInOneTurn(
     if (pending.length > 0) throw new Error("idkit: a pre-hashed build returned a promise");
     const records: StoredIdentity[] = [];
     for (const p of out) if (p !== null && !isIdentityError(p)) records.push(p);
-    const outcomes = insertNow(store, records);
+    const outcomes = insertedNow(store, records);
     let next = 0;
     for (let i = 0; i < out.length; i++) {
       const p = out[i] as Prepared;
@@ -217,9 +201,7 @@ function createInOneTurn(
       else {
         const outcome = outcomes[next++];
         // As RuntimeStorage reports an adapter's outcome (a conflict keeps its pointer into the record).
-        results[start + i] = outcome
-          ? { error: adapterFailure("insertIdentities", outcome, p) }
-          : { id: p.id };
+        results[start + i] = outcome ? { error: outcome } : { id: p.id };
       }
     }
   }

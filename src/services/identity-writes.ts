@@ -19,9 +19,9 @@ import { optionalStringArgument, optionsArgument } from "../json/arguments.js";
 import { toJsonInput } from "../json/json-input.js";
 import { lazySchema } from "../json/lazy-zod.js";
 import { isUuid, notFound } from "../storage/identity-writer.js";
-import { copyingStore } from "./batch.js";
 import type { ServiceContext } from "./context.js";
 import type { UpdateOperation } from "./hooks.js";
+import { insertedNow, openCopyingStore } from "./own-memory-store.js";
 
 const PatchOperations = lazySchema((z) => z.array(JsonPatchOperationSchema()));
 
@@ -86,14 +86,16 @@ export class IdentityWrites {
     const stored = lifecycle.has("beforeCreate")
       ? await lifecycle.beforeWrite("beforeCreate", built, { source: "create" }, built.updated_at)
       : built;
-    const [outcome] = await this.ctx.storage.insertIdentities([stored]);
+    // An open MemoryStorage's own insert, with no hook to see the record: written now (no promise), and the record
+    // built here handed back as it is — the store kept its own copy, no one else refers to its traits or metadata.
+    const hooked = lifecycle.has("beforeCreate") || lifecycle.has("afterCreate");
+    const store = hooked ? undefined : openCopyingStore(this.ctx);
+    const [outcome] = store
+      ? insertedNow(store, [stored])
+      : await this.ctx.storage.insertIdentities([stored]);
     if (outcome) throw outcome;
     if (lifecycle.has("afterCreate")) await lifecycle.after("afterCreate", stored, { source: "create" });
-    // The record built here is given away when the store kept a copy of it (MemoryStorage's own insert) and no
-    // hook saw it: no one else refers to its traits and metadata (the store's are its own).
-    const owned =
-      !lifecycle.has("beforeCreate") && !lifecycle.has("afterCreate") && copyingStore(this.ctx) !== undefined;
-    return echoRegion(this.ctx.serialize(stored, { mode: "no_config" }, owned), data);
+    return echoRegion(this.ctx.serialize(stored, { mode: "no_config" }, store !== undefined), data);
   }
 
   /** `PUT /admin/identities/{id}`. */

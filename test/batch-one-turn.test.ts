@@ -8,7 +8,7 @@ import {
   type StoredIdentity,
 } from "../src/index.js";
 import { TURN_CHUNK } from "../src/services/batch.js";
-import { manager } from "./helpers.js";
+import { identitySchema, manager } from "./helpers.js";
 
 /**
  * batchPatchIdentities on an open, unpatched MemoryStorage with nothing of the host's to run (no generateId, now or
@@ -61,6 +61,67 @@ const entry = fc.oneof(
   },
 );
 
+const MULTI = identitySchema({
+  type: "object",
+  properties: {
+    email: {
+      type: "string",
+      format: "email",
+      "ory.sh/kratos": {
+        credentials: { password: { identifier: true }, code: { identifier: true, via: "email" } },
+        verification: { via: "email" },
+        recovery: { via: "email" },
+      },
+    },
+    username: {
+      type: "string",
+      minLength: 1,
+      "ory.sh/kratos": { credentials: { password: { identifier: true } } },
+    },
+    phone: {
+      type: "string",
+      format: "tel",
+      "ory.sh/kratos": { credentials: { code: { identifier: true, via: "sms" } } },
+    },
+  },
+});
+/** A bcrypt hash of "123456" (Kratos's hash vectors, test/fixtures/kratos-hash-vectors.json). */
+const BCRYPT = "$2a$10$ZsCsoVQ3xfBG/K2z2XpBf.tm90GZmtOqtqWcB5.pYd5Eq8y7RlDyq";
+const sometimes = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 4 });
+const rich = fc
+  .record({
+    e: fc.integer({ min: 0, max: 800 }),
+    schema: fc.constantFrom("multi", "multi", "multi", "default", "nope"),
+    user: sometimes(fc.integer({ min: 0, max: 200 })),
+    phone: sometimes(fc.integer({ min: 0, max: 30 })),
+    id: sometimes(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.boolean())),
+    ext: sometimes(fc.integer({ min: 0, max: 30 })),
+    org: sometimes(fc.integer({ min: 0, max: 2 })),
+    hash: fc.constantFrom(undefined, undefined, undefined, BCRYPT, "$2a$10$bad"),
+    oidc: sometimes(fc.integer({ min: 0, max: 30 })),
+    state: fc.constantFrom(undefined, undefined, undefined, "inactive", "bogus"),
+    kind: fc.integer({ min: 0, max: 30 }),
+  })
+  .map((r): unknown => {
+    if (r.kind === 0) return null;
+    if (r.kind === 1) return 17;
+    const traits: Record<string, unknown> = { email: `E${r.e}@Example.org` };
+    if (r.schema === "multi" && r.user !== undefined) traits.username = `user${r.user}`;
+    if (r.schema === "multi" && r.phone !== undefined) traits.phone = `+4930${1234500 + r.phone}`;
+    const body: Record<string, unknown> = { schema_id: r.schema, traits, metadata_admin: { k: r.kind } };
+    if (r.id) body.id = r.id[1] ? given(r.id[0]).toUpperCase() : given(r.id[0]);
+    if (r.ext !== undefined) body.external_id = `ext-${r.ext}`;
+    if (r.org !== undefined)
+      body.organization_id = `0190c000-0000-7000-8000-${String(r.org).padStart(12, "0")}`;
+    if (r.state) body.state = r.state;
+    const credentials: Record<string, unknown> = {};
+    if (r.hash) credentials.password = { config: { hashed_password: r.hash } };
+    if (r.oidc !== undefined)
+      credentials.oidc = { config: { providers: [{ provider: "g", subject: `s${r.oidc}` }] } };
+    if (Object.keys(credentials).length > 0) body.credentials = credentials;
+    return body;
+  });
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** What a result and a stored identity say once the generated ids and the clock are taken out. */
@@ -73,14 +134,26 @@ function normalize(value: unknown, ids: Map<string, string>): unknown {
   });
 }
 
-async function run(storage: StorageAdapter, entries: unknown[], options: IdentityManagerOptions = {}) {
+/**
+ * The batch's results and what the store holds after it, normalised. With `oneTurn` (the store itself), it also
+ * checks that the batch took the one-turn path: written within the call, before its promise was awaited.
+ */
+async function run(
+  storage: StorageAdapter,
+  entries: unknown[],
+  options: IdentityManagerOptions = {},
+  oneTurn?: MemoryStorage,
+) {
   const idm = manager({ storage, ...options }) as unknown as IdentityManager;
   await idm.createIdentity({ traits: { email: "u0@example.org" } }); // the store is open; u0 is taken
   const identities = entries.map((create, i) => ({
     create,
     ...(i % 7 === 0 ? { patch_id: `0190b000-0000-7000-8000-${String(i).padStart(12, "0")}` } : {}),
   }));
-  const { identities: results } = await idm.batchPatchIdentities({ identities } as never);
+  const pending = idm.batchPatchIdentities({ identities } as never);
+  const during = oneTurn?.size;
+  const { identities: results } = await pending;
+  if (oneTurn) expect(oneTurn.size).toBe(during); // all written within the call
   const { identities: stored } = await idm.listIdentities({ pageSize: 1000 });
   // Each created identity is named by its e-mail (unique in the store), so ids compare across the two runs.
   const names = new Map(stored.map((s) => [s.id, `<${(s.traits as { email: string }).email}>`]));
@@ -89,14 +162,12 @@ async function run(storage: StorageAdapter, entries: unknown[], options: Identit
 
 describe("batchPatchIdentities in one turn on MemoryStorage", () => {
   it("gives the results, conflicts, errors and stored identities of the general path (fast-check)", async () => {
-    const insert = vi.spyOn(MemoryStorage.prototype, "insertIdentities");
     await fc.assert(
       fc.asyncProperty(
         fc.array(entry, { minLength: TURN_CHUNK + 1, maxLength: 3 * TURN_CHUNK + 5 }),
         async (entries) => {
-          insert.mockClear();
-          const oneTurn = await run(new MemoryStorage(), entries);
-          expect(insert).toHaveBeenCalledTimes(1); // the first create only: the batch took the one-turn path
+          const store = new MemoryStorage();
+          const oneTurn = await run(store, entries, {}, store);
           const general = await run(foreign(new MemoryStorage()), entries);
           expect(oneTurn).toStrictEqual(general);
         },
@@ -105,10 +176,24 @@ describe("batchPatchIdentities in one turn on MemoryStorage", () => {
     );
   });
 
+  it("the same with rich entries: several identifiers, organizations, given ids in any case, oidc (fast-check)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(rich, { minLength: TURN_CHUNK + 1, maxLength: 700 }), async (entries) => {
+        const store = new MemoryStorage();
+        const options = { schemas: { multi: MULTI } };
+        const oneTurn = await run(store, entries, options, store);
+        const general = await run(foreign(new MemoryStorage()), entries, options);
+        expect(oneTurn).toStrictEqual(general);
+      }),
+      { numRuns: 6 },
+    );
+  });
+
   it("a key repeated across a chunk boundary: the later entry conflicts, with the pointer of one write", async () => {
     const email = (i: number) => (i === TURN_CHUNK + 5 ? "u3@example.org" : `u${i}@example.org`);
     const entries = Array.from({ length: 2 * TURN_CHUNK }, (_, i) => ({ traits: { email: email(i) } }));
-    const oneTurn = (await run(new MemoryStorage(), entries)) as { results: Array<Record<string, unknown>> };
+    const store = new MemoryStorage();
+    const oneTurn = (await run(store, entries, {}, store)) as { results: Array<Record<string, unknown>> };
     const general = await run(foreign(new MemoryStorage()), entries);
     expect(oneTurn).toStrictEqual(general);
     const item = oneTurn.results[TURN_CHUNK + 5] as { action: string; error: Record<string, unknown> };
@@ -124,55 +209,124 @@ describe("batchPatchIdentities in one turn on MemoryStorage", () => {
     })),
   });
 
-  /** How many insertIdentities calls one big batch makes through `options` (1: the general path). */
-  async function calls(options: IdentityManagerOptions, storage: StorageAdapter = new MemoryStorage()) {
-    const insert = vi.spyOn(MemoryStorage.prototype, "insertIdentities");
-    const idm = manager({ storage, ...options }) as unknown as IdentityManager;
+  /**
+   * The path one big batch takes through `options`: "one turn" when it is written within the call (before its
+   * promise is awaited), else "general" (the general path writes after an await). `inner` holds the identities.
+   */
+  async function path(options: IdentityManagerOptions, storage?: StorageAdapter, inner?: MemoryStorage) {
+    const store = inner ?? (storage as MemoryStorage | undefined) ?? new MemoryStorage();
+    const idm = manager({ storage: storage ?? store, ...options }) as unknown as IdentityManager;
     await idm.listIdentities();
-    insert.mockClear();
-    const { identities } = await idm.batchPatchIdentities(big());
+    const pending = idm.batchPatchIdentities(big());
+    const during = store.size;
+    const { identities } = await pending;
     expect(identities.every((r) => r?.action === "create")).toBe(true);
-    expect((await idm.listIdentities({ pageSize: 1000 })).identities.length).toBe(TURN_CHUNK + 10);
-    const n = insert.mock.calls.length;
-    insert.mockRestore();
-    return n;
+    expect(store.size).toBe(TURN_CHUNK + 10);
+    return during === TURN_CHUNK + 10 ? "one turn" : during === 0 ? "general" : `part-way: ${during}`;
   }
 
   it("is taken only when nothing of the host's could run between two chunks", async () => {
-    expect(await calls({})).toBe(0);
+    expect(await path({})).toBe("one turn");
     let n = 0;
-    expect(await calls({ generateId: () => given(++n) })).toBe(1);
-    expect(await calls({ now: () => new Date() })).toBe(1);
-    expect(await calls({ hooks: { beforeCreate: () => {} } })).toBe(1);
-    expect(await calls({ hooks: { afterCreate: () => {} } })).toBe(1);
+    expect(await path({ generateId: () => given(++n) })).toBe("general");
+    expect(await path({ now: () => new Date() })).toBe("general");
+    expect(await path({ hooks: { beforeCreate: () => {} } })).toBe("general");
+    expect(await path({ hooks: { afterCreate: () => {} } })).toBe("general");
+  });
+
+  it("is taken for the class's own insert only: not for a replaced method, on the instance or the prototype", async () => {
     class Logged extends MemoryStorage {
       override async insertIdentities(identities: readonly StoredIdentity[]) {
         return super.insertIdentities(identities);
       }
     }
-    expect(await calls({}, new Logged())).toBe(1);
+    expect(await path({}, new Logged())).toBe("general");
+    class Reader extends MemoryStorage {
+      override async getIdentity(id: string) {
+        return super.getIdentity(id);
+      }
+    }
+    expect(await path({}, new Reader())).toBe("one turn"); // a subclass keeping the class's insert
     const patched = new MemoryStorage();
     patched.insertIdentities = (identities) =>
       MemoryStorage.prototype.insertIdentities.call(patched, identities);
-    expect(await calls({}, patched)).toBe(1);
+    expect(await path({}, patched)).toBe("general");
+    // A spy or mock on the prototype sees the batch's write, and its failure fails the batch with nothing stored.
+    const insert = vi.spyOn(MemoryStorage.prototype, "insertIdentities");
+    expect(await path({})).toBe("general");
+    expect(insert.mock.calls.at(-1)?.[0]).toHaveLength(TURN_CHUNK + 10);
+    insert.mockRejectedValue(new Error("connection lost"));
+    const store = new MemoryStorage();
+    const idm = manager({ storage: store }) as unknown as IdentityManager;
+    await idm.listIdentities();
+    await expect(idm.batchPatchIdentities(big())).rejects.toMatchObject({ code: "storage_error" });
+    expect(store.size).toBe(0);
   });
 
   it("a clear-text password, a small batch or a store not yet open take the general path", async () => {
-    const insert = vi.spyOn(MemoryStorage.prototype, "insertIdentities");
-    const idm = manager() as unknown as IdentityManager;
-    const first = await idm.batchPatchIdentities(big()); // the store opens with this call
-    expect(first.identities.every((r) => r?.action === "create")).toBe(true);
-    expect(insert).toHaveBeenCalledTimes(1);
-    const withPassword = big();
-    (withPassword.identities[3]?.create as Record<string, unknown>).traits = { email: "pw@example.org" };
-    (withPassword.identities[3]?.create as Record<string, unknown>).credentials = {
-      password: { config: { password: "a long clear-text password" } },
+    const store = new MemoryStorage();
+    const idm = manager({ storage: store }) as unknown as IdentityManager;
+    const first = idm.batchPatchIdentities(big()); // the store opens with this call
+    expect(store.size).toBe(0);
+    expect((await first).identities.every((r) => r?.action === "create")).toBe(true);
+    const withPassword = {
+      identities: Array.from({ length: TURN_CHUNK + 10 }, (_, i) => ({
+        create: {
+          traits: { email: `p${i}@example.org` },
+          ...(i === 3
+            ? { credentials: { password: { config: { password: "a long clear-text password" } } } }
+            : {}),
+        },
+      })),
     };
-    const second = await idm.batchPatchIdentities(withPassword);
-    expect(second.identities.filter((r) => r?.action === "create")).toHaveLength(1); // the rest repeat `first`
-    expect(insert).toHaveBeenCalledTimes(2);
-    await idm.batchPatchIdentities({ identities: [{ create: { traits: { email: "s@example.org" } } }] });
-    expect(insert).toHaveBeenCalledTimes(3);
+    const second = idm.batchPatchIdentities(withPassword);
+    expect(store.size).toBe(TURN_CHUNK + 10);
+    expect((await second).identities.every((r) => r?.action === "create")).toBe(true);
+    const small = idm.batchPatchIdentities({
+      identities: Array.from({ length: TURN_CHUNK }, (_, i) => ({
+        create: { traits: { email: `s${i}@example.org` } },
+      })),
+    });
+    expect(store.size).toBe(2 * (TURN_CHUNK + 10));
+    await small;
+    expect(store.size).toBe(3 * TURN_CHUNK + 20);
+  });
+
+  it("host code reached mid-turn that throws (an accessor on Object.prototype): nothing stored, as one write", async () => {
+    for (const inner of [new MemoryStorage(), undefined]) {
+      const store = inner ?? new MemoryStorage();
+      const idm = manager({ storage: inner ?? foreign(store) }) as unknown as IdentityManager;
+      await idm.listIdentities();
+      let reads = 0;
+      Object.defineProperty(Object.prototype, "external_id", {
+        configurable: true,
+        get() {
+          if (++reads === 200) throw new Error("boom"); // while the second chunk is built
+          return undefined;
+        },
+        set(value) {
+          Object.defineProperty(this, "external_id", {
+            value,
+            writable: true,
+            enumerable: true,
+            configurable: true,
+          });
+        },
+      });
+      try {
+        const big300 = {
+          identities: Array.from({ length: 300 }, (_, i) => ({
+            create: { traits: { email: `h${i}@example.org` } },
+          })),
+        };
+        await expect(idm.batchPatchIdentities(big300)).rejects.toThrow("boom");
+      } finally {
+        delete (Object.prototype as { external_id?: unknown }).external_id;
+      }
+      expect(reads).toBeGreaterThanOrEqual(200);
+      expect(store.size).toBe(0);
+      expect((await idm.listIdentities()).identities).toHaveLength(0);
+    }
   });
 
   it("close() right after the call: everything or nothing stored, never part of the batch", async () => {
@@ -205,6 +359,6 @@ describe("batchPatchIdentities in one turn on MemoryStorage", () => {
       },
     });
     expect(proxy instanceof MemoryStorage).toBe(true);
-    expect(await calls({}, proxy)).toBe(1);
+    expect(await path({}, proxy, inner)).toBe("general");
   });
 });

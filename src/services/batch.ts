@@ -6,7 +6,7 @@ import type { BatchPatchResultItem } from "../identity-manager-config.js";
 import { toJsonInput } from "../json/json-input.js";
 import type { MemoryStorage } from "../storage/memory/memory-storage.js";
 import type { ServiceContext } from "./context.js";
-import { insertedNow, openCopyingStore } from "./own-memory-store.js";
+import { insertedNow, openCopyingStore, removeNow } from "./own-memory-store.js";
 
 /** Kratos's limit of identities per `PATCH /admin/identities`. */
 const MAX_BATCH = 1000;
@@ -163,9 +163,9 @@ type EntryResult = null | { id: string; error?: undefined } | { error: IdentityE
 
 /**
  * The MemoryStorage a batch of `count` pre-hashed entries can be built and written into chunk by chunk in one
- * synchronous turn (so nothing else runs or reads the store between two chunks, as with one write): an open store
- * whose `insertIdentities` is its own, and no host code that would run meanwhile (`generateId`, `now`,
- * `beforeCreate`, `afterCreate`). Else undefined.
+ * synchronous turn (so, as with one write, no other call runs or reads the store between two chunks): an open
+ * MemoryStorage (a subclass too) whose `insertIdentities` is the class's own (see `copyingStore`), and no host code
+ * that would run meanwhile (`generateId`, `now`, `beforeCreate`, `afterCreate`). Else undefined.
  */
 function oneTurnStore(ctx: ServiceContext, count: number): MemoryStorage | undefined {
   if (count <= TURN_CHUNK || ctx.hostIdsOrClock) return undefined;
@@ -176,9 +176,13 @@ function oneTurnStore(ctx: ServiceContext, count: number): MemoryStorage | undef
 /**
  * A batch's creates built and written {@link TURN_CHUNK} entries at a time, in one synchronous turn (see
  * {@link oneTurnStore}): each chunk's records are copied into the store while still in the CPU cache, and are
- * garbage once written (only ids are kept). Results, ids, conflicts and stored identities are those of one write
- * of the whole batch (fast-check test against the general path).
- * @throws what the builder throws that is not an IdentityError (a bug)
+ * garbage once written (only ids are kept). Results, conflicts and stored identities are those of one write of
+ * the whole batch (fast-check test against the general path); the differences: the batch is written within the
+ * call (a call made after it sees it), and the address ids of a chunk are drawn before the next chunk's identity
+ * ids (all ids stay unique and time-ordered).
+ * @throws what the builder throws that is not an IdentityError — a bug, or host code reached through an accessor
+ *   on `Object.prototype` — after taking back the entries earlier chunks wrote, so the batch stores nothing, as
+ *   one write would
  */
 function createInOneTurn(
   ctx: ServiceContext,
@@ -186,24 +190,31 @@ function createInOneTurn(
   store: MemoryStorage,
 ): EntryResult[] {
   const results: EntryResult[] = new Array(bodies.length);
-  for (let start = 0; start < bodies.length; start += TURN_CHUNK) {
-    const { out, pending, failure } = startPreparing(ctx, bodies.slice(start, start + TURN_CHUNK), "batch");
-    if (failure !== undefined) throw failure.error;
-    // Without clear-text passwords and beforeCreate hooks, every build is synchronous.
-    if (pending.length > 0) throw new Error("idkit: a pre-hashed build returned a promise");
-    const records: StoredIdentity[] = [];
-    for (const p of out) if (p !== null && !isIdentityError(p)) records.push(p);
-    const outcomes = insertedNow(store, records);
-    let next = 0;
-    for (let i = 0; i < out.length; i++) {
-      const p = out[i] as Prepared;
-      if (p === null || isIdentityError(p)) results[start + i] = p === null ? null : { error: p };
-      else {
-        const outcome = outcomes[next++];
-        // As RuntimeStorage reports an adapter's outcome (a conflict keeps its pointer into the record).
-        results[start + i] = outcome ? { error: outcome } : { id: p.id };
+  try {
+    for (let start = 0; start < bodies.length; start += TURN_CHUNK) {
+      const { out, pending, failure } = startPreparing(ctx, bodies.slice(start, start + TURN_CHUNK), "batch");
+      if (failure !== undefined) throw failure.error;
+      // Without clear-text passwords and beforeCreate hooks, every build is synchronous.
+      if (pending.length > 0) throw new Error("idkit: a pre-hashed build returned a promise");
+      const records: StoredIdentity[] = [];
+      for (const p of out) if (p !== null && !isIdentityError(p)) records.push(p);
+      const outcomes = insertedNow(store, records);
+      let next = 0;
+      for (let i = 0; i < out.length; i++) {
+        const p = out[i] as Prepared;
+        if (p === null || isIdentityError(p)) results[start + i] = p === null ? null : { error: p };
+        else {
+          const outcome = outcomes[next++];
+          // As RuntimeStorage reports an adapter's outcome (a conflict keeps its pointer into the record).
+          results[start + i] = outcome ? { error: outcome } : { id: p.id };
+        }
       }
     }
+  } catch (e) {
+    const written: string[] = [];
+    for (const result of results) if (result?.error === undefined && result) written.push(result.id);
+    removeNow(store, written);
+    throw e;
   }
   return results;
 }

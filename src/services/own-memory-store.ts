@@ -1,23 +1,16 @@
 import type { IdentityError } from "../errors/index.js";
 import type { StoredIdentity } from "../identity/identity.js";
-import { insertNow, isMemoryStorage, MemoryStorage } from "../storage/memory/memory-storage.js";
+import { type MemoryStorage, ownStore } from "../storage/memory/memory-storage.js";
 import { adapterFailure } from "../storage/runtime-storage.js";
 import type { ServiceContext } from "./context.js";
 
 /**
- * The store when it is a MemoryStorage itself with its own `insertIdentities` (a brand check: not a proxy, not a
- * subclass or instance that replaced the method): it writes before returning and keeps its own copy of what it is
- * given. Else undefined.
+ * The store when it is a MemoryStorage (or a subclass) whose `insertIdentities` is the class's own — a brand check,
+ * so not a proxy of one, and not when the instance or the prototype replaced the method: it writes before
+ * returning and keeps its own copy of what it is given. Else undefined.
  */
 export function copyingStore(ctx: ServiceContext): MemoryStorage | undefined {
-  const adapter = ctx.storage.adapter;
-  try {
-    if (isMemoryStorage(adapter) && adapter.insertIdentities === MemoryStorage.prototype.insertIdentities)
-      return adapter;
-  } catch {
-    // a subclass whose insertIdentities getter throws
-  }
-  return undefined;
+  return ownStore.of(ctx.storage.adapter);
 }
 
 /**
@@ -36,7 +29,12 @@ export function insertedNow(
   store: MemoryStorage,
   records: readonly StoredIdentity[],
 ): (IdentityError | null)[] {
-  return insertNow(store, records).map((outcome, i) =>
-    outcome ? adapterFailure("insertIdentities", outcome, records[i]) : null,
-  );
+  return ownStore
+    .insert(store, records)
+    .map((outcome, i) => (outcome ? adapterFailure("insertIdentities", outcome, records[i]) : null));
+}
+
+/** Deletes identities {@link insertedNow} wrote, now (taking back a batch that failed part-way in one turn). */
+export function removeNow(store: MemoryStorage, ids: readonly string[]): void {
+  for (const id of ids) ownStore.remove(store, id);
 }

@@ -1,9 +1,7 @@
-import { cloneJson } from "../../identity/clone.js";
 import type { CredentialsType, StoredIdentity } from "../../identity/identity.js";
 import { type ApiKeyInsert, STAND_IN, type StoredApiKey } from "../api-key-store.js";
 import { idConflict } from "../conflict-error.js";
 import type {
-  CodeSubmission,
   FlowTokenKind,
   FlowTokenRedemption,
   InsertOutcome,
@@ -14,15 +12,19 @@ import type {
 } from "../storage-adapter.js";
 import { compareIds, type IdIndex, type IdTree, idsAfter, newIdIndex, newIdTree } from "./id-tree.js";
 import { MemoryApiKeys } from "./memory-api-keys.js";
+import { MemoryFlowTokens } from "./memory-flow-tokens.js";
 import { factsOf, type RecordFacts } from "./record-facts.js";
 import { notStringId } from "./record-walk.js";
 import { type StoredForm, StoredForms } from "./stored-forms.js";
 import { Keys, UniqueIndex } from "./unique-index.js";
 
-/** `insertIdentities` done now, its outcomes not awaited (services/batch.ts's one-turn path; not the package's API). */
-export let insertNow: (store: MemoryStorage, identities: readonly StoredIdentity[]) => InsertOutcome[];
-/** True for a MemoryStorage itself (a brand check: a proxy of one, or an object made from its prototype, is not). */
-export let isMemoryStorage: (value: unknown) => value is MemoryStorage;
+/** MemoryStorage's writes done now, not awaited (services/own-memory-store.ts; not the package's API). */
+export let ownStore: {
+  /** `value` when it is a MemoryStorage (brand check: not a proxy) whose `insertIdentities` is still the class's. */
+  of(value: unknown): MemoryStorage | undefined;
+  insert(store: MemoryStorage, identities: readonly StoredIdentity[]): InsertOutcome[];
+  remove(store: MemoryStorage, id: string): boolean;
+};
 
 /**
  * The embedded default store: everything in memory, every uniqueness rule enforced atomically (each operation
@@ -41,11 +43,7 @@ export class MemoryStorage implements StorageAdapter {
   readonly #unique = new UniqueIndex();
   /** Sorted ids per organization (no entry for an organization without identities). */
   readonly #byOrganization = new Map<string, IdIndex>();
-  /** Flow tokens by id, and the id of each by `kind + digest`. */
-  readonly #tokens = new Map<string, StoredFlowToken>();
-  readonly #tokenByDigest = new Map<string, string>();
-  /** Token ids per identity, so deleting an identity costs its own tokens, not all of them. */
-  readonly #tokensByIdentity = new Map<string, Set<string>>();
+  readonly #tokens = new MemoryFlowTokens((identity, expected) => this.#replace(identity, expected));
   readonly #apiKeys = new MemoryApiKeys(this, {
     packed: (id) => (id === undefined ? this.#packedStandIn() : this.#stored(id)),
     unpack: (packed) => this.#forms.unpack(packed as StoredForm),
@@ -57,8 +55,21 @@ export class MemoryStorage implements StorageAdapter {
     return this.#insert(identities);
   }
   static {
-    insertNow = (store, identities) => store.#insert(identities);
-    isMemoryStorage = (value) => typeof value === "object" && value !== null && #insert in value;
+    const original = MemoryStorage.prototype.insertIdentities; // a later patch of the prototype is not the class's
+    const own = (v: object) => #insert in v && (v as MemoryStorage).insertIdentities === original;
+    ownStore = {
+      of: (value) => {
+        try {
+          return typeof value === "object" && value !== null && own(value)
+            ? (value as MemoryStorage)
+            : undefined;
+        } catch {
+          return undefined; // a subclass whose insertIdentities getter throws
+        }
+      },
+      insert: (store, identities) => store.#insert(identities),
+      remove: (store, id) => store.#remove(id),
+    };
   }
 
   #insert(identities: readonly StoredIdentity[]): InsertOutcome[] {
@@ -125,14 +136,15 @@ export class MemoryStorage implements StorageAdapter {
   }
 
   async deleteIdentity(id: string): Promise<boolean> {
+    return this.#remove(id);
+  }
+
+  #remove(id: string): boolean {
     const current = this.#stored(id);
     if (!current) return false;
     this.#drop(this.#facts(current));
     this.#records.delete(id);
-    for (const tokenId of [...(this.#tokensByIdentity.get(id) ?? [])]) {
-      const token = this.#tokens.get(tokenId);
-      if (token) this.#dropToken(token);
-    }
+    this.#tokens.dropIdentity(id);
     this.#apiKeys.dropIdentity(id);
     return true;
   }
@@ -158,62 +170,20 @@ export class MemoryStorage implements StorageAdapter {
   }
 
   async insertFlowToken(token: StoredFlowToken): Promise<void> {
-    const key = `${token.kind}\0${token.digest}`;
-    if (this.#tokens.has(token.id) || this.#tokenByDigest.has(key))
-      throw new Error("flow token already exists");
-    this.#tokens.set(token.id, cloneJson(token));
-    this.#tokenByDigest.set(key, token.id);
-    const owned = this.#tokensByIdentity.get(token.identity_id) ?? new Set<string>();
-    owned.add(token.id);
-    this.#tokensByIdentity.set(token.identity_id, owned);
+    this.#tokens.insert(token);
   }
-
   async findFlowToken(kind: FlowTokenKind, digests: readonly string[]): Promise<StoredFlowToken | undefined> {
-    for (const digest of digests) {
-      const id = this.#tokenByDigest.get(`${kind}\0${digest}`);
-      const token = id === undefined ? undefined : this.#tokens.get(id);
-      if (token) return cloneJson(token);
-    }
-    return undefined;
+    return this.#tokens.find(kind, digests);
   }
-
-  async checkFlowCode(
-    flowId: string,
-    kind: FlowTokenKind,
-    digests: readonly string[],
-    maxAttempts: number,
-  ): Promise<CodeSubmission> {
-    const token = this.#tokens.get(flowId);
-    if (!token || token.kind !== kind) return { status: "not_found" };
-    if (token.attempts >= maxAttempts) return { status: "exhausted" };
-    if (digests.includes(token.digest)) return { status: "ok", token: cloneJson(token) };
-    token.attempts++;
-    return { status: "mismatch" };
+  async checkFlowCode(flowId: string, kind: FlowTokenKind, digests: readonly string[], maxAttempts: number) {
+    return this.#tokens.checkCode(flowId, kind, digests, maxAttempts);
   }
-
-  async redeemFlowToken({ id, kind, update }: FlowTokenRedemption): Promise<RedemptionOutcome> {
-    // Runs to completion without yielding: the token check, the identity write and the delete are one step.
-    const token = this.#tokens.get(id);
-    if (!token || token.kind !== kind) return "token_gone";
-    if (update) {
-      const written = this.#replace(update.identity, update.expectedUpdatedAt);
-      if (written !== "ok") return written === "stale" ? "stale" : "identity_not_found";
-    }
-    this.#dropToken(token);
-    return "ok";
+  async redeemFlowToken(redemption: FlowTokenRedemption): Promise<RedemptionOutcome> {
+    return this.#tokens.redeem(redemption);
   }
-
   /** Every stored flow token, as stored (for tests that inspect what is at rest). */
   dumpFlowTokens(): StoredFlowToken[] {
-    return [...this.#tokens.values()].map((t) => cloneJson(t));
-  }
-
-  #dropToken(token: StoredFlowToken): void {
-    this.#tokens.delete(token.id);
-    this.#tokenByDigest.delete(`${token.kind}\0${token.digest}`);
-    const owned = this.#tokensByIdentity.get(token.identity_id);
-    owned?.delete(token.id);
-    if (owned?.size === 0) this.#tokensByIdentity.delete(token.identity_id);
+    return this.#tokens.dump();
   }
 
   /** Number of stored identities (handy in tests). */

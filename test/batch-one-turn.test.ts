@@ -8,7 +8,7 @@ import {
   type StoredIdentity,
 } from "../src/index.js";
 import { TURN_CHUNK } from "../src/services/batch.js";
-import { identitySchema, manager } from "./helpers.js";
+import { MULTI_IDENTIFIER_SCHEMA, manager, UUID } from "./helpers.js";
 
 /**
  * batchPatchIdentities on an open, unpatched MemoryStorage with nothing of the host's to run (no generateId, now or
@@ -61,30 +61,6 @@ const entry = fc.oneof(
   },
 );
 
-const MULTI = identitySchema({
-  type: "object",
-  properties: {
-    email: {
-      type: "string",
-      format: "email",
-      "ory.sh/kratos": {
-        credentials: { password: { identifier: true }, code: { identifier: true, via: "email" } },
-        verification: { via: "email" },
-        recovery: { via: "email" },
-      },
-    },
-    username: {
-      type: "string",
-      minLength: 1,
-      "ory.sh/kratos": { credentials: { password: { identifier: true } } },
-    },
-    phone: {
-      type: "string",
-      format: "tel",
-      "ory.sh/kratos": { credentials: { code: { identifier: true, via: "sms" } } },
-    },
-  },
-});
 /** A bcrypt hash of "123456" (Kratos's hash vectors, test/fixtures/kratos-hash-vectors.json). */
 const BCRYPT = "$2a$10$ZsCsoVQ3xfBG/K2z2XpBf.tm90GZmtOqtqWcB5.pYd5Eq8y7RlDyq";
 const sometimes = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 4 });
@@ -121,8 +97,6 @@ const rich = fc
     if (Object.keys(credentials).length > 0) body.credentials = credentials;
     return body;
   });
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** What a result and a stored identity say once the generated ids and the clock are taken out. */
 function normalize(value: unknown, ids: Map<string, string>): unknown {
@@ -180,7 +154,7 @@ describe("batchPatchIdentities in one turn on MemoryStorage", () => {
     await fc.assert(
       fc.asyncProperty(fc.array(rich, { minLength: TURN_CHUNK + 1, maxLength: 700 }), async (entries) => {
         const store = new MemoryStorage();
-        const options = { schemas: { multi: MULTI } };
+        const options = { schemas: { multi: MULTI_IDENTIFIER_SCHEMA } };
         const oneTurn = await run(store, entries, options, store);
         const general = await run(foreign(new MemoryStorage()), entries, options);
         expect(oneTurn).toStrictEqual(general);

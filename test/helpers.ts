@@ -33,6 +33,35 @@ export const OPEN_EMAIL_SCHEMA = identitySchema({
   },
 });
 
+/**
+ * Three identifiers: an e-mail (password and code identifier, verifiable and recovery address), a username
+ * (password identifier) and a phone number (code identifier by SMS).
+ */
+export const MULTI_IDENTIFIER_SCHEMA = identitySchema({
+  type: "object",
+  properties: {
+    email: {
+      type: "string",
+      format: "email",
+      "ory.sh/kratos": {
+        credentials: { password: { identifier: true }, code: { identifier: true, via: "email" } },
+        verification: { via: "email" },
+        recovery: { via: "email" },
+      },
+    },
+    username: {
+      type: "string",
+      minLength: 1,
+      "ory.sh/kratos": { credentials: { password: { identifier: true } } },
+    },
+    phone: {
+      type: "string",
+      format: "tel",
+      "ory.sh/kratos": { credentials: { code: { identifier: true, via: "sms" } } },
+    },
+  },
+});
+
 /** Captures the IdentityError a promise rejects with (fails when it resolves). */
 export async function rejection(p: Promise<unknown>): Promise<import("../src/index.js").IdentityError> {
   try {

@@ -204,15 +204,14 @@ function createInOneTurn(
         const p = out[i] as Prepared;
         if (p === null || isIdentityError(p)) results[start + i] = p === null ? null : { error: p };
         else {
-          const outcome = outcomes[next++];
-          // As RuntimeStorage reports an adapter's outcome (a conflict keeps its pointer into the record).
+          const outcome = outcomes[next++]; // as RuntimeStorage reports it (a conflict points into the record)
           results[start + i] = outcome ? { error: outcome } : { id: p.id };
         }
       }
     }
   } catch (e) {
     const written: string[] = [];
-    for (const result of results) if (result?.error === undefined && result) written.push(result.id);
+    for (const result of results) if (result && result.error === undefined) written.push(result.id);
     removeNow(store, written);
     throw e;
   }

@@ -303,6 +303,41 @@ describe("batchPatchIdentities in one turn on MemoryStorage", () => {
     }
   });
 
+  it("host code reached mid-turn that closes the manager: storage_error and nothing stored, as one write", async () => {
+    for (const inner of [new MemoryStorage(), undefined]) {
+      const store = inner ?? new MemoryStorage();
+      const idm = manager({ storage: inner ?? foreign(store) }) as unknown as IdentityManager;
+      await idm.listIdentities();
+      let reads = 0;
+      Object.defineProperty(Object.prototype, "external_id", {
+        configurable: true,
+        get() {
+          if (++reads === 200) void idm.close(); // while the second chunk is built
+          return undefined;
+        },
+        set(value) {
+          Object.defineProperty(this, "external_id", {
+            value,
+            writable: true,
+            enumerable: true,
+            configurable: true,
+          });
+        },
+      });
+      try {
+        const big300 = {
+          identities: Array.from({ length: 300 }, (_, i) => ({
+            create: { traits: { email: `c${i}@example.org` } },
+          })),
+        };
+        await expect(idm.batchPatchIdentities(big300)).rejects.toMatchObject({ code: "storage_error" });
+      } finally {
+        delete (Object.prototype as { external_id?: unknown }).external_id;
+      }
+      expect(store.size).toBe(0);
+    }
+  });
+
   it("close() right after the call: everything or nothing stored, never part of the batch", async () => {
     for (const opened of [false, true]) {
       const storage = new MemoryStorage();

@@ -181,8 +181,8 @@ function oneTurnStore(ctx: ServiceContext, count: number): MemoryStorage | undef
  * call (a call made after it sees it), and the address ids of a chunk are drawn before the next chunk's identity
  * ids (all ids stay unique and time-ordered).
  * @throws what the builder throws that is not an IdentityError — a bug, or host code reached through an accessor
- *   on `Object.prototype` — after taking back the entries earlier chunks wrote, so the batch stores nothing, as
- *   one write would
+ *   on `Object.prototype` — and StorageError `storage_error` when such code closed the manager, in each case after
+ *   taking back the entries earlier chunks wrote, so the batch stores nothing, as one write would
  */
 function createInOneTurn(
   ctx: ServiceContext,
@@ -198,7 +198,7 @@ function createInOneTurn(
       if (pending.length > 0) throw new Error("idkit: a pre-hashed build returned a promise");
       const records: StoredIdentity[] = [];
       for (const p of out) if (p !== null && !isIdentityError(p)) records.push(p);
-      const outcomes = insertedNow(store, records);
+      const outcomes = insertedNow(ctx, store, records);
       let next = 0;
       for (let i = 0; i < out.length; i++) {
         const p = out[i] as Prepared;

@@ -91,7 +91,7 @@ export class IdentityWrites {
     const hooked = lifecycle.has("beforeCreate") || lifecycle.has("afterCreate");
     const store = hooked ? undefined : openCopyingStore(this.ctx);
     const [outcome] = store
-      ? insertedNow(store, [stored])
+      ? insertedNow(this.ctx, store, [stored])
       : await this.ctx.storage.insertIdentities([stored]);
     if (outcome) throw outcome;
     if (lifecycle.has("afterCreate")) await lifecycle.after("afterCreate", stored, { source: "create" });

@@ -1,7 +1,7 @@
 import type { IdentityError } from "../errors/index.js";
 import type { StoredIdentity } from "../identity/identity.js";
 import { type MemoryStorage, ownStore } from "../storage/memory/memory-storage.js";
-import { adapterFailure } from "../storage/runtime-storage.js";
+import { adapterFailure, closedError } from "../storage/runtime-storage.js";
 import type { ServiceContext } from "./context.js";
 
 /**
@@ -24,11 +24,15 @@ export function openCopyingStore(ctx: ServiceContext): MemoryStorage | undefined
 /**
  * `store.insertIdentities(records)` done now, its outcomes as RuntimeStorage reports an adapter's (a conflict keeps
  * its pointer into the record; `null`: stored).
+ * @throws StorageError `storage_error` when the manager was closed since {@link openCopyingStore} (host code run
+ *   in between), as RuntimeStorage refuses a write after `close()`
  */
 export function insertedNow(
+  ctx: ServiceContext,
   store: MemoryStorage,
   records: readonly StoredIdentity[],
 ): (IdentityError | null)[] {
+  if (!ctx.storage.open) throw closedError("insertIdentities");
   return ownStore
     .insert(store, records)
     .map((outcome, i) => (outcome ? adapterFailure("insertIdentities", outcome, records[i]) : null));

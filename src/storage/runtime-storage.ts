@@ -51,6 +51,11 @@ export function adapterFailure(operation: string, error: unknown, identity?: Sto
   return new StorageError({ reason: `The storage adapter failed in ${operation}.`, cause: error });
 }
 
+/** What every operation after `close()` rejects with (`op`: the operation's name). */
+export function closedError(op: string): StorageError {
+  return new StorageError({ reason: `The identity manager is closed (${op} after close()).` });
+}
+
 /** Conflicts {@link adapterFailure} already made: passed through as they are when they reach it again. */
 const WRAPPED = new WeakSet<object>();
 
@@ -114,7 +119,7 @@ export class RuntimeStorage {
 
   async #run<T>(op: string, fn: () => Promise<T>): Promise<T> {
     if (this.#closed !== undefined) {
-      throw new StorageError({ reason: `The identity manager is closed (${op} after close()).` });
+      throw closedError(op);
     }
     try {
       if (!this.#initialized) {

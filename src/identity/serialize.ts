@@ -83,6 +83,8 @@ function credentialsJson(
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+const asIs = <V>(value: V): V => value;
+
 /**
  * Serialises a stored identity to Kratos's wire JSON: empty optional fields omitted, `metadata_public` and
  * `organization_id` always present (null when unset), credential identifiers sorted. Traits and metadata are
@@ -93,7 +95,7 @@ export function toIdentityJson<T>(
   schemaUrl: string,
   options: { credentials: CredentialsView; metadataAdmin: boolean; owned?: boolean },
 ): Identity<T> {
-  const copy: <V>(value: V) => V = options.owned ? (value) => value : cloneJson;
+  const copy: <V>(value: V) => V = options.owned ? asIs : cloneJson;
   const out = { id: stored.id } as Identity<T>;
   if (options.credentials.mode !== "none") {
     const creds = credentialsJson(stored.credentials, options.credentials, stored.id);

@@ -144,6 +144,11 @@ export async function insertPrepared(
       if (!outcomes[i]) await ctx.lifecycle.after("afterCreate", toInsert[i] as StoredIdentity, { source });
     }
   }
+  return joined(prepared, outcomes);
+}
+
+/** Each prepared entry with what the store answered for it (`outcomes`: one per identity, in order). */
+function joined(prepared: readonly Prepared[], outcomes: readonly (Error | null)[]): CreateOutcome[] {
   let next = 0;
   return prepared.map((p): CreateOutcome => {
     if (p === null) return null;
@@ -164,7 +169,7 @@ type EntryResult = null | { id: string; error?: undefined } | { error: IdentityE
 /**
  * The MemoryStorage a batch of `count` pre-hashed entries can be built and written into chunk by chunk in one
  * synchronous turn (so, as with one write, no other call runs or reads the store between two chunks): an open
- * MemoryStorage (a subclass too) whose `insertIdentities` is the class's own (see `copyingStore`), and no host code
+ * MemoryStorage (a subclass too) whose `insertIdentities` is the class's own (see `openCopyingStore`), and no host code
  * that would run meanwhile (`generateId`, `now`, `beforeCreate`, `afterCreate`). Else undefined.
  */
 function oneTurnStore(ctx: ServiceContext, count: number): MemoryStorage | undefined {
@@ -196,18 +201,9 @@ function createInOneTurn(
       if (failure !== undefined) throw failure.error;
       // Without clear-text passwords and beforeCreate hooks, every build is synchronous.
       if (pending.length > 0) throw new Error("idkit: a pre-hashed build returned a promise");
-      const records: StoredIdentity[] = [];
-      for (const p of out) if (p !== null && !isIdentityError(p)) records.push(p);
-      const outcomes = insertedNow(ctx, store, records);
-      let next = 0;
-      for (let i = 0; i < out.length; i++) {
-        const p = out[i] as Prepared;
-        if (p === null || isIdentityError(p)) results[start + i] = p === null ? null : { error: p };
-        else {
-          const outcome = outcomes[next++]; // as RuntimeStorage reports it (a conflict points into the record)
-          results[start + i] = outcome ? { error: outcome } : { id: p.id };
-        }
-      }
+      const records = out.filter((p): p is StoredIdentity => p !== null && !isIdentityError(p));
+      const chunk = entryResults(joined(out, insertedNow(ctx, store, records)));
+      for (let i = 0; i < chunk.length; i++) results[start + i] = chunk[i] as EntryResult;
     }
   } catch (e) {
     const written: string[] = [];

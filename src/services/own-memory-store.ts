@@ -5,20 +5,13 @@ import { adapterFailure, closedError } from "../storage/runtime-storage.js";
 import type { ServiceContext } from "./context.js";
 
 /**
- * The store when it is a MemoryStorage (or a subclass) whose `insertIdentities` is the class's own — a brand check,
- * so not a proxy of one, and not when the instance or the prototype replaced the method: it writes before
- * returning and keeps its own copy of what it is given. Else undefined.
- */
-export function copyingStore(ctx: ServiceContext): MemoryStorage | undefined {
-  return ownStore.of(ctx.storage.adapter);
-}
-
-/**
- * The {@link copyingStore} to write into now, without a promise: an open one (initialised, not closed, so nothing
- * RuntimeStorage checks can refuse the write). Else undefined: write through `ctx.storage`.
+ * The store to write into now, without a promise: a MemoryStorage (or a subclass) whose `insertIdentities` is the
+ * class's own — a brand check, so not a proxy of one, and not when the instance or the prototype replaced the
+ * method: it writes before returning and keeps its own copy of what it is given — and open (initialised, not
+ * closed, so nothing RuntimeStorage checks can refuse the write). Else undefined: write through `ctx.storage`.
  */
 export function openCopyingStore(ctx: ServiceContext): MemoryStorage | undefined {
-  return ctx.storage.open ? copyingStore(ctx) : undefined;
+  return ctx.storage.open ? ownStore.of(ctx.storage.adapter) : undefined;
 }
 
 /**

@@ -266,7 +266,13 @@ describe("batchPatchIdentities in one turn on MemoryStorage", () => {
     expect(store.size).toBe(3 * TURN_CHUNK + 20);
   });
 
-  it("host code reached mid-turn that throws (an accessor on Object.prototype): nothing stored, as one write", async () => {
+  /**
+   * A 300-entry batch, on the one-turn path and on the general path, while an `external_id` accessor on
+   * Object.prototype (host code the builder reaches) runs `onRead` at its 200th read — while the second chunk is
+   * built. Returns, per path, how the batch settled, the reads made and what the store holds after it.
+   */
+  async function withHostAccessor(onRead: (idm: IdentityManager) => void) {
+    const outcomes = [];
     for (const inner of [new MemoryStorage(), undefined]) {
       const store = inner ?? new MemoryStorage();
       const idm = manager({ storage: inner ?? foreign(store) }) as unknown as IdentityManager;
@@ -275,7 +281,7 @@ describe("batchPatchIdentities in one turn on MemoryStorage", () => {
       Object.defineProperty(Object.prototype, "external_id", {
         configurable: true,
         get() {
-          if (++reads === 200) throw new Error("boom"); // while the second chunk is built
+          if (++reads === 200) onRead(idm);
           return undefined;
         },
         set(value) {
@@ -287,54 +293,45 @@ describe("batchPatchIdentities in one turn on MemoryStorage", () => {
           });
         },
       });
+      let settled: unknown;
       try {
         const big300 = {
           identities: Array.from({ length: 300 }, (_, i) => ({
             create: { traits: { email: `h${i}@example.org` } },
           })),
         };
-        await expect(idm.batchPatchIdentities(big300)).rejects.toThrow("boom");
+        settled = await idm.batchPatchIdentities(big300).then(
+          () => "resolved",
+          (e: unknown) => e,
+        );
       } finally {
         delete (Object.prototype as { external_id?: unknown }).external_id;
       }
+      outcomes.push({
+        settled,
+        reads,
+        size: store.size,
+        listed: (await idm.listIdentities().catch(() => undefined))?.identities.length,
+      });
+    }
+    return outcomes;
+  }
+
+  it("host code reached mid-turn that throws (an accessor on Object.prototype): nothing stored, as one write", async () => {
+    for (const { settled, reads, size, listed } of await withHostAccessor(() => {
+      throw new Error("boom");
+    })) {
+      expect(settled).toMatchObject({ message: "boom" });
       expect(reads).toBeGreaterThanOrEqual(200);
-      expect(store.size).toBe(0);
-      expect((await idm.listIdentities()).identities).toHaveLength(0);
+      expect(size).toBe(0);
+      expect(listed).toBe(0);
     }
   });
 
   it("host code reached mid-turn that closes the manager: storage_error and nothing stored, as one write", async () => {
-    for (const inner of [new MemoryStorage(), undefined]) {
-      const store = inner ?? new MemoryStorage();
-      const idm = manager({ storage: inner ?? foreign(store) }) as unknown as IdentityManager;
-      await idm.listIdentities();
-      let reads = 0;
-      Object.defineProperty(Object.prototype, "external_id", {
-        configurable: true,
-        get() {
-          if (++reads === 200) void idm.close(); // while the second chunk is built
-          return undefined;
-        },
-        set(value) {
-          Object.defineProperty(this, "external_id", {
-            value,
-            writable: true,
-            enumerable: true,
-            configurable: true,
-          });
-        },
-      });
-      try {
-        const big300 = {
-          identities: Array.from({ length: 300 }, (_, i) => ({
-            create: { traits: { email: `c${i}@example.org` } },
-          })),
-        };
-        await expect(idm.batchPatchIdentities(big300)).rejects.toMatchObject({ code: "storage_error" });
-      } finally {
-        delete (Object.prototype as { external_id?: unknown }).external_id;
-      }
-      expect(store.size).toBe(0);
+    for (const { settled, size } of await withHostAccessor((idm) => void idm.close())) {
+      expect(settled).toMatchObject({ code: "storage_error" });
+      expect(size).toBe(0);
     }
   });
 

@@ -189,6 +189,22 @@ describe.each(targets)("API keys on %s", (_name, create) => {
     }
   });
 
+  it("a 0s grace ends the old key at once, though the rotation's write time stands ahead of the clock", async () => {
+    // The clock stands still: each write of the identity gets an `updated_at` 1 ms later than the last, so the
+    // successor's created_at is ahead of what authentication reads (the old key once worked for those ms).
+    const { idm, clock, account, close } = await setup();
+    try {
+      const { key, api_key } = await idm.createApiKey({ identity_id: account.id, name: "k" });
+      const next = await idm.rotateApiKey(api_key.id, { grace: "0s" });
+      expect(Date.parse(next.api_key.created_at)).toBeGreaterThan(clock.now().getTime());
+      expect(isIdentityError(await rejection(idm.authenticateApiKey(key)), "invalid_credentials")).toBe(true);
+      expect((await idm.getApiKey(api_key.id)).expires_at).toBe(clock.now().toISOString());
+      expect((await idm.authenticateApiKey(next.key)).identity.id).toBe(account.id);
+    } finally {
+      await close();
+    }
+  });
+
   it("an inactive identity is identity_disabled, a missing scope insufficient_scope (403)", async () => {
     const { idm, account, close } = await setup();
     try {

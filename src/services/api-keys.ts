@@ -136,7 +136,11 @@ export class ApiKeys {
       },
       (next, expectedUpdatedAt) => {
         const key = record as StoredApiKey;
-        const at = rotated && new Date(Date.parse(key.created_at) + rotated.graceMs).toISOString();
+        // The grace runs from the rotation's moment on the clock authentication reads: the write's time can stand
+        // a few ms ahead of it (each write of an identity gets a later `updated_at`), which would let a 0s grace
+        // keep the old key working for those ms.
+        const from = Math.min(Date.parse(key.created_at), this.ctx.now().getTime());
+        const at = rotated && new Date(from + rotated.graceMs).toISOString();
         return this.#keys.insert({
           key,
           identity: next,
